@@ -1,0 +1,279 @@
+//! The one error type of the crate.
+//!
+//! Every fallible function in `wom` returns [`Result<T>`], whose error is the
+//! [`Error`] enum. Errors that come from a file carry a [`Location`] (the
+//! file's name and the 1-based line), so a user can go straight to the
+//! offending input. The enum is `#[non_exhaustive]`: new kinds of problem can
+//! be added without breaking downstream `match`es.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Shorthand for `std::result::Result<T, wom::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in an input a problem was found: the input's name and a 1-based line.
+///
+/// The name is the path for files and a caller-chosen label (for example
+/// `"<memory>"`) for readers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Location {
+    /// The file's path or the reader's label.
+    pub file: String,
+    /// The 1-based line number.
+    pub line: u64,
+}
+
+impl Location {
+    /// A location in `file` at 1-based `line`.
+    pub fn new(file: impl Into<String>, line: u64) -> Self {
+        Location {
+            file: file.into(),
+            line,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// Formats an optional location as `" at file:line"` or nothing.
+struct At<'a>(&'a Option<Location>);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(loc) => write!(f, " at {loc}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Everything that can go wrong in `wom`.
+///
+/// Input from outside (files, documents, parameters, node ids) is validated
+/// and reported through this type; `wom` does not panic on it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be found.
+    #[error("file not found: {}", path.display())]
+    FileNotFound {
+        /// The path that was asked for.
+        path: PathBuf,
+    },
+
+    /// Reading an input failed for a reason other than a missing file.
+    #[error("cannot read {file}{}: {source}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
+    Io {
+        /// The file's path or the reader's label.
+        file: String,
+        /// The line being read when it failed, when known.
+        line: Option<u64>,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A gzip-compressed input is corrupt or ends early (truncated).
+    #[error("corrupt or truncated gzip data in {file} after line {line}: {detail}")]
+    CorruptGzip {
+        /// The file's path or the reader's label.
+        file: String,
+        /// The last line read completely before the failure (0 if none).
+        line: u64,
+        /// What the decompressor reported.
+        detail: String,
+    },
+
+    /// An input held no data at all (no edge, no node).
+    #[error("{file} is empty: it holds no {what}")]
+    EmptyInput {
+        /// The file's path or the reader's label.
+        file: String,
+        /// What was expected, for example `"edges"`.
+        what: &'static str,
+    },
+
+    /// A line of an input could not be understood.
+    #[error("malformed line at {location}: {reason}")]
+    MalformedLine {
+        /// Where the line is.
+        location: Location,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A weight that is not a finite number (non-numeric text, NaN, infinity).
+    #[error("invalid weight {text:?}{}: not a finite number", At(location))]
+    InvalidWeight {
+        /// The text or value that was read.
+        text: String,
+        /// Where it was read, for files.
+        location: Option<Location>,
+    },
+
+    /// A probability, trust or share outside the closed interval [0, 1].
+    #[error("{name} = {value} is outside [0, 1]{}", At(location))]
+    ProbabilityOutOfRange {
+        /// What the value is (for example `"trust"` or `"p"`).
+        name: String,
+        /// The offending value.
+        value: f64,
+        /// Where it was read, for files.
+        location: Option<Location>,
+    },
+
+    /// A parameter is out of its valid range (for example `m > n`).
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: String,
+        /// The value given, as text.
+        value: String,
+        /// Why it is not accepted.
+        reason: String,
+    },
+
+    /// More nodes than the index type (or a caller-set cap) can hold.
+    #[error("too many nodes: the limit is {limit}{}", At(location))]
+    TooManyNodes {
+        /// The largest number of nodes allowed.
+        limit: u64,
+        /// Where the node that went over the limit was read, for files.
+        location: Option<Location>,
+    },
+
+    /// More arcs than the execution layer's index type can hold.
+    #[error("too many arcs: the limit is {limit}")]
+    TooManyArcs {
+        /// The largest number of arcs allowed.
+        limit: u64,
+    },
+
+    /// A node id that is not in the graph.
+    #[error("unknown node id {id}")]
+    UnknownNode {
+        /// The id that was looked up, as text.
+        id: String,
+    },
+
+    /// Two nodes were given the same external id.
+    #[error("duplicate node id {id}")]
+    DuplicateNodeId {
+        /// The repeated id, as text.
+        id: String,
+    },
+
+    /// A self-loop was met under [`SelfLoops::Error`](crate::io::SelfLoops::Error).
+    #[error("self-loop on node {id} at {location}")]
+    SelfLoop {
+        /// The node's external id.
+        id: String,
+        /// Where the loop was read.
+        location: Location,
+    },
+
+    /// A repeated edge was met under
+    /// [`Duplicates::Error`](crate::io::Duplicates::Error).
+    #[error("duplicate edge {from} -> {to} at {location} (first at line {first_line})")]
+    DuplicateEdge {
+        /// The source's external id.
+        from: String,
+        /// The target's external id.
+        to: String,
+        /// Where the repetition was read.
+        location: Location,
+        /// The line of the first occurrence.
+        first_line: u64,
+    },
+
+    /// A JSON document (scenario, generator spec ...) is invalid.
+    #[error("invalid document at {path}: {reason}")]
+    InvalidDocument {
+        /// The JSON path of the offending field, or `"$"` for the whole.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::InvalidParameter`] from its parts.
+    pub(crate) fn param(name: &str, value: impl fmt::Display, reason: impl Into<String>) -> Self {
+        Error::InvalidParameter {
+            name: name.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Checks that `value` is a probability: finite and within [0, 1].
+///
+/// # Errors
+/// [`Error::InvalidWeight`] when `value` is NaN or infinite,
+/// [`Error::ProbabilityOutOfRange`] when it is outside [0, 1].
+pub(crate) fn check_probability(name: &str, value: f64, location: Option<Location>) -> Result<f64> {
+    if !value.is_finite() {
+        return Err(Error::InvalidWeight {
+            text: format!("{name} = {value}"),
+            location,
+        });
+    }
+    if !(0.0..=1.0).contains(&value) {
+        return Err(Error::ProbabilityOutOfRange {
+            name: name.to_string(),
+            value,
+            location,
+        });
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + 'static + std::error::Error>() {}
+
+    #[test]
+    fn error_is_send_sync_and_std_error() {
+        assert_send_sync::<Error>();
+    }
+
+    #[test]
+    fn messages_name_the_location() {
+        let e = Error::MalformedLine {
+            location: Location::new("edges.txt", 7),
+            reason: "expected 2 or 3 columns, found 1".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "malformed line at edges.txt:7: expected 2 or 3 columns, found 1"
+        );
+        let e = Error::ProbabilityOutOfRange {
+            name: "trust".into(),
+            value: 1.5,
+            location: Some(Location::new("a.txt", 3)),
+        };
+        assert_eq!(e.to_string(), "trust = 1.5 is outside [0, 1] at a.txt:3");
+    }
+
+    #[test]
+    fn probability_check() {
+        assert!(check_probability("p", 0.0, None).is_ok());
+        assert!(check_probability("p", 1.0, None).is_ok());
+        assert!(matches!(
+            check_probability("p", f64::NAN, None),
+            Err(Error::InvalidWeight { .. })
+        ));
+        assert!(matches!(
+            check_probability("p", -0.1, None),
+            Err(Error::ProbabilityOutOfRange { .. })
+        ));
+    }
+}

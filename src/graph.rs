@@ -1,0 +1,383 @@
+//! The modelling layer: the social graph, a petgraph graph of actors and
+//! ties behind a `wom` type that keeps external ids and groups with it.
+
+use std::sync::Arc;
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::actor::{Actor, BuiltinActor};
+use crate::error::{Error, Result, check_probability};
+use crate::id::{IdMap, NodeId};
+use crate::network::{Network, NetworkParts, RoleTableBuilder};
+use crate::tie::{SocialTie, Tie};
+
+/// A group, forum or community: a named set of members who may not know
+/// each other. A node may belong to several groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The group's name.
+    pub name: String,
+    members: Vec<NodeIndex>,
+}
+
+impl Group {
+    /// The members, in the order they were given.
+    pub fn members(&self) -> &[NodeIndex] {
+        &self.members
+    }
+}
+
+/// A social network: actors (`A`) as node weights and ties (`T`) as edge
+/// weights of a petgraph [`DiGraph`], with every node's external
+/// [`NodeId`] and the groups (forums, communities) nodes belong to.
+///
+/// Arcs point the way influence flows: `u -> v` means `v` hears `u`. A
+/// friendship is two arcs ([`add_mutual_tie`](SocialGraph::add_mutual_tie)).
+/// Every tie's trust is checked to be in [0, 1] when it is added, and again
+/// when the graph is frozen (ties can be edited through
+/// [`tie_mut`](SocialGraph::tie_mut) in between).
+///
+/// Nodes are never removed, so petgraph's indices stay dense and equal to
+/// the frozen [`Network`]'s indices: `NodeIndex::new(i)` is network node `i`.
+///
+/// # Example
+/// ```
+/// use wom::{SocialGraph, Consumer, OpinionLeader, SocialTie};
+///
+/// let mut g: SocialGraph = SocialGraph::new();
+/// let ann = g.add_actor("ann", OpinionLeader::default().into())?;
+/// let bob = g.add_actor("bob", Consumer::default().into())?;
+/// let cy = g.add_actor("cy", Consumer::default().into())?;
+/// g.add_tie(ann, bob, SocialTie::follow(0.8))?;       // bob follows ann
+/// g.add_mutual_tie(bob, cy, SocialTie::friendship(0.6))?;
+/// g.add_group("runners", [bob, cy])?;
+///
+/// let net = g.freeze()?;
+/// assert_eq!((net.node_count(), net.arc_count()), (3, 3));
+/// assert_eq!(net.index_of(&"cy".into())?, 2);
+/// # Ok::<(), wom::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SocialGraph<A = BuiltinActor, T = SocialTie> {
+    graph: DiGraph<A, T, u32>,
+    ids: IdMap,
+    groups: Vec<Group>,
+}
+
+impl<A, T> Default for SocialGraph<A, T> {
+    fn default() -> Self {
+        SocialGraph {
+            graph: DiGraph::default(),
+            ids: IdMap::new(),
+            groups: Vec::new(),
+        }
+    }
+}
+
+impl<A: Actor, T: Tie> SocialGraph<A, T> {
+    /// An empty graph.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty graph with room for `nodes` actors and `arcs` ties.
+    pub fn with_capacity(nodes: usize, arcs: usize) -> Self {
+        SocialGraph {
+            graph: DiGraph::with_capacity(nodes, arcs),
+            ids: IdMap::with_capacity(nodes),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Wraps a petgraph graph of your own. Node `i` gets the external id
+    /// `i` (an integer).
+    ///
+    /// # Errors
+    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a tie
+    /// whose trust is outside [0, 1]; [`Error::TooManyNodes`] past `u32`.
+    pub fn from_petgraph(graph: DiGraph<A, T, u32>) -> Result<Self> {
+        for e in graph.edge_references() {
+            check_probability("trust", e.weight().trust(), None)?;
+        }
+        let ids = IdMap::identity(graph.node_count())?;
+        Ok(SocialGraph {
+            graph,
+            ids,
+            groups: Vec::new(),
+        })
+    }
+
+    /// Adds an actor with its external id and returns its index.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateNodeId`] if the id is taken;
+    /// [`Error::TooManyNodes`] past `u32::MAX - 1` nodes.
+    pub fn add_actor(&mut self, id: impl Into<NodeId>, actor: A) -> Result<NodeIndex> {
+        if self.graph.node_count() >= (u32::MAX - 1) as usize {
+            return Err(Error::TooManyNodes {
+                limit: u64::from(u32::MAX - 1),
+                location: None,
+            });
+        }
+        self.ids.insert(id.into())?;
+        Ok(self.graph.add_node(actor))
+    }
+
+    /// Adds the arc `from -> to` (`to` hears `from`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for an index not in the graph;
+    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
+    /// outside [0, 1] or not finite.
+    pub fn add_tie(&mut self, from: NodeIndex, to: NodeIndex, tie: T) -> Result<EdgeIndex> {
+        self.check_node(from)?;
+        self.check_node(to)?;
+        check_probability("trust", tie.trust(), None)?;
+        Ok(self.graph.add_edge(from, to, tie))
+    }
+
+    /// Adds a mutual relation: the arcs `a -> b` and `b -> a`, each with a
+    /// copy of `tie`. A mutual self-relation (`a == b`) is one loop.
+    ///
+    /// # Errors
+    /// As [`add_tie`](SocialGraph::add_tie).
+    pub fn add_mutual_tie(&mut self, a: NodeIndex, b: NodeIndex, tie: T) -> Result<(EdgeIndex, EdgeIndex)>
+    where
+        T: Clone,
+    {
+        let ab = self.add_tie(a, b, tie.clone())?;
+        if a == b {
+            return Ok((ab, ab));
+        }
+        let ba = self.add_tie(b, a, tie)?;
+        Ok((ab, ba))
+    }
+
+    /// Adds a group with the given members and returns its index.
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for a member not in the graph;
+    /// [`Error::InvalidParameter`] when a member is listed twice.
+    pub fn add_group<I>(&mut self, name: impl Into<String>, members: I) -> Result<usize>
+    where
+        I: IntoIterator<Item = NodeIndex>,
+    {
+        let name = name.into();
+        let members: Vec<NodeIndex> = members.into_iter().collect();
+        let mut seen = vec![false; self.graph.node_count()];
+        for &m in &members {
+            self.check_node(m)?;
+            if std::mem::replace(&mut seen[m.index()], true) {
+                return Err(Error::param(
+                    "group member",
+                    format!("{} in group {name:?}", self.ids.ids()[m.index()]),
+                    "listed twice",
+                ));
+            }
+        }
+        self.groups.push(Group { name, members });
+        Ok(self.groups.len() - 1)
+    }
+
+    fn check_node(&self, n: NodeIndex) -> Result<()> {
+        if n.index() < self.graph.node_count() {
+            Ok(())
+        } else {
+            Err(Error::UnknownNode {
+                id: format!("index {} (graph has {} nodes)", n.index(), self.graph.node_count()),
+            })
+        }
+    }
+
+    /// The node with external id `id`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] when no node has that id.
+    pub fn node(&self, id: &NodeId) -> Result<NodeIndex> {
+        self.ids.index_of(id).map(|i| NodeIndex::new(i as usize))
+    }
+
+    /// The external id of a node.
+    pub fn id_of(&self, node: NodeIndex) -> Option<&NodeId> {
+        self.ids.id_of(node.index() as u32)
+    }
+
+    /// The map between external ids and indices.
+    pub fn ids(&self) -> &IdMap {
+        &self.ids
+    }
+
+    /// The actor at a node.
+    pub fn actor(&self, node: NodeIndex) -> Option<&A> {
+        self.graph.node_weight(node)
+    }
+
+    /// The actor at a node, to edit.
+    pub fn actor_mut(&mut self, node: NodeIndex) -> Option<&mut A> {
+        self.graph.node_weight_mut(node)
+    }
+
+    /// The tie of an arc, to edit. Its trust is checked again on
+    /// [`freeze`](SocialGraph::freeze).
+    pub fn tie_mut(&mut self, arc: EdgeIndex) -> Option<&mut T> {
+        self.graph.edge_weight_mut(arc)
+    }
+
+    /// Number of actors.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of arcs (a mutual tie counts twice).
+    pub fn arc_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// The groups, in the order they were added.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The underlying petgraph graph, for inspection and petgraph's own
+    /// algorithms.
+    pub fn graph(&self) -> &DiGraph<A, T, u32> {
+        &self.graph
+    }
+
+    /// Takes the graph apart: the petgraph graph, the id map and the groups.
+    pub fn into_parts(self) -> (DiGraph<A, T, u32>, IdMap, Vec<Group>) {
+        (self.graph, self.ids, self.groups)
+    }
+
+    /// Freezes the graph into the compact execution form. O(n + m).
+    ///
+    /// # Errors
+    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a tie
+    /// edited to an invalid trust; [`Error::TooManyArcs`] past `u32::MAX`
+    /// arcs; [`Error::InvalidParameter`] for more than 65,536 role names.
+    pub fn freeze(&self) -> Result<Network> {
+        let n = self.graph.node_count();
+        let mut arcs = Vec::with_capacity(self.graph.edge_count());
+        for e in self.graph.edge_references() {
+            let t = check_probability("trust", e.weight().trust(), None)?;
+            arcs.push((e.source().index() as u32, e.target().index() as u32, t as f32));
+        }
+        let mut roles = RoleTableBuilder::with_capacity(n);
+        for a in self.graph.node_weights() {
+            roles.push(a.role(), a.profile())?;
+        }
+        let groups = self
+            .groups
+            .iter()
+            .map(|g| (g.name.clone(), g.members.iter().map(|m| m.index() as u32).collect()))
+            .collect();
+        Network::assemble(NetworkParts {
+            n,
+            arcs,
+            roles: Some(roles),
+            groups,
+            ids: Arc::new(self.ids.clone()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::{BusinessOrganization, Consumer, OpinionLeader, roles};
+
+    fn small() -> SocialGraph {
+        let mut g = SocialGraph::new();
+        let b = g.add_actor("brand", BusinessOrganization::new("Acme").into()).unwrap();
+        let l = g.add_actor(7u64, OpinionLeader::default().into()).unwrap();
+        let c = g.add_actor(8u64, Consumer::default().into()).unwrap();
+        g.add_tie(b, l, SocialTie::follow(1.0)).unwrap();
+        g.add_tie(l, c, SocialTie::follow(0.5)).unwrap();
+        g.add_mutual_tie(c, l, SocialTie::friendship(0.25)).unwrap();
+        g.add_group("fans", [l, c]).unwrap();
+        g
+    }
+
+    #[test]
+    fn freeze_round_trips_every_arc_and_nothing_else() {
+        let g = small();
+        let net = g.freeze().unwrap();
+        let mut want: Vec<(u32, u32, f32)> = g
+            .graph()
+            .edge_references()
+            .map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight().trust as f32))
+            .collect();
+        let mut got: Vec<(u32, u32, f32)> = net.forward().iter().collect();
+        want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(got, want);
+        let mut rev: Vec<(u32, u32, f32)> = net.reverse().iter().map(|(v, u, t)| (u, v, t)).collect();
+        rev.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(rev, want);
+    }
+
+    #[test]
+    fn roles_profiles_groups_and_ids_survive_freezing() {
+        let net = small().freeze().unwrap();
+        assert_eq!(net.role_name(net.role(0)), Some(roles::BUSINESS));
+        assert_eq!(net.role_name(net.role(1)), Some(roles::OPINION_LEADER));
+        assert_eq!(net.role_name(net.role(2)), Some(roles::CONSUMER));
+        assert_eq!(net.profile(1).credibility(), 0.8);
+        assert_eq!(net.group_count(), 1);
+        let members: Vec<u32> = net.group_members(0).iter().map(|a| a.node).collect();
+        assert_eq!(members, [1, 2]);
+        assert_eq!(net.groups_of(2).len(), 1);
+        assert_eq!(net.groups_of(0).len(), 0);
+        assert_eq!(net.index_of(&NodeId::Num(8)).unwrap(), 2);
+        assert_eq!(net.id_of(0), Some(&NodeId::Name("brand".into())));
+        assert!(matches!(net.index_of(&NodeId::Num(9)), Err(Error::UnknownNode { .. })));
+    }
+
+    #[test]
+    fn bad_ties_and_nodes_are_errors() {
+        let mut g: SocialGraph<Consumer, f64> = SocialGraph::new();
+        let a = g.add_actor(1u64, Consumer::default()).unwrap();
+        let b = g.add_actor(2u64, Consumer::default()).unwrap();
+        assert!(matches!(g.add_actor(1u64, Consumer::default()), Err(Error::DuplicateNodeId { .. })));
+        assert!(matches!(g.add_tie(a, b, 1.5), Err(Error::ProbabilityOutOfRange { .. })));
+        assert!(matches!(g.add_tie(a, b, f64::NAN), Err(Error::InvalidWeight { .. })));
+        assert!(matches!(
+            g.add_tie(a, NodeIndex::new(5), 0.5),
+            Err(Error::UnknownNode { .. })
+        ));
+        assert!(g.add_group("g", [a, a]).is_err());
+        let e = g.add_tie(a, b, 0.5).unwrap();
+        *g.tie_mut(e).unwrap() = -0.5;
+        assert!(matches!(g.freeze(), Err(Error::ProbabilityOutOfRange { .. })));
+    }
+
+    #[test]
+    fn mixed_roles_with_trait_objects() {
+        #[derive(Debug)]
+        struct Bot;
+        impl Actor for Bot {
+            fn role(&self) -> &str {
+                "bot"
+            }
+        }
+        let mut g: SocialGraph<Box<dyn Actor>, f64> = SocialGraph::new();
+        let a = g.add_actor(0u64, Box::new(Bot)).unwrap();
+        let b = g.add_actor(1u64, Box::new(Consumer::default())).unwrap();
+        g.add_tie(a, b, 0.9).unwrap();
+        let net = g.freeze().unwrap();
+        assert_eq!(net.role_names(), ["bot", "consumer"]);
+    }
+
+    #[test]
+    fn user_petgraph_is_accepted() {
+        let mut pg: DiGraph<Consumer, f64> = DiGraph::new();
+        let a = pg.add_node(Consumer::default());
+        let b = pg.add_node(Consumer::default());
+        pg.add_edge(a, b, 0.3);
+        let g = SocialGraph::from_petgraph(pg.clone()).unwrap();
+        assert_eq!(g.node(&NodeId::Num(1)).unwrap(), b);
+        pg.add_edge(b, a, 2.0);
+        assert!(SocialGraph::from_petgraph(pg).is_err());
+    }
+}

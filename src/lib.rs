@@ -1,0 +1,82 @@
+//! # wom: word-of-mouth marketing communication on social networks
+//!
+//! `wom` simulates how opinions about a product travel over a social
+//! network: businesses plan campaigns and pay opinion leaders, opinion
+//! leaders and consumers pass opinions on through private messages,
+//! comments, posts, groups and advertising, and consumers adopt and talk
+//! about their experience. See `docs/concepts.md` for the domain and how it
+//! maps onto these types.
+//!
+//! Two layers:
+//!
+//! * the **modelling layer**, a [`SocialGraph`]: a petgraph graph whose nodes
+//!   are [`Actor`]s and whose edges are [`Tie`]s, with external ids and
+//!   groups; easy to build, edit and inspect;
+//! * the **execution layer**, a [`Network`]: the compact frozen form (CSR
+//!   arrays, 8 bytes per arc) that propagation kernels run on. Freeze once,
+//!   run many times.
+//!
+//! Around them: [`Channel`]s (who can receive a sender's message, and how
+//! persuasively), [`Message`]s (what travels), readers for edge-list files
+//! ([`io`]), seeded graph generators ([`generate`]), centralities and role
+//! assignment ([`centrality`], [`roles`]) and summaries ([`stats`]).
+//!
+//! ## Quick start
+//! ```
+//! use wom::generate::{holme_kim, HolmeKim};
+//! use wom::roles::{assign_opinion_leaders, LeaderSelection, Centrality, LeaderCount};
+//! use wom::OpinionLeader;
+//!
+//! // A 2,000-consumer network with a power-law degree and clustering.
+//! let mut graph = holme_kim(&HolmeKim { n: 2_000, m: 3, triad_probability: 0.5 }, 7)?;
+//! // The 1% with the most followers become opinion leaders.
+//! let selection = LeaderSelection { by: Centrality::Followers, count: LeaderCount::Fraction(0.01) };
+//! let leaders = assign_opinion_leaders(&mut graph, &selection, &OpinionLeader::default())?;
+//! assert_eq!(leaders.len(), 20);
+//!
+//! let network = graph.freeze()?;
+//! let summary = wom::stats::summarize(&network);
+//! assert_eq!(summary.nodes, 2_000);
+//! assert_eq!(summary.roles["opinion_leader"], 20);
+//! # Ok::<(), wom::Error>(())
+//! ```
+//!
+//! ## Reproducibility
+//! Every random choice goes through the named generator [`rng::WomRng`]
+//! (xoshiro256++) seeded from a master seed and a stream index
+//! ([`rng::stream_rng`]); the same seed gives the same graph and the same
+//! results on every platform.
+//!
+//! ## Errors
+//! Nothing supplied from outside (files, parameters, node ids) makes `wom`
+//! panic: problems come back as [`Error`], naming the file and line where
+//! there is one.
+
+#![deny(missing_docs, missing_debug_implementations)]
+#![forbid(unsafe_code)]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod actor;
+pub mod centrality;
+pub mod channel;
+pub mod error;
+pub mod generate;
+pub mod id;
+pub mod io;
+pub mod message;
+pub mod network;
+pub mod rng;
+pub mod roles;
+pub mod stats;
+pub mod tie;
+
+mod graph;
+
+pub use actor::{Actor, BuiltinActor, BusinessOrganization, Consumer, OpinionLeader, Profile, Sponsorship};
+// pub use channel::{BuiltinChannel, Channel, Delivery};
+pub use error::{Error, Location, Result};
+pub use graph::{Group, SocialGraph};
+pub use id::{IdMap, NodeId};
+pub use message::{ChannelId, Hop, Message, Polarity, ProductId, Valence, WomMessage};
+pub use network::{Adjacent, Csr, Network, RoleId};
+pub use tie::{Relation, SocialTie, Tie};

@@ -1,0 +1,626 @@
+//! The execution layer: a frozen, compact form of the social graph that the
+//! propagation kernels run on.
+//!
+//! Freeze once, run many times. [`SocialGraph::freeze`](crate::SocialGraph::freeze)
+//! (or [`Network::from_arcs`], [`Network::from_petgraph`]) builds:
+//!
+//! * the **forward view**, a [`Csr`] of arcs `u -> v` (`v` hears `u`) whose
+//!   value is the tie's trust as `f32`. Offsets are `u32` (n + 1 of them) and
+//!   each arc is an [`Adjacent`] holding target and value side by side, so a
+//!   kernel reads one cache line for both. Size: **8 bytes per arc + 4 bytes
+//!   per node** (+ 4 bytes), within the budget of 8 + 8;
+//! * the **reverse view** (arcs `v <- u`, the same values), built on first
+//!   use by [`Network::reverse`] and then kept; the same size again;
+//! * per node: a role id (`u16`, 2 bytes) and the actor's [`Profile`]
+//!   (4 x `f64`, 32 bytes);
+//! * group membership both ways (group -> members, node -> groups), 4 bytes
+//!   per membership and per node or group;
+//! * the [`IdMap`] between external ids and indices, shared (`Arc`) with the
+//!   graph it came from.
+//!
+//! Within each node's list, arcs keep the order in which they were added, so
+//! a frozen network and every result computed on it are deterministic.
+//!
+//! Kernels (issue #3 and downstream crates) turn the trust into the form they
+//! compare against with [`Csr::map`] once, before their Monte Carlo loop.
+
+use std::mem::size_of;
+use std::sync::{Arc, OnceLock};
+
+use petgraph::visit::{EdgeRef, GraphProp, IntoEdgeReferences, NodeCount, NodeIndexable};
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Profile;
+use crate::error::{Error, Result, check_probability};
+use crate::id::{IdMap, NodeId};
+
+/// One entry of an adjacency list: the node at the other end and the arc's
+/// value, side by side. With `V = f32` it takes 8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[repr(C)]
+pub struct Adjacent<V> {
+    /// The node at the other end of the arc.
+    pub node: u32,
+    /// The arc's value (trust, probability, prepared threshold ...).
+    pub value: V,
+}
+
+/// A compressed sparse row adjacency structure: for node `u`, its arcs are
+/// `arcs[offsets[u] .. offsets[u + 1]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Csr<V> {
+    offsets: Vec<u32>,
+    arcs: Vec<Adjacent<V>>,
+}
+
+impl<V: Copy> Csr<V> {
+    /// Builds the CSR of `n` nodes from `(source, target, value)` arcs with a
+    /// stable counting sort: O(n + m) time, no extra space beyond the result.
+    /// Arcs of one source keep their order in `arcs`.
+    ///
+    /// # Errors
+    /// [`Error::TooManyArcs`] for more than `u32::MAX` arcs;
+    /// [`Error::UnknownNode`] for an endpoint `>= n`;
+    /// [`Error::TooManyNodes`] for `n >= u32::MAX`.
+    pub fn from_arcs(n: usize, arcs: &[(u32, u32, V)]) -> Result<Self> {
+        if n >= u32::MAX as usize {
+            return Err(Error::TooManyNodes {
+                limit: u64::from(u32::MAX) - 1,
+                location: None,
+            });
+        }
+        if arcs.len() > u32::MAX as usize {
+            return Err(Error::TooManyArcs {
+                limit: u64::from(u32::MAX),
+            });
+        }
+        let mut offsets = vec![0u32; n + 1];
+        for &(u, v, _) in arcs {
+            for x in [u, v] {
+                if x as usize >= n {
+                    return Err(Error::UnknownNode {
+                        id: format!("index {x} (network has {n} nodes)"),
+                    });
+                }
+            }
+            offsets[u as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut cursor: Vec<u32> = offsets[..n].to_vec();
+        let mut out: Vec<Adjacent<V>> = Vec::with_capacity(arcs.len());
+        // Every slot is written exactly once below; fill with the first arc's
+        // value to stay in safe Rust.
+        if let Some(&(_, _, v0)) = arcs.first() {
+            out.resize(arcs.len(), Adjacent { node: 0, value: v0 });
+        }
+        for &(u, v, value) in arcs {
+            let slot = &mut cursor[u as usize];
+            out[*slot as usize] = Adjacent { node: v, value };
+            *slot += 1;
+        }
+        Ok(Csr { offsets, arcs: out })
+    }
+
+    /// Number of nodes.
+    #[inline]
+    pub fn node_count(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Number of arcs.
+    #[inline]
+    pub fn arc_count(&self) -> usize {
+        self.arcs.len()
+    }
+
+    /// The arcs of node `u`. Panics if `u` is not a node of the CSR (an
+    /// internal index, not user input: look external ids up with
+    /// [`Network::index_of`]).
+    #[inline]
+    pub fn neighbors(&self, u: u32) -> &[Adjacent<V>] {
+        let u = u as usize;
+        &self.arcs[self.offsets[u] as usize..self.offsets[u + 1] as usize]
+    }
+
+    /// Number of arcs of node `u`.
+    #[inline]
+    pub fn degree(&self, u: u32) -> usize {
+        let u = u as usize;
+        (self.offsets[u + 1] - self.offsets[u]) as usize
+    }
+
+    /// The offsets array (`node_count() + 1` entries).
+    pub fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// All arcs, grouped by source.
+    pub fn arcs(&self) -> &[Adjacent<V>] {
+        &self.arcs
+    }
+
+    /// Every arc as `(source, target, value)`, in storage order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32, V)> + '_ {
+        (0..self.node_count() as u32)
+            .flat_map(move |u| self.neighbors(u).iter().map(move |a| (u, a.node, a.value)))
+    }
+
+    /// A CSR with the same structure and values `f(source, target, value)`;
+    /// the way a kernel prepares its per-arc values before its loop.
+    pub fn map<W: Copy>(&self, mut f: impl FnMut(u32, u32, V) -> W) -> Csr<W> {
+        let mut arcs = Vec::with_capacity(self.arcs.len());
+        for u in 0..self.node_count() as u32 {
+            for a in self.neighbors(u) {
+                arcs.push(Adjacent {
+                    node: a.node,
+                    value: f(u, a.node, a.value),
+                });
+            }
+        }
+        Csr {
+            offsets: self.offsets.clone(),
+            arcs,
+        }
+    }
+
+    /// The transpose: arc `v -> u` with value x for every arc `u -> v` with
+    /// value x. O(n + m). Arcs into a node are ordered by source index.
+    pub fn transpose(&self) -> Csr<V> {
+        let n = self.node_count();
+        let mut offsets = vec![0u32; n + 1];
+        for a in &self.arcs {
+            offsets[a.node as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut cursor: Vec<u32> = offsets[..n].to_vec();
+        let mut out = self.arcs.clone();
+        for u in 0..n as u32 {
+            for a in self.neighbors(u) {
+                let slot = &mut cursor[a.node as usize];
+                out[*slot as usize] = Adjacent {
+                    node: u,
+                    value: a.value,
+                };
+                *slot += 1;
+            }
+        }
+        Csr { offsets, arcs: out }
+    }
+
+    /// Bytes held by the two arrays (capacity not counted):
+    /// `4 (n + 1) + m * size_of::<Adjacent<V>>()`.
+    pub fn memory_bytes(&self) -> usize {
+        self.offsets.len() * size_of::<u32>() + self.arcs.len() * size_of::<Adjacent<V>>()
+    }
+}
+
+/// A small integer naming a role within one [`Network`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RoleId(pub u16);
+
+/// Memory held by a [`Network`], by part, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryReport {
+    /// Forward CSR: offsets and arcs.
+    pub forward: usize,
+    /// Reverse CSR, 0 if it has not been built.
+    pub reverse: usize,
+    /// Role ids and profiles.
+    pub nodes: usize,
+    /// Group membership, both ways.
+    pub groups: usize,
+}
+
+/// Per-node data the execution layer keeps: role ids, role names, profiles.
+#[derive(Debug, Clone, PartialEq)]
+struct NodeTable {
+    roles: Vec<RoleId>,
+    role_names: Vec<String>,
+    profiles: Vec<Profile>,
+}
+
+impl NodeTable {
+    fn consumers(n: usize) -> Self {
+        NodeTable {
+            roles: vec![RoleId(0); n],
+            role_names: vec![crate::actor::roles::CONSUMER.to_string()],
+            profiles: vec![Profile::consumer(); n],
+        }
+    }
+}
+
+/// Builds a role table from role names given node by node.
+#[derive(Debug, Default)]
+pub(crate) struct RoleTableBuilder {
+    names: Vec<String>,
+    roles: Vec<RoleId>,
+    profiles: Vec<Profile>,
+}
+
+impl RoleTableBuilder {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        RoleTableBuilder {
+            names: Vec::new(),
+            roles: Vec::with_capacity(n),
+            profiles: Vec::with_capacity(n),
+        }
+    }
+
+    pub(crate) fn push(&mut self, role: &str, profile: Profile) -> Result<()> {
+        let id = match self.names.iter().position(|r| r == role) {
+            Some(i) => i,
+            None => {
+                if self.names.len() > u16::MAX as usize {
+                    return Err(Error::param(
+                        "roles",
+                        self.names.len() + 1,
+                        "a network holds at most 65536 distinct roles",
+                    ));
+                }
+                self.names.push(role.to_string());
+                self.names.len() - 1
+            }
+        };
+        self.roles.push(RoleId(id as u16));
+        self.profiles.push(profile);
+        Ok(())
+    }
+
+    fn finish(self) -> NodeTable {
+        NodeTable {
+            roles: self.roles,
+            role_names: self.names,
+            profiles: self.profiles,
+        }
+    }
+}
+
+/// The frozen execution form of a social network. See the [module
+/// docs](self) for its layout and sizes.
+///
+/// # Example
+/// ```
+/// use wom::Network;
+/// // A directed triangle 0 -> 1 -> 2 -> 0 with trust 0.5 on every arc.
+/// let net = Network::from_arcs(3, [(0, 1, 0.5), (1, 2, 0.5), (2, 0, 0.5)]).unwrap();
+/// assert_eq!(net.arc_count(), 3);
+/// assert_eq!(net.forward().neighbors(1)[0].node, 2);
+/// assert_eq!(net.reverse().neighbors(2)[0].node, 1);
+/// assert_eq!(net.memory().forward, 3 * 8 + 4 * 4);
+/// ```
+#[derive(Debug)]
+pub struct Network {
+    forward: Csr<f32>,
+    reverse: OnceLock<Csr<f32>>,
+    nodes: NodeTable,
+    group_names: Vec<String>,
+    group_members: Csr<()>,
+    node_groups: Csr<()>,
+    ids: Arc<IdMap>,
+}
+
+impl Clone for Network {
+    fn clone(&self) -> Self {
+        let reverse = OnceLock::new();
+        if let Some(r) = self.reverse.get() {
+            let _ = reverse.set(r.clone());
+        }
+        Network {
+            forward: self.forward.clone(),
+            reverse,
+            nodes: self.nodes.clone(),
+            group_names: self.group_names.clone(),
+            group_members: self.group_members.clone(),
+            node_groups: self.node_groups.clone(),
+            ids: Arc::clone(&self.ids),
+        }
+    }
+}
+
+/// The parts of a network assembled by the crate's builders.
+pub(crate) struct NetworkParts {
+    pub(crate) n: usize,
+    pub(crate) arcs: Vec<(u32, u32, f32)>,
+    pub(crate) roles: Option<RoleTableBuilder>,
+    pub(crate) groups: Vec<(String, Vec<u32>)>,
+    pub(crate) ids: Arc<IdMap>,
+}
+
+impl Network {
+    pub(crate) fn assemble(parts: NetworkParts) -> Result<Network> {
+        let NetworkParts {
+            n,
+            arcs,
+            roles,
+            groups,
+            ids,
+        } = parts;
+        let forward = Csr::from_arcs(n, &arcs)?;
+        drop(arcs);
+        let nodes = match roles {
+            Some(b) => b.finish(),
+            None => NodeTable::consumers(n),
+        };
+        let mut group_names = Vec::with_capacity(groups.len());
+        let mut memberships = Vec::new();
+        for (g, (name, members)) in groups.into_iter().enumerate() {
+            group_names.push(name);
+            memberships.extend(members.into_iter().map(|m| (g as u32, m, ())));
+        }
+        // Group ids index the rows of `group_members`; it has one row per
+        // group, and `node_groups` one row per node.
+        let group_members = csr_rectangular(group_names.len(), n, &memberships)?;
+        let flipped: Vec<(u32, u32, ())> = memberships.iter().map(|&(g, m, ())| (m, g, ())).collect();
+        let node_groups = csr_rectangular(n, group_names.len(), &flipped)?;
+        Ok(Network {
+            forward,
+            reverse: OnceLock::new(),
+            nodes,
+            group_names,
+            group_members,
+            node_groups,
+            ids,
+        })
+    }
+
+    /// A network of `n` consumers (default profile) from `(source, target,
+    /// trust)` arcs; external ids are the indices `0..n`.
+    ///
+    /// # Errors
+    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
+    /// outside [0, 1] or not finite; [`Error::UnknownNode`] for an endpoint
+    /// `>= n`; [`Error::TooManyNodes`] / [`Error::TooManyArcs`] past `u32`.
+    pub fn from_arcs<I>(n: usize, arcs: I) -> Result<Network>
+    where
+        I: IntoIterator<Item = (u32, u32, f64)>,
+    {
+        let mut list = Vec::new();
+        for (u, v, t) in arcs {
+            check_probability("trust", t, None)?;
+            list.push((u, v, t as f32));
+        }
+        Network::assemble(NetworkParts {
+            n,
+            arcs: list,
+            roles: None,
+            groups: Vec::new(),
+            ids: Arc::new(IdMap::identity(n)?),
+        })
+    }
+
+    /// Freezes any petgraph graph, given how to read an edge's trust.
+    ///
+    /// Bounded by the capabilities it uses: edge references, node indexing
+    /// and whether the graph is directed. An undirected graph's edge becomes
+    /// two arcs (one for a self-loop). Node `i` is the graph's `to_index`
+    /// `i`; indices in `0..node_bound()` that hold no node (holes of a
+    /// `StableGraph`) become isolated nodes. All nodes are consumers with
+    /// the default profile; external ids are the indices.
+    ///
+    /// # Errors
+    /// As [`Network::from_arcs`].
+    ///
+    /// # Example
+    /// ```
+    /// use petgraph::graph::UnGraph;
+    /// let g = UnGraph::<(), f64>::from_edges([(0, 1, 0.9), (1, 2, 0.4)]);
+    /// let net = wom::Network::from_petgraph(&g, |e| *e.weight()).unwrap();
+    /// assert_eq!(net.arc_count(), 4);
+    /// ```
+    pub fn from_petgraph<G, F>(graph: G, mut trust: F) -> Result<Network>
+    where
+        G: IntoEdgeReferences + NodeIndexable + NodeCount + GraphProp,
+        F: FnMut(G::EdgeRef) -> f64,
+    {
+        let n = graph.node_bound();
+        let directed = graph.is_directed();
+        let mut arcs = Vec::new();
+        for e in graph.edge_references() {
+            let u = graph.to_index(e.source()) as u32;
+            let v = graph.to_index(e.target()) as u32;
+            let t = check_probability("trust", trust(e), None)? as f32;
+            arcs.push((u, v, t));
+            if !directed && u != v {
+                arcs.push((v, u, t));
+            }
+        }
+        Network::assemble(NetworkParts {
+            n,
+            arcs,
+            roles: None,
+            groups: Vec::new(),
+            ids: Arc::new(IdMap::identity(n)?),
+        })
+    }
+
+    /// Number of nodes.
+    #[inline]
+    pub fn node_count(&self) -> usize {
+        self.forward.node_count()
+    }
+
+    /// Number of arcs (a mutual tie counts twice).
+    #[inline]
+    pub fn arc_count(&self) -> usize {
+        self.forward.arc_count()
+    }
+
+    /// The forward view: arcs `u -> v` with the trust as value.
+    #[inline]
+    pub fn forward(&self) -> &Csr<f32> {
+        &self.forward
+    }
+
+    /// The reverse view: for each node, the arcs coming into it, with the
+    /// same trust values. Built on the first call (O(n + m)) and kept.
+    pub fn reverse(&self) -> &Csr<f32> {
+        self.reverse.get_or_init(|| self.forward.transpose())
+    }
+
+    /// Whether the reverse view has been built.
+    pub fn has_reverse(&self) -> bool {
+        self.reverse.get().is_some()
+    }
+
+    /// Out-degree of `u`: how many hear `u` directly (its followers).
+    #[inline]
+    pub fn out_degree(&self, u: u32) -> usize {
+        self.forward.degree(u)
+    }
+
+    /// The role of node `u`.
+    #[inline]
+    pub fn role(&self, u: u32) -> RoleId {
+        self.nodes.roles[u as usize]
+    }
+
+    /// The name of a role id, if it exists in this network.
+    pub fn role_name(&self, role: RoleId) -> Option<&str> {
+        self.nodes.role_names.get(role.0 as usize).map(String::as_str)
+    }
+
+    /// The role id of a role name, if any node has that role.
+    pub fn role_id(&self, name: &str) -> Option<RoleId> {
+        self.nodes
+            .role_names
+            .iter()
+            .position(|r| r == name)
+            .map(|i| RoleId(i as u16))
+    }
+
+    /// All role names, indexed by [`RoleId`].
+    pub fn role_names(&self) -> &[String] {
+        &self.nodes.role_names
+    }
+
+    /// Role ids of all nodes.
+    pub fn roles(&self) -> &[RoleId] {
+        &self.nodes.roles
+    }
+
+    /// The profile of node `u`.
+    #[inline]
+    pub fn profile(&self, u: u32) -> &Profile {
+        &self.nodes.profiles[u as usize]
+    }
+
+    /// Number of groups.
+    pub fn group_count(&self) -> usize {
+        self.group_names.len()
+    }
+
+    /// The name of group `g`.
+    pub fn group_name(&self, g: u32) -> Option<&str> {
+        self.group_names.get(g as usize).map(String::as_str)
+    }
+
+    /// The members of group `g`. Panics if `g >= group_count()`.
+    pub fn group_members(&self, g: u32) -> &[Adjacent<()>] {
+        self.group_members.neighbors(g)
+    }
+
+    /// The groups node `u` belongs to.
+    pub fn groups_of(&self, u: u32) -> &[Adjacent<()>] {
+        self.node_groups.neighbors(u)
+    }
+
+    /// The internal index of an external id.
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] when the id is not in the network.
+    pub fn index_of(&self, id: &NodeId) -> Result<u32> {
+        self.ids.index_of(id)
+    }
+
+    /// The external id of internal index `u`.
+    pub fn id_of(&self, u: u32) -> Option<&NodeId> {
+        self.ids.id_of(u)
+    }
+
+    /// The id map shared with the graph this network was frozen from.
+    pub fn ids(&self) -> &IdMap {
+        &self.ids
+    }
+
+    /// Memory held, by part.
+    pub fn memory(&self) -> MemoryReport {
+        MemoryReport {
+            forward: self.forward.memory_bytes(),
+            reverse: self.reverse.get().map_or(0, Csr::memory_bytes),
+            nodes: self.nodes.roles.len() * size_of::<RoleId>()
+                + self.nodes.profiles.len() * size_of::<Profile>(),
+            groups: self.group_members.memory_bytes() + self.node_groups.memory_bytes(),
+        }
+    }
+}
+
+/// A CSR with `rows` rows whose targets index another set of `cols` items.
+fn csr_rectangular(rows: usize, cols: usize, arcs: &[(u32, u32, ())]) -> Result<Csr<()>> {
+    // Build over max(rows, cols) nodes to validate, then trim the offsets.
+    let width = rows.max(cols);
+    let mut csr = Csr::from_arcs(width, arcs)?;
+    csr.offsets.truncate(rows + 1);
+    Ok(csr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csr_keeps_arcs_in_insertion_order_per_source() {
+        let arcs = [(2, 0, 1.0f32), (0, 2, 0.5), (0, 1, 0.25), (2, 1, 0.75)];
+        let csr = Csr::from_arcs(3, &arcs).unwrap();
+        assert_eq!(csr.offsets(), &[0, 2, 2, 4]);
+        let got: Vec<_> = csr.iter().collect();
+        assert_eq!(got, vec![(0, 2, 0.5), (0, 1, 0.25), (2, 0, 1.0), (2, 1, 0.75)]);
+        let t = csr.transpose();
+        let back: Vec<_> = t.iter().collect();
+        assert_eq!(back, vec![(0, 2, 1.0), (1, 0, 0.25), (1, 2, 0.75), (2, 0, 0.5)]);
+        assert_eq!(t.transpose().iter().collect::<Vec<_>>().len(), 4);
+    }
+
+    #[test]
+    fn csr_rejects_out_of_range_endpoints() {
+        assert!(matches!(
+            Csr::from_arcs(2, &[(0, 2, ())]),
+            Err(Error::UnknownNode { .. })
+        ));
+    }
+
+    #[test]
+    fn forward_view_is_eight_bytes_per_arc_plus_four_per_node() {
+        assert_eq!(size_of::<Adjacent<f32>>(), 8);
+        let n = 100;
+        let net = Network::from_arcs(n, (0..n as u32).map(|i| (i, (i + 1) % n as u32, 0.1))).unwrap();
+        let mem = net.memory();
+        assert_eq!(mem.forward, 8 * n + 4 * (n + 1));
+        assert_eq!(mem.reverse, 0);
+        assert!(!net.has_reverse());
+        net.reverse();
+        assert_eq!(net.memory().reverse, mem.forward);
+    }
+
+    #[test]
+    fn map_prepares_values() {
+        let net = Network::from_arcs(2, [(0, 1, 0.5)]).unwrap();
+        let thresholds = net.forward().map(|_, _, t| (f64::from(t) * f64::from(u32::MAX)) as u32);
+        assert_eq!(thresholds.neighbors(0)[0].value, u32::MAX / 2);
+    }
+
+    #[test]
+    fn invalid_trust_is_rejected() {
+        assert!(matches!(
+            Network::from_arcs(2, [(0, 1, 1.5)]),
+            Err(Error::ProbabilityOutOfRange { .. })
+        ));
+        assert!(matches!(
+            Network::from_arcs(2, [(0, 1, f64::NAN)]),
+            Err(Error::InvalidWeight { .. })
+        ));
+    }
+}
