@@ -66,7 +66,12 @@ impl Profile {
     /// [`Error::ProbabilityOutOfRange`](crate::Error::ProbabilityOutOfRange) or
     /// [`Error::InvalidWeight`](crate::Error::InvalidWeight) when a value is
     /// outside [0, 1] or not finite; the error names the field.
-    pub fn new(activity: f64, credibility: f64, susceptibility: f64, attention: f64) -> Result<Self> {
+    pub fn new(
+        activity: f64,
+        credibility: f64,
+        susceptibility: f64,
+        attention: f64,
+    ) -> Result<Self> {
         Ok(Profile {
             activity: check_probability("activity", activity, None)?,
             credibility: check_probability("credibility", credibility, None)?,
@@ -403,7 +408,10 @@ mod tests {
             Consumer::default().into(),
         ];
         let names: Vec<&str> = mixed.iter().map(|a| a.role()).collect();
-        assert_eq!(names, [roles::BUSINESS, roles::OPINION_LEADER, roles::CONSUMER]);
+        assert_eq!(
+            names,
+            [roles::BUSINESS, roles::OPINION_LEADER, roles::CONSUMER]
+        );
         let boxed: Vec<Box<dyn Actor>> = vec![Box::new(Consumer::default())];
         assert_eq!(boxed[0].role(), roles::CONSUMER);
         assert_eq!(boxed[0].credibility(), 0.5);

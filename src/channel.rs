@@ -1,1 +1,660 @@
-//! TODO
+//! Channels: how a message travels from a sender to its receivers.
+//!
+//! DESIGN.md distinguishes individual communication (a private message to
+//! one chosen person; a comment seen by a post's author and the people
+//! following the thread), group communication (a post to all followers, each
+//! noticing it with some attention probability; a message to every member of
+//! a group or forum) and communication outside the graph (advertising that
+//! reaches a share of the whole population regardless of ties).
+//!
+//! A [`Channel`] answers two questions: **who can receive** a sender's
+//! message ([`Channel::deliver`] calls back once per receiver) and **how
+//! strongly** each delivery carries persuasion ([`Delivery::weight`], the
+//! tie's trust times the channel's [`persuasion`](Channel::persuasion)).
+//! The five built-ins are [`PrivateMessage`], [`Comment`], [`Post`],
+//! [`Forum`] and [`Advertising`]; [`BuiltinChannel`] is the enum of them, for
+//! mixing channels with static dispatch.
+//!
+//! `Channel` is used as a generic bound (it has a generic method, so it is
+//! not a trait object): kernels are monomorphized for the channels they use.
+//! A downstream crate's channel implements two required methods, `name` and
+//! `deliver`.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, check_probability};
+use crate::network::Network;
+use crate::rng::{below, bernoulli, geometric_skip, uniform_f64};
+
+/// One receiver reached by a channel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delivery {
+    /// The receiving node's index in the [`Network`].
+    pub recipient: u32,
+    /// How strongly this delivery carries persuasion, in [0, 1]: the trust
+    /// of the tie it travels over (1 off the graph and between strangers in
+    /// a group) times the channel's persuasion.
+    pub weight: f64,
+}
+
+/// Where a channel sits in DESIGN.md's typology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// One sender to one person or a small specified audience.
+    Individual,
+    /// One sender to many: followers or group members.
+    Group,
+    /// Outside the social graph: advertising and mass media.
+    OffGraph,
+}
+
+/// A medium through which a sender's message reaches receivers.
+///
+/// # Example: a channel of your own
+/// ```
+/// use rand::Rng;
+/// use wom::{Channel, Delivery, Network};
+///
+/// /// A "story" that only mutual friends see.
+/// #[derive(Debug)]
+/// struct CloseFriends;
+///
+/// impl Channel for CloseFriends {
+///     fn name(&self) -> &str { "close_friends" }
+///     fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+///         &self, network: &Network, sender: u32, _rng: &mut R, mut deliver: F,
+///     ) {
+///         for arc in network.forward().neighbors(sender) {
+///             let mutual = network.forward().neighbors(arc.node).iter().any(|b| b.node == sender);
+///             if mutual {
+///                 deliver(Delivery { recipient: arc.node, weight: f64::from(arc.value) });
+///             }
+///         }
+///     }
+/// }
+///
+/// let net = Network::from_arcs(3, [(0, 1, 0.9), (1, 0, 0.9), (0, 2, 0.5)]).unwrap();
+/// let mut got = Vec::new();
+/// CloseFriends.deliver(&net, 0, &mut wom::rng::stream_rng(1, 0), |d| got.push(d.recipient));
+/// assert_eq!(got, [1]);
+/// ```
+pub trait Channel {
+    /// The channel's name, used to attribute adoptions to it.
+    fn name(&self) -> &str;
+
+    /// Calls `deliver` once for each receiver of a message that `sender`
+    /// sends through this channel. The sender never receives its own message.
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        deliver: F,
+    );
+
+    /// How strongly the channel carries persuasion, in [0, 1]. Default 1.
+    fn persuasion(&self) -> f64 {
+        1.0
+    }
+
+    /// Where the channel sits in the typology. Default: individual.
+    fn scope(&self) -> Scope {
+        Scope::Individual
+    }
+
+    /// What one message through this channel costs the business (currency
+    /// units). Default 0 (organic talk is free).
+    fn cost_per_message(&self) -> f64 {
+        0.0
+    }
+
+    /// The receivers of one message as a vector (convenience for tests and
+    /// inspection; kernels use [`deliver`](Channel::deliver)).
+    fn receivers<R: Rng + ?Sized>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+    ) -> Vec<Delivery> {
+        let mut out = Vec::new();
+        self.deliver(network, sender, rng, |d| out.push(d));
+        out
+    }
+}
+
+/// How a private message picks its one recipient among the sender's
+/// followers (out-neighbours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientChoice {
+    /// Every follower equally likely.
+    #[default]
+    Uniform,
+    /// In proportion to the trust of the tie (stronger ties are messaged
+    /// more); uniform when every trust is 0.
+    ByTrust,
+}
+
+/// Checks a persuasion or share parameter.
+fn param(name: &str, value: f64) -> Result<f64> {
+    check_probability(name, value, None)
+}
+
+/// A private (in-site) message: one sender to one chosen recipient among
+/// the people who hear it (its out-neighbours).
+///
+/// Weight: trust of the tie × persuasion. Cost per call: O(1) for
+/// [`RecipientChoice::Uniform`], O(out-degree) for `ByTrust`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PrivateMessageFields")]
+pub struct PrivateMessage {
+    persuasion: f64,
+    choice: RecipientChoice,
+}
+
+#[derive(Deserialize)]
+struct PrivateMessageFields {
+    persuasion: f64,
+    #[serde(default)]
+    choice: RecipientChoice,
+}
+
+impl TryFrom<PrivateMessageFields> for PrivateMessage {
+    type Error = crate::Error;
+    fn try_from(f: PrivateMessageFields) -> Result<Self> {
+        PrivateMessage::new(f.persuasion, f.choice)
+    }
+}
+
+impl PrivateMessage {
+    /// A private-message channel.
+    ///
+    /// # Errors
+    /// When `persuasion` is outside [0, 1].
+    pub fn new(persuasion: f64, choice: RecipientChoice) -> Result<Self> {
+        Ok(PrivateMessage {
+            persuasion: param("persuasion", persuasion)?,
+            choice,
+        })
+    }
+}
+
+impl Default for PrivateMessage {
+    /// Full persuasion, uniform choice.
+    fn default() -> Self {
+        PrivateMessage {
+            persuasion: 1.0,
+            choice: RecipientChoice::Uniform,
+        }
+    }
+}
+
+impl Channel for PrivateMessage {
+    fn name(&self) -> &str {
+        "private_message"
+    }
+    fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        mut deliver: F,
+    ) {
+        let arcs = network.forward().neighbors(sender);
+        // Self-loops are not recipients.
+        let candidates = arcs.iter().filter(|a| a.node != sender).count() as u64;
+        if candidates == 0 {
+            return;
+        }
+        let pick = match self.choice {
+            RecipientChoice::Uniform => below(rng, candidates),
+            RecipientChoice::ByTrust => {
+                let total: f64 = arcs
+                    .iter()
+                    .filter(|a| a.node != sender)
+                    .map(|a| f64::from(a.value))
+                    .sum();
+                if total > 0.0 {
+                    let mut x = uniform_f64(rng) * total;
+                    let mut chosen = candidates - 1;
+                    for (i, a) in arcs.iter().filter(|a| a.node != sender).enumerate() {
+                        let w = f64::from(a.value);
+                        if x < w {
+                            chosen = i as u64;
+                            break;
+                        }
+                        x -= w;
+                    }
+                    chosen
+                } else {
+                    below(rng, candidates)
+                }
+            }
+        };
+        if let Some(a) = arcs.iter().filter(|a| a.node != sender).nth(pick as usize) {
+            deliver(Delivery {
+                recipient: a.node,
+                weight: f64::from(a.value) * self.persuasion,
+            });
+        }
+    }
+}
+
+/// A comment: the sender replies under a post by someone it follows (an
+/// in-neighbour, chosen uniformly). The post's author sees it, and so do up
+/// to `thread_audience` of the author's other followers who follow the
+/// thread (chosen uniformly without replacement, the sender excluded).
+///
+/// Weight: the author, trust of the author→sender tie × persuasion; thread
+/// followers, who need not know the sender, persuasion alone. Cost per call:
+/// O(in-degree of the sender + out-degree of the author); builds the
+/// network's reverse view on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CommentFields")]
+pub struct Comment {
+    persuasion: f64,
+    thread_audience: u32,
+}
+
+#[derive(Deserialize)]
+struct CommentFields {
+    persuasion: f64,
+    thread_audience: u32,
+}
+
+impl TryFrom<CommentFields> for Comment {
+    type Error = crate::Error;
+    fn try_from(f: CommentFields) -> Result<Self> {
+        Comment::new(f.persuasion, f.thread_audience)
+    }
+}
+
+impl Comment {
+    /// A comment channel whose threads are followed by up to
+    /// `thread_audience` people besides the author.
+    ///
+    /// # Errors
+    /// When `persuasion` is outside [0, 1].
+    pub fn new(persuasion: f64, thread_audience: u32) -> Result<Self> {
+        Ok(Comment {
+            persuasion: param("persuasion", persuasion)?,
+            thread_audience,
+        })
+    }
+}
+
+impl Channel for Comment {
+    fn name(&self) -> &str {
+        "comment"
+    }
+    fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        mut deliver: F,
+    ) {
+        let followed = network.reverse().neighbors(sender);
+        let authors = followed.iter().filter(|a| a.node != sender).count() as u64;
+        if authors == 0 {
+            return;
+        }
+        let k = below(rng, authors) as usize;
+        let Some(post) = followed.iter().filter(|a| a.node != sender).nth(k) else {
+            return;
+        };
+        let author = post.node;
+        deliver(Delivery {
+            recipient: author,
+            weight: f64::from(post.value) * self.persuasion,
+        });
+        // Selection sampling (Knuth, TAOCP vol. 2, Algorithm S): each of the
+        // author's eligible followers is kept with probability
+        // (still needed) / (still available), which picks a uniform subset of
+        // the wanted size in one pass without allocating.
+        let eligible = |v: u32| v != sender && v != author;
+        let thread = network.forward().neighbors(author);
+        let mut available = thread.iter().filter(|a| eligible(a.node)).count() as u64;
+        let mut needed = u64::from(self.thread_audience).min(available);
+        for a in thread.iter().filter(|a| eligible(a.node)) {
+            if needed == 0 {
+                break;
+            }
+            if below(rng, available) < needed {
+                deliver(Delivery {
+                    recipient: a.node,
+                    weight: self.persuasion,
+                });
+                needed -= 1;
+            }
+            available -= 1;
+        }
+    }
+}
+
+/// A post (broadcast): one sender to all its followers (out-neighbours);
+/// each notices it with probability equal to its own
+/// [`attention`](crate::Profile::attention).
+///
+/// Weight: trust of the tie × persuasion. Cost per call: O(out-degree).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PostFields")]
+pub struct Post {
+    persuasion: f64,
+}
+
+#[derive(Deserialize)]
+struct PostFields {
+    persuasion: f64,
+}
+
+impl TryFrom<PostFields> for Post {
+    type Error = crate::Error;
+    fn try_from(f: PostFields) -> Result<Self> {
+        Post::new(f.persuasion)
+    }
+}
+
+impl Post {
+    /// A post channel.
+    ///
+    /// # Errors
+    /// When `persuasion` is outside [0, 1].
+    pub fn new(persuasion: f64) -> Result<Self> {
+        Ok(Post {
+            persuasion: param("persuasion", persuasion)?,
+        })
+    }
+}
+
+impl Channel for Post {
+    fn name(&self) -> &str {
+        "post"
+    }
+    fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+    fn scope(&self) -> Scope {
+        Scope::Group
+    }
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        mut deliver: F,
+    ) {
+        for a in network.forward().neighbors(sender) {
+            if a.node != sender && bernoulli(rng, network.profile(a.node).attention()) {
+                deliver(Delivery {
+                    recipient: a.node,
+                    weight: f64::from(a.value) * self.persuasion,
+                });
+            }
+        }
+    }
+}
+
+/// A group, forum or community message: the sender posts in one of its
+/// groups (chosen uniformly) and every other member receives it, whether or
+/// not they know the sender.
+///
+/// Weight: persuasion (members are not tied to the sender). Cost per call:
+/// O(size of the group). A sender in no group reaches nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ForumFields")]
+pub struct Forum {
+    persuasion: f64,
+}
+
+#[derive(Deserialize)]
+struct ForumFields {
+    persuasion: f64,
+}
+
+impl TryFrom<ForumFields> for Forum {
+    type Error = crate::Error;
+    fn try_from(f: ForumFields) -> Result<Self> {
+        Forum::new(f.persuasion)
+    }
+}
+
+impl Forum {
+    /// A forum channel.
+    ///
+    /// # Errors
+    /// When `persuasion` is outside [0, 1].
+    pub fn new(persuasion: f64) -> Result<Self> {
+        Ok(Forum {
+            persuasion: param("persuasion", persuasion)?,
+        })
+    }
+}
+
+impl Channel for Forum {
+    fn name(&self) -> &str {
+        "forum"
+    }
+    fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+    fn scope(&self) -> Scope {
+        Scope::Group
+    }
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        mut deliver: F,
+    ) {
+        let groups = network.groups_of(sender);
+        if groups.is_empty() {
+            return;
+        }
+        let g = groups[below(rng, groups.len() as u64) as usize].node;
+        for m in network.group_members(g) {
+            if m.node != sender {
+                deliver(Delivery {
+                    recipient: m.node,
+                    weight: self.persuasion,
+                });
+            }
+        }
+    }
+}
+
+/// Advertising or mass media, outside the graph: each person other than the
+/// sender is reached independently with probability `share` (the external
+/// influence p of the Bass model when used every period).
+///
+/// Receivers are drawn by geometric skipping (Batagelj & Brandes 2005), so a
+/// call costs O(1 + share × n), not O(n). Weight: persuasion.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AdvertisingFields")]
+pub struct Advertising {
+    share: f64,
+    persuasion: f64,
+    cost_per_message: f64,
+}
+
+#[derive(Deserialize)]
+struct AdvertisingFields {
+    share: f64,
+    persuasion: f64,
+    #[serde(default)]
+    cost_per_message: f64,
+}
+
+impl TryFrom<AdvertisingFields> for Advertising {
+    type Error = crate::Error;
+    fn try_from(f: AdvertisingFields) -> Result<Self> {
+        Advertising::new(f.share, f.persuasion)?.with_cost_per_message(f.cost_per_message)
+    }
+}
+
+impl Advertising {
+    /// An advertising channel reaching `share` of the population per message.
+    ///
+    /// # Errors
+    /// When `share` or `persuasion` is outside [0, 1].
+    pub fn new(share: f64, persuasion: f64) -> Result<Self> {
+        Ok(Advertising {
+            share: param("share", share)?,
+            persuasion: param("persuasion", persuasion)?,
+            cost_per_message: 0.0,
+        })
+    }
+
+    /// Sets what one message (one burst of advertising) costs.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when the
+    /// cost is negative or not finite.
+    pub fn with_cost_per_message(mut self, cost: f64) -> Result<Self> {
+        if !cost.is_finite() || cost < 0.0 {
+            return Err(crate::Error::param(
+                "cost_per_message",
+                cost,
+                "must be a finite number >= 0",
+            ));
+        }
+        self.cost_per_message = cost;
+        Ok(self)
+    }
+
+    /// The share of the population reached per message.
+    pub fn share(&self) -> f64 {
+        self.share
+    }
+}
+
+impl Channel for Advertising {
+    fn name(&self) -> &str {
+        "advertising"
+    }
+    fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+    fn scope(&self) -> Scope {
+        Scope::OffGraph
+    }
+    fn cost_per_message(&self) -> f64 {
+        self.cost_per_message
+    }
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        mut deliver: F,
+    ) {
+        let n = network.node_count() as u64;
+        if self.share <= 0.0 || n == 0 {
+            return;
+        }
+        let log_q = (1.0 - self.share).ln();
+        let mut v: u64 = 0;
+        loop {
+            let skip = geometric_skip(rng, log_q);
+            v = match v.checked_add(skip) {
+                Some(x) if x < n => x,
+                _ => break,
+            };
+            if v as u32 != sender {
+                deliver(Delivery {
+                    recipient: v as u32,
+                    weight: self.persuasion,
+                });
+            }
+            v += 1;
+        }
+    }
+}
+
+/// The built-in channels in one enum, for mixing them in one campaign with
+/// static dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BuiltinChannel {
+    /// See [`PrivateMessage`].
+    PrivateMessage(PrivateMessage),
+    /// See [`Comment`].
+    Comment(Comment),
+    /// See [`Post`].
+    Post(Post),
+    /// See [`Forum`].
+    Forum(Forum),
+    /// See [`Advertising`].
+    Advertising(Advertising),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $c:ident => $e:expr) => {
+        match $self {
+            BuiltinChannel::PrivateMessage($c) => $e,
+            BuiltinChannel::Comment($c) => $e,
+            BuiltinChannel::Post($c) => $e,
+            BuiltinChannel::Forum($c) => $e,
+            BuiltinChannel::Advertising($c) => $e,
+        }
+    };
+}
+
+impl Channel for BuiltinChannel {
+    fn name(&self) -> &str {
+        dispatch!(self, c => c.name())
+    }
+    fn persuasion(&self) -> f64 {
+        dispatch!(self, c => c.persuasion())
+    }
+    fn scope(&self) -> Scope {
+        dispatch!(self, c => c.scope())
+    }
+    fn cost_per_message(&self) -> f64 {
+        dispatch!(self, c => c.cost_per_message())
+    }
+    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        sender: u32,
+        rng: &mut R,
+        deliver: F,
+    ) {
+        dispatch!(self, c => c.deliver(network, sender, rng, deliver))
+    }
+}
+
+impl From<PrivateMessage> for BuiltinChannel {
+    fn from(c: PrivateMessage) -> Self {
+        BuiltinChannel::PrivateMessage(c)
+    }
+}
+impl From<Comment> for BuiltinChannel {
+    fn from(c: Comment) -> Self {
+        BuiltinChannel::Comment(c)
+    }
+}
+impl From<Post> for BuiltinChannel {
+    fn from(c: Post) -> Self {
+        BuiltinChannel::Post(c)
+    }
+}
+impl From<Forum> for BuiltinChannel {
+    fn from(c: Forum) -> Self {
+        BuiltinChannel::Forum(c)
+    }
+}
+impl From<Advertising> for BuiltinChannel {
+    fn from(c: Advertising) -> Self {
+        BuiltinChannel::Advertising(c)
+    }
+}

@@ -142,7 +142,12 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     ///
     /// # Errors
     /// As [`add_tie`](SocialGraph::add_tie).
-    pub fn add_mutual_tie(&mut self, a: NodeIndex, b: NodeIndex, tie: T) -> Result<(EdgeIndex, EdgeIndex)>
+    pub fn add_mutual_tie(
+        &mut self,
+        a: NodeIndex,
+        b: NodeIndex,
+        tie: T,
+    ) -> Result<(EdgeIndex, EdgeIndex)>
     where
         T: Clone,
     {
@@ -185,7 +190,11 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
             Ok(())
         } else {
             Err(Error::UnknownNode {
-                id: format!("index {} (graph has {} nodes)", n.index(), self.graph.node_count()),
+                id: format!(
+                    "index {} (graph has {} nodes)",
+                    n.index(),
+                    self.graph.node_count()
+                ),
             })
         }
     }
@@ -261,7 +270,11 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
         let mut arcs = Vec::with_capacity(self.graph.edge_count());
         for e in self.graph.edge_references() {
             let t = check_probability("trust", e.weight().trust(), None)?;
-            arcs.push((e.source().index() as u32, e.target().index() as u32, t as f32));
+            arcs.push((
+                e.source().index() as u32,
+                e.target().index() as u32,
+                t as f32,
+            ));
         }
         let mut roles = RoleTableBuilder::with_capacity(n);
         for a in self.graph.node_weights() {
@@ -270,7 +283,12 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
         let groups = self
             .groups
             .iter()
-            .map(|g| (g.name.clone(), g.members.iter().map(|m| m.index() as u32).collect()))
+            .map(|g| {
+                (
+                    g.name.clone(),
+                    g.members.iter().map(|m| m.index() as u32).collect(),
+                )
+            })
             .collect();
         Network::assemble(NetworkParts {
             n,
@@ -289,7 +307,9 @@ mod tests {
 
     fn small() -> SocialGraph {
         let mut g = SocialGraph::new();
-        let b = g.add_actor("brand", BusinessOrganization::new("Acme").into()).unwrap();
+        let b = g
+            .add_actor("brand", BusinessOrganization::new("Acme").into())
+            .unwrap();
         let l = g.add_actor(7u64, OpinionLeader::default().into()).unwrap();
         let c = g.add_actor(8u64, Consumer::default().into()).unwrap();
         g.add_tie(b, l, SocialTie::follow(1.0)).unwrap();
@@ -306,13 +326,20 @@ mod tests {
         let mut want: Vec<(u32, u32, f32)> = g
             .graph()
             .edge_references()
-            .map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight().trust as f32))
+            .map(|e| {
+                (
+                    e.source().index() as u32,
+                    e.target().index() as u32,
+                    e.weight().trust as f32,
+                )
+            })
             .collect();
         let mut got: Vec<(u32, u32, f32)> = net.forward().iter().collect();
         want.sort_by(|a, b| a.partial_cmp(b).unwrap());
         got.sort_by(|a, b| a.partial_cmp(b).unwrap());
         assert_eq!(got, want);
-        let mut rev: Vec<(u32, u32, f32)> = net.reverse().iter().map(|(v, u, t)| (u, v, t)).collect();
+        let mut rev: Vec<(u32, u32, f32)> =
+            net.reverse().iter().map(|(v, u, t)| (u, v, t)).collect();
         rev.sort_by(|a, b| a.partial_cmp(b).unwrap());
         assert_eq!(rev, want);
     }
@@ -331,7 +358,10 @@ mod tests {
         assert_eq!(net.groups_of(0).len(), 0);
         assert_eq!(net.index_of(&NodeId::Num(8)).unwrap(), 2);
         assert_eq!(net.id_of(0), Some(&NodeId::Name("brand".into())));
-        assert!(matches!(net.index_of(&NodeId::Num(9)), Err(Error::UnknownNode { .. })));
+        assert!(matches!(
+            net.index_of(&NodeId::Num(9)),
+            Err(Error::UnknownNode { .. })
+        ));
     }
 
     #[test]
@@ -339,9 +369,18 @@ mod tests {
         let mut g: SocialGraph<Consumer, f64> = SocialGraph::new();
         let a = g.add_actor(1u64, Consumer::default()).unwrap();
         let b = g.add_actor(2u64, Consumer::default()).unwrap();
-        assert!(matches!(g.add_actor(1u64, Consumer::default()), Err(Error::DuplicateNodeId { .. })));
-        assert!(matches!(g.add_tie(a, b, 1.5), Err(Error::ProbabilityOutOfRange { .. })));
-        assert!(matches!(g.add_tie(a, b, f64::NAN), Err(Error::InvalidWeight { .. })));
+        assert!(matches!(
+            g.add_actor(1u64, Consumer::default()),
+            Err(Error::DuplicateNodeId { .. })
+        ));
+        assert!(matches!(
+            g.add_tie(a, b, 1.5),
+            Err(Error::ProbabilityOutOfRange { .. })
+        ));
+        assert!(matches!(
+            g.add_tie(a, b, f64::NAN),
+            Err(Error::InvalidWeight { .. })
+        ));
         assert!(matches!(
             g.add_tie(a, NodeIndex::new(5), 0.5),
             Err(Error::UnknownNode { .. })
@@ -349,7 +388,10 @@ mod tests {
         assert!(g.add_group("g", [a, a]).is_err());
         let e = g.add_tie(a, b, 0.5).unwrap();
         *g.tie_mut(e).unwrap() = -0.5;
-        assert!(matches!(g.freeze(), Err(Error::ProbabilityOutOfRange { .. })));
+        assert!(matches!(
+            g.freeze(),
+            Err(Error::ProbabilityOutOfRange { .. })
+        ));
     }
 
     #[test]

@@ -141,7 +141,12 @@ impl IdMap {
         self.insert_new(id, limit, location).map(|i| (i, true))
     }
 
-    fn insert_new(&mut self, id: NodeId, limit: u64, location: Option<&crate::Location>) -> Result<u32> {
+    fn insert_new(
+        &mut self,
+        id: NodeId,
+        limit: u64,
+        location: Option<&crate::Location>,
+    ) -> Result<u32> {
         let limit = limit.min(u64::from(u32::MAX));
         if self.ids.len() as u64 >= limit {
             return Err(Error::TooManyNodes {
@@ -188,8 +193,14 @@ mod tests {
         assert_eq!(m.insert(42u64.into()).unwrap(), 1);
         assert_eq!(m.index_of(&NodeId::Num(42)).unwrap(), 1);
         assert_eq!(m.id_of(0), Some(&NodeId::Name("alice".into())));
-        assert!(matches!(m.insert("alice".into()), Err(Error::DuplicateNodeId { .. })));
-        assert!(matches!(m.index_of(&"bob".into()), Err(Error::UnknownNode { .. })));
+        assert!(matches!(
+            m.insert("alice".into()),
+            Err(Error::DuplicateNodeId { .. })
+        ));
+        assert!(matches!(
+            m.index_of(&"bob".into()),
+            Err(Error::UnknownNode { .. })
+        ));
         // "42" the string and 42 the number are different ids: nothing is coerced.
         assert!(m.index_of(&"42".into()).is_err());
     }

@@ -73,7 +73,7 @@ pub mod tie;
 mod graph;
 
 pub use actor::{Actor, BuiltinActor, BusinessOrganization, Consumer, OpinionLeader, Profile, Sponsorship};
-// pub use channel::{BuiltinChannel, Channel, Delivery};
+pub use channel::{BuiltinChannel, Channel, Delivery};
 pub use error::{Error, Location, Result};
 pub use graph::{Group, SocialGraph};
 pub use id::{IdMap, NodeId};

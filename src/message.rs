@@ -116,11 +116,15 @@ impl Valence {
 }
 
 /// A compact product or brand identifier; names live with the campaign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct ProductId(pub u32);
 
 /// A compact channel identifier: the index of a channel in a campaign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct ChannelId(pub u16);
 
 /// One passing-on of a message: who relays it, through which channel, when.
@@ -287,6 +291,8 @@ mod tests {
                 .with_decay_per_hop(-0.1)
                 .is_err()
         );
-        assert!(serde_json::from_str::<Valence>(r#"{"polarity":"positive","strength":2}"#).is_err());
+        assert!(
+            serde_json::from_str::<Valence>(r#"{"polarity":"positive","strength":2}"#).is_err()
+        );
     }
 }

@@ -354,7 +354,8 @@ impl Network {
         // Group ids index the rows of `group_members`; it has one row per
         // group, and `node_groups` one row per node.
         let group_members = csr_rectangular(group_names.len(), n, &memberships)?;
-        let flipped: Vec<(u32, u32, ())> = memberships.iter().map(|&(g, m, ())| (m, g, ())).collect();
+        let flipped: Vec<(u32, u32, ())> =
+            memberships.iter().map(|&(g, m, ())| (m, g, ())).collect();
         let node_groups = csr_rectangular(n, group_names.len(), &flipped)?;
         Ok(Network {
             forward,
@@ -480,7 +481,10 @@ impl Network {
 
     /// The name of a role id, if it exists in this network.
     pub fn role_name(&self, role: RoleId) -> Option<&str> {
-        self.nodes.role_names.get(role.0 as usize).map(String::as_str)
+        self.nodes
+            .role_names
+            .get(role.0 as usize)
+            .map(String::as_str)
     }
 
     /// The role id of a role name, if any node has that role.
@@ -577,10 +581,16 @@ mod tests {
         let csr = Csr::from_arcs(3, &arcs).unwrap();
         assert_eq!(csr.offsets(), &[0, 2, 2, 4]);
         let got: Vec<_> = csr.iter().collect();
-        assert_eq!(got, vec![(0, 2, 0.5), (0, 1, 0.25), (2, 0, 1.0), (2, 1, 0.75)]);
+        assert_eq!(
+            got,
+            vec![(0, 2, 0.5), (0, 1, 0.25), (2, 0, 1.0), (2, 1, 0.75)]
+        );
         let t = csr.transpose();
         let back: Vec<_> = t.iter().collect();
-        assert_eq!(back, vec![(0, 2, 1.0), (1, 0, 0.25), (1, 2, 0.75), (2, 0, 0.5)]);
+        assert_eq!(
+            back,
+            vec![(0, 2, 1.0), (1, 0, 0.25), (1, 2, 0.75), (2, 0, 0.5)]
+        );
         assert_eq!(t.transpose().iter().collect::<Vec<_>>().len(), 4);
     }
 
@@ -596,7 +606,8 @@ mod tests {
     fn forward_view_is_eight_bytes_per_arc_plus_four_per_node() {
         assert_eq!(size_of::<Adjacent<f32>>(), 8);
         let n = 100;
-        let net = Network::from_arcs(n, (0..n as u32).map(|i| (i, (i + 1) % n as u32, 0.1))).unwrap();
+        let net =
+            Network::from_arcs(n, (0..n as u32).map(|i| (i, (i + 1) % n as u32, 0.1))).unwrap();
         let mem = net.memory();
         assert_eq!(mem.forward, 8 * n + 4 * (n + 1));
         assert_eq!(mem.reverse, 0);
@@ -608,7 +619,9 @@ mod tests {
     #[test]
     fn map_prepares_values() {
         let net = Network::from_arcs(2, [(0, 1, 0.5)]).unwrap();
-        let thresholds = net.forward().map(|_, _, t| (f64::from(t) * f64::from(u32::MAX)) as u32);
+        let thresholds = net
+            .forward()
+            .map(|_, _, t| (f64::from(t) * f64::from(u32::MAX)) as u32);
         assert_eq!(thresholds.neighbors(0)[0].value, u32::MAX / 2);
     }
 

@@ -132,7 +132,11 @@ mod tests {
         assert_eq!(got, twice);
         assert_eq!(got, PINNED);
     }
-    const PINNED: [u64; 3] = [8817871793810881348, 2232339155007413547, 11271256281462052784];
+    const PINNED: [u64; 3] = [
+        8817871793810881348,
+        2232339155007413547,
+        11271256281462052784,
+    ];
 
     #[test]
     fn primitives_match_their_reference_outputs() {
