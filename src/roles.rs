@@ -1,1 +1,473 @@
-//! TODO
+//! Role assignment: turning consumers into opinion leaders, and giving a
+//! brand its own account with followers.
+//!
+//! * [`assign_opinion_leaders`] ranks the consumers of a graph by a
+//!   [`Centrality`] and makes the top ones [`OpinionLeader`]s;
+//! * [`add_business`] adds a [`BusinessOrganization`]'s account and makes an
+//!   [`Audience`] of the existing accounts follow it.
+//!
+//! Orientation, as everywhere in `wom`: an arc `u -> v` means that `v`
+//! hears `u`, that is **`v` follows `u`**. A node's followers are its
+//! out-neighbours; see [`centrality`](crate::centrality) for how each
+//! centrality reads the arcs.
+//!
+//! # Example
+//! ```
+//! use wom::{BusinessOrganization, Consumer, OpinionLeader, SocialGraph, SocialTie};
+//! use wom::roles::{add_business, assign_opinion_leaders, Audience, Centrality, LeaderCount, LeaderSelection};
+//!
+//! // Five consumers; 0 is followed by 1, 2 and 3, and 1 by 4.
+//! let mut g: SocialGraph = SocialGraph::new();
+//! let c: Vec<_> = (0..5u64).map(|i| g.add_actor(i, Consumer::default().into())).collect::<Result<_, _>>()?;
+//! for (u, v) in [(0, 1), (0, 2), (0, 3), (1, 4)] {
+//!     g.add_tie(c[u], c[v], SocialTie::follow(0.5))?;
+//! }
+//! let selection = LeaderSelection { by: Centrality::Followers, count: LeaderCount::Top(1) };
+//! let leaders = assign_opinion_leaders(&mut g, &selection, &OpinionLeader::default())?;
+//! assert_eq!(leaders, [c[0]]);
+//!
+//! // The brand's account, followed by two of the five, drawn at random.
+//! let brand = add_business(&mut g, "acme", BusinessOrganization::new("Acme"), &Audience::Count(2), 0.3, 7)?;
+//! assert_eq!(g.graph().edges(brand).count(), 2);
+//! # Ok::<(), wom::Error>(())
+//! ```
+
+use petgraph::graph::NodeIndex;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{BuiltinActor, BusinessOrganization, OpinionLeader};
+use crate::centrality::{PageRankOptions, core_numbers, followers, pagerank};
+use crate::error::{Error, Result, check_probability};
+use crate::graph::SocialGraph;
+use crate::id::NodeId;
+use crate::network::Network;
+use crate::rng::{below, stream_rng};
+use crate::tie::{SocialTie, Tie};
+
+/// The centrality by which nodes are ranked.
+///
+/// In JSON: `"followers"`, `"k_core"`, or
+/// `{"pagerank": {"damping": 0.85}}` (missing PageRank fields take their
+/// defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Centrality {
+    /// Number of followers: out-degree in `wom`'s orientation
+    /// ([`centrality::followers`](crate::centrality::followers)).
+    Followers,
+    /// PageRank of the follow graph, where rank flows from a follower to the
+    /// account it follows
+    /// ([`centrality::pagerank`](crate::centrality::pagerank)).
+    #[serde(rename = "pagerank")]
+    PageRank(PageRankOptions),
+    /// k-core number on the undirected simple view
+    /// ([`centrality::core_numbers`](crate::centrality::core_numbers)).
+    KCore,
+}
+
+impl Centrality {
+    /// Every node's score under this centrality, higher meaning more
+    /// central, as `f64` (follower counts and core numbers are exact).
+    ///
+    /// # Errors
+    /// For [`Centrality::PageRank`], as [`pagerank`]: invalid options or no
+    /// convergence. The other two cannot fail.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::Network;
+    /// use wom::roles::Centrality;
+    /// let net = Network::from_arcs(3, [(0, 1, 1.0), (0, 2, 1.0)])?;
+    /// assert_eq!(Centrality::Followers.scores(&net)?, [2.0, 0.0, 0.0]);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn scores(&self, network: &Network) -> Result<Vec<f64>> {
+        Ok(match self {
+            Centrality::Followers => followers(network).into_iter().map(f64::from).collect(),
+            Centrality::PageRank(options) => pagerank(network, options)?,
+            Centrality::KCore => core_numbers(network).into_iter().map(f64::from).collect(),
+        })
+    }
+}
+
+/// How many nodes to select.
+///
+/// In JSON: `{"top": 20}` or `{"fraction": 0.01}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaderCount {
+    /// Exactly this many; more than the eligible nodes is an error.
+    Top(usize),
+    /// This share of the eligible nodes, in [0, 1]: `(f * eligible).round()`
+    /// nodes, where a half rounds up (away from zero): 25% of 10 is 3.
+    Fraction(f64),
+}
+
+impl LeaderCount {
+    /// The number of nodes this count selects out of `eligible`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for `Top(k)` with `k > eligible`;
+    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a
+    /// fraction outside [0, 1] or not finite.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::roles::LeaderCount;
+    /// assert_eq!(LeaderCount::Fraction(0.01).resolve(2_000)?, 20);
+    /// assert_eq!(LeaderCount::Fraction(0.25).resolve(10)?, 3);
+    /// assert!(LeaderCount::Top(11).resolve(10).is_err());
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn resolve(&self, eligible: usize) -> Result<usize> {
+        match *self {
+            LeaderCount::Top(k) => {
+                if k > eligible {
+                    Err(Error::param(
+                        "count",
+                        format!("top {k}"),
+                        format!("only {eligible} nodes are eligible"),
+                    ))
+                } else {
+                    Ok(k)
+                }
+            }
+            LeaderCount::Fraction(f) => {
+                let f = check_probability("fraction", f, None)?;
+                // f in [0, 1], so the product is in [0, eligible].
+                Ok(((f * eligible as f64).round() as usize).min(eligible))
+            }
+        }
+    }
+}
+
+/// Which nodes [`assign_opinion_leaders`] makes opinion leaders: the `count`
+/// best consumers `by` a centrality.
+///
+/// In JSON: `{"by": "followers", "count": {"fraction": 0.01}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderSelection {
+    /// The centrality consumers are ranked by.
+    pub by: Centrality,
+    /// How many to choose.
+    pub count: LeaderCount,
+}
+
+/// Makes the most central consumers opinion leaders.
+///
+/// Freezes the graph, scores every node by `selection.by` on the whole
+/// network (businesses and existing leaders included, so they shape the
+/// scores), then ranks the **consumers only**: business accounts are never
+/// made leaders, and nodes that already are opinion leaders stay leaders
+/// but are not eligible again and are not counted. Ties are broken by the
+/// lower node index, so the result is deterministic. The chosen nodes'
+/// actors are replaced by a copy of `template`.
+///
+/// The count is resolved against the number of eligible consumers (see
+/// [`LeaderCount::resolve`]): `Fraction(0.01)` of a graph of 2,000
+/// consumers is 20 leaders. Calling the function again selects among the
+/// consumers that are left.
+///
+/// # Arguments
+/// * `graph`: the social graph; only the actors of the chosen nodes change.
+/// * `selection`: the centrality and how many to choose.
+/// * `template`: the leader every chosen consumer becomes.
+///
+/// # Returns
+/// The newly made leaders, most central first.
+///
+/// # Errors
+/// Nothing is changed when an error is returned.
+/// * as [`SocialGraph::freeze`] (an invalid trust edited in);
+/// * as [`Centrality::scores`] (invalid PageRank options, no convergence);
+/// * as [`LeaderCount::resolve`] (`Top(k)` with more than the eligible
+///   consumers, a fraction outside [0, 1]);
+/// * [`Error::InvalidParameter`] when the template's fee is negative or not
+///   finite.
+///
+/// # Complexity
+/// O(n + m) to freeze plus the centrality's cost (O(n) followers, O(n + m)
+/// k-core, O(k (n + m)) PageRank), and O(c log c) to rank the c consumers.
+/// Extra space: the frozen network, O(n + m).
+///
+/// # Example
+/// ```
+/// use wom::{Consumer, OpinionLeader, SocialGraph, SocialTie, Actor};
+/// use wom::roles::{assign_opinion_leaders, Centrality, LeaderCount, LeaderSelection};
+///
+/// // Node 0 has two followers, 1 has one, 2 has one: 0 first, then 1 (lower index than 2).
+/// let mut g: SocialGraph = SocialGraph::new();
+/// let n: Vec<_> = (0..4u64).map(|i| g.add_actor(i, Consumer::default().into())).collect::<Result<_, _>>()?;
+/// for (u, v) in [(0, 1), (0, 3), (1, 2), (2, 3)] {
+///     g.add_tie(n[u], n[v], SocialTie::follow(1.0))?;
+/// }
+/// let selection = LeaderSelection { by: Centrality::Followers, count: LeaderCount::Top(2) };
+/// let leaders = assign_opinion_leaders(&mut g, &selection, &OpinionLeader::default())?;
+/// assert_eq!(leaders, [n[0], n[1]]);
+/// assert_eq!(g.actor(n[1]).map(|a| a.role()), Some("opinion_leader"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+///
+/// # Reference
+/// Seeding by degree and PageRank: J. Goldenberg, S. Han, D. R. Lehmann and
+/// J. W. Hong, "The role of hubs in the adoption process", *Journal of
+/// Marketing* 73(2), 1-13, 2009; O. Hinz, B. Skiera, C. Barrot and J. U.
+/// Becker, "Seeding strategies for viral marketing: an empirical comparison",
+/// *Journal of Marketing* 75(6), 55-71, 2011. k-core: M. Kitsak et al.,
+/// "Identification of influential spreaders in complex networks", *Nature
+/// Physics* 6, 888-893, 2010.
+pub fn assign_opinion_leaders<T: Tie>(
+    graph: &mut SocialGraph<BuiltinActor, T>,
+    selection: &LeaderSelection,
+    template: &OpinionLeader,
+) -> Result<Vec<NodeIndex>> {
+    if !(template.fee.is_finite() && template.fee >= 0.0) {
+        return Err(Error::param(
+            "fee",
+            template.fee,
+            "an opinion leader's fee must be a finite number >= 0",
+        ));
+    }
+    let network = graph.freeze()?;
+    let scores = selection.by.scores(&network)?;
+    let mut eligible: Vec<(usize, f64)> = graph
+        .graph()
+        .node_indices()
+        .filter(|&v| matches!(graph.actor(v), Some(BuiltinActor::Consumer(_))))
+        .map(|v| (v.index(), scores.get(v.index()).copied().unwrap_or(0.0)))
+        .collect();
+    let k = selection.count.resolve(eligible.len())?;
+    // Highest score first; equal scores by lower index. The sort is total
+    // (total_cmp), and scores are finite (PageRank validates its options).
+    eligible.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let chosen: Vec<NodeIndex> = eligible
+        .iter()
+        .take(k)
+        .map(|&(v, _)| NodeIndex::new(v))
+        .collect();
+    for &v in &chosen {
+        if let Some(actor) = graph.actor_mut(v) {
+            *actor = BuiltinActor::OpinionLeader(*template);
+        }
+    }
+    Ok(chosen)
+}
+
+/// Who follows a brand's new account in [`add_business`].
+///
+/// Only existing **non-business** accounts (consumers and opinion leaders)
+/// can be followers. The random variants draw a uniform sample without
+/// replacement.
+///
+/// In JSON: `"all"`, `{"fraction": 0.1}`, `{"count": 50}` or
+/// `{"nodes": [3, "ann"]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Every existing non-business account.
+    All,
+    /// This share of the non-business accounts, in [0, 1], drawn at random:
+    /// `(f * eligible).round()` of them (a half rounds up).
+    Fraction(f64),
+    /// Exactly this many non-business accounts, drawn at random.
+    Count(usize),
+    /// These accounts, by external id, in this order. Each must exist, must
+    /// not be a business and must be listed once.
+    Nodes(Vec<NodeId>),
+}
+
+/// Adds a brand's account to the graph, followed by an [`Audience`] of the
+/// existing accounts.
+///
+/// The account gets the external id `id` and the actor `business`. For each
+/// follower `v` one arc `brand -> v` with tie [`SocialTie::follow`]`(trust)`
+/// is added: `v` follows the brand and hears what it posts. Followers drawn
+/// at random ([`Audience::Fraction`], [`Audience::Count`]) are a uniform
+/// sample without replacement of the existing non-business accounts, drawn
+/// by a partial Fisher-Yates shuffle with [`rng::below`](crate::rng::below)
+/// on [`rng::stream_rng`](crate::rng::stream_rng)`(seed, 0)`, so the same
+/// graph and seed give the same followers on every platform; their arcs are
+/// added in increasing node order. For [`Audience::All`] the arcs are added
+/// in node order, for [`Audience::Nodes`] in the order given.
+///
+/// # Arguments
+/// * `graph`: the graph to add the account to.
+/// * `id`: the new account's external id; must not be taken.
+/// * `business`: the brand.
+/// * `followers`: who follows the account.
+/// * `trust`: the trust of every new follow tie, in [0, 1].
+/// * `seed`: master seed of the random draw (ignored by `All` and `Nodes`).
+///
+/// # Returns
+/// The index of the new account.
+///
+/// # Errors
+/// Everything is checked before the graph is changed; on error it is left
+/// as it was.
+/// * [`Error::DuplicateNodeId`] when `id` is taken;
+/// * [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
+///   or an audience fraction outside [0, 1] or not finite;
+/// * [`Error::InvalidParameter`] for a count larger than the number of
+///   non-business accounts, or a listed account that is a business or is
+///   listed twice;
+/// * [`Error::UnknownNode`] for a listed id that is not in the graph;
+/// * [`Error::TooManyNodes`] when the graph is full.
+///
+/// # Complexity
+/// Time O(n + k), extra space O(n) for the list of eligible accounts (k
+/// followers; O(k) for `Nodes`).
+///
+/// # Example
+/// ```
+/// use wom::{BusinessOrganization, Consumer, NodeId, SocialGraph};
+/// use wom::roles::{add_business, Audience};
+///
+/// let mut g: SocialGraph = SocialGraph::new();
+/// for i in 0..10u64 {
+///     g.add_actor(i, Consumer::default().into())?;
+/// }
+/// let audience = Audience::Nodes(vec![NodeId::Num(2), NodeId::Num(5)]);
+/// let brand = add_business(&mut g, "acme", BusinessOrganization::new("Acme"), &audience, 0.4, 0)?;
+/// let followers: Vec<_> = g.graph().neighbors(brand).map(|v| v.index()).collect();
+/// assert_eq!(followers.len(), 2);
+/// assert!(followers.contains(&2) && followers.contains(&5));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn add_business(
+    graph: &mut SocialGraph<BuiltinActor, SocialTie>,
+    id: impl Into<NodeId>,
+    business: BusinessOrganization,
+    followers: &Audience,
+    trust: f64,
+    seed: u64,
+) -> Result<NodeIndex> {
+    let id = id.into();
+    if graph.node(&id).is_ok() {
+        return Err(Error::DuplicateNodeId { id: id.to_string() });
+    }
+    let trust = check_probability("trust", trust, None)?;
+    let is_business = |g: &SocialGraph<BuiltinActor, SocialTie>, v: NodeIndex| {
+        matches!(g.actor(v), Some(BuiltinActor::Business(_)))
+    };
+    let eligible = || -> Vec<NodeIndex> {
+        graph
+            .graph()
+            .node_indices()
+            .filter(|&v| !is_business(graph, v))
+            .collect()
+    };
+    let chosen: Vec<NodeIndex> = match followers {
+        Audience::All => eligible(),
+        Audience::Fraction(f) => {
+            let pool = eligible();
+            let f = check_probability("fraction", *f, None)?;
+            let k = ((f * pool.len() as f64).round() as usize).min(pool.len());
+            sample(pool, k, seed)
+        }
+        Audience::Count(k) => {
+            let pool = eligible();
+            if *k > pool.len() {
+                return Err(Error::param(
+                    "count",
+                    k,
+                    format!(
+                        "only {} non-business accounts can follow the brand",
+                        pool.len()
+                    ),
+                ));
+            }
+            sample(pool, *k, seed)
+        }
+        Audience::Nodes(ids) => {
+            let mut listed = vec![false; graph.node_count()];
+            let mut nodes = Vec::with_capacity(ids.len());
+            for node_id in ids {
+                let v = graph.node(node_id)?;
+                if is_business(graph, v) {
+                    return Err(Error::param(
+                        "audience",
+                        node_id,
+                        "a business account cannot follow the brand",
+                    ));
+                }
+                if let Some(seen) = listed.get_mut(v.index())
+                    && std::mem::replace(seen, true)
+                {
+                    return Err(Error::param("audience", node_id, "listed twice"));
+                }
+                nodes.push(v);
+            }
+            nodes
+        }
+    };
+    let brand = graph.add_actor(id, BuiltinActor::Business(business))?;
+    for v in chosen {
+        graph.add_tie(brand, v, SocialTie::follow(trust))?;
+    }
+    Ok(brand)
+}
+
+/// A uniform sample of `k` items of `pool` without replacement (partial
+/// Fisher-Yates on `stream_rng(seed, 0)`), returned in increasing order.
+/// Requires `k <= pool.len()`.
+fn sample(mut pool: Vec<NodeIndex>, k: usize, seed: u64) -> Vec<NodeIndex> {
+    let mut rng = stream_rng(seed, 0);
+    let len = pool.len();
+    for i in 0..k.min(len) {
+        let j = i + below(&mut rng, (len - i) as u64) as usize;
+        pool.swap(i, j);
+    }
+    pool.truncate(k);
+    pool.sort_unstable();
+    pool
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_forms() {
+        let s: LeaderSelection =
+            serde_json::from_str(r#"{"by": {"pagerank": {"damping": 0.5}}, "count": {"top": 3}}"#)
+                .unwrap();
+        assert_eq!(
+            s,
+            LeaderSelection {
+                by: Centrality::PageRank(PageRankOptions {
+                    damping: 0.5,
+                    ..PageRankOptions::default()
+                }),
+                count: LeaderCount::Top(3),
+            }
+        );
+        let s: LeaderSelection =
+            serde_json::from_str(r#"{"by": "k_core", "count": {"fraction": 0.1}}"#).unwrap();
+        assert_eq!(s.by, Centrality::KCore);
+        let a: Audience = serde_json::from_str(r#"{"nodes": [3, "ann"]}"#).unwrap();
+        assert_eq!(
+            a,
+            Audience::Nodes(vec![NodeId::Num(3), NodeId::Name("ann".into())])
+        );
+        assert_eq!(serde_json::to_string(&Audience::All).unwrap(), r#""all""#);
+    }
+
+    #[test]
+    fn sample_is_a_uniform_subset() {
+        // Each of 10 items is drawn with probability 3/10.
+        let pool: Vec<NodeIndex> = (0..10).map(NodeIndex::new).collect();
+        let mut hits = [0u32; 10];
+        for seed in 0..10_000 {
+            let s = sample(pool.clone(), 3, seed);
+            assert_eq!(s.len(), 3);
+            assert!(s.windows(2).all(|w| w[0] < w[1]));
+            for v in s {
+                hits[v.index()] += 1;
+            }
+        }
+        // Binomial(10000, 0.3): sd ~ 45.8.
+        for h in hits {
+            assert!((f64::from(h) - 3_000.0).abs() < 4.0 * 45.8, "{hits:?}");
+        }
+    }
+}
