@@ -170,16 +170,24 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     {
         let name = name.into();
         let members: Vec<NodeIndex> = members.into_iter().collect();
-        let mut seen = vec![false; self.graph.node_count()];
         for &m in &members {
             self.check_node(m)?;
-            if std::mem::replace(&mut seen[m.index()], true) {
-                return Err(Error::param(
-                    "group member",
-                    format!("{} in group {name:?}", self.ids.ids()[m.index()]),
-                    "listed twice",
-                ));
-            }
+        }
+        // Sorting a copy finds a repeated member in O(k log k) for a group of
+        // k members, whatever the size of the graph.
+        let mut sorted: Vec<NodeIndex> = members.clone();
+        sorted.sort_unstable();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            let id = self
+                .ids
+                .id_of(w[0].index() as u32)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return Err(Error::param(
+                "group member",
+                format!("{id} in group {name:?}"),
+                "listed twice",
+            ));
         }
         self.groups.push(Group { name, members });
         Ok(self.groups.len() - 1)
