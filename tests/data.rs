@@ -1,0 +1,128 @@
+//! Reads the real SNAP data sets in the folder named by `WOM_DATA_DIR` and
+//! checks every count against the figures published for them (see the
+//! folder's README). Without `WOM_DATA_DIR` each test says it was skipped and
+//! passes.
+//!
+//! `WOM_DATA_DIR=/work/shared/data cargo test --release --test data`
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use wom::io::{Direction, EdgeListOptions, Loaded, SelfLoops, read_edge_list};
+
+/// The data folder, or `None` (and a note on stderr) when it is not set.
+fn data_dir() -> Option<PathBuf> {
+    match std::env::var_os("WOM_DATA_DIR") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            eprintln!("skipped: WOM_DATA_DIR is not set");
+            None
+        }
+    }
+}
+
+/// Reads `file` and checks that freezing keeps every node and arc.
+fn load(dir: &std::path::Path, file: &str, options: &EdgeListOptions) -> Loaded {
+    let path = dir.join(file);
+    let start = Instant::now();
+    let loaded = read_edge_list(&path, options)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let read = start.elapsed();
+    let network = loaded.graph.freeze().expect("freeze");
+    eprintln!(
+        "{file}: read in {:.3} s, frozen in {:.3} s; {:?}",
+        read.as_secs_f64(),
+        (start.elapsed() - read).as_secs_f64(),
+        loaded.report
+    );
+    assert_eq!(network.node_count(), loaded.graph.node_count());
+    assert_eq!(network.arc_count(), loaded.graph.arc_count());
+    assert_eq!(network.arc_count() as u64, loaded.report.arcs);
+    loaded
+}
+
+#[test]
+fn facebook_combined_undirected() {
+    let Some(dir) = data_dir() else { return };
+    let options = EdgeListOptions {
+        direction: Direction::Undirected,
+        ..EdgeListOptions::default()
+    };
+    let loaded = load(&dir, "facebook_combined.txt", &options);
+    let r = &loaded.report;
+    assert_eq!(r.nodes, 4_039);
+    assert_eq!(r.records, 88_234);
+    assert_eq!(r.arcs, 176_468);
+    assert_eq!(loaded.graph.node_count(), 4_039);
+    assert_eq!(loaded.graph.arc_count(), 176_468);
+    assert_eq!((r.self_loops, r.duplicates), (0, 0));
+    assert_eq!((r.lines, r.comment_lines, r.blank_lines), (88_234, 0, 0));
+    assert!(!r.gzip);
+}
+
+#[test]
+fn email_eu_core_directed_with_self_loops() {
+    let Some(dir) = data_dir() else { return };
+    let options = EdgeListOptions {
+        direction: Direction::Directed,
+        self_loops: SelfLoops::Keep,
+        ..EdgeListOptions::default()
+    };
+    let loaded = load(&dir, "email-Eu-core.txt", &options);
+    let r = &loaded.report;
+    assert_eq!(r.nodes, 1_005);
+    assert_eq!(r.records, 25_571);
+    assert_eq!(r.arcs, 25_571);
+    assert_eq!(loaded.graph.arc_count(), 25_571);
+    assert_eq!((r.self_loops, r.self_loops_dropped), (642, 0));
+    assert_eq!(r.duplicates, 0);
+
+    // Dropping the loops leaves the nodes and removes exactly 642 arcs.
+    let options = EdgeListOptions {
+        self_loops: SelfLoops::Drop,
+        ..options
+    };
+    let loaded = load(&dir, "email-Eu-core.txt", &options);
+    assert_eq!(
+        (loaded.report.nodes, loaded.report.arcs),
+        (1_005, 25_571 - 642)
+    );
+}
+
+#[test]
+fn wiki_vote_directed_with_header_comments() {
+    let Some(dir) = data_dir() else { return };
+    let options = EdgeListOptions {
+        direction: Direction::Directed,
+        ..EdgeListOptions::default()
+    };
+    let loaded = load(&dir, "wiki-Vote.txt", &options);
+    let r = &loaded.report;
+    assert_eq!(r.nodes, 7_115);
+    assert_eq!(r.records, 103_689);
+    assert_eq!(r.arcs, 103_689);
+    assert_eq!(r.comment_lines, 3);
+    assert_eq!(r.lines, 103_689 + 3);
+    assert_eq!((r.self_loops, r.duplicates), (0, 0));
+    // The first line's source is the first node.
+    assert_eq!(loaded.graph.ids().ids()[0], wom::NodeId::Num(30));
+}
+
+#[test]
+fn slashdot_gzip_directed() {
+    let Some(dir) = data_dir() else { return };
+    let options = EdgeListOptions {
+        direction: Direction::Directed,
+        ..EdgeListOptions::default()
+    };
+    let loaded = load(&dir, "soc-Slashdot0902.txt.gz", &options);
+    let r = &loaded.report;
+    assert!(r.gzip);
+    assert_eq!(r.nodes, 82_168);
+    assert_eq!(r.records, 948_464);
+    assert_eq!(r.arcs, 948_464);
+    assert_eq!(loaded.graph.arc_count(), 948_464);
+    assert_eq!((r.self_loops, r.self_loops_dropped), (78_303, 0));
+    assert_eq!(r.duplicates, 0);
+    assert_eq!(r.comment_lines, 4);
+}

@@ -1,0 +1,1027 @@
+//! Tests of the edge-list and CSV readers: every bad input gives its error
+//! with its location, every policy does what it says and is counted.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use approx::assert_relative_eq;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use proptest::prelude::*;
+use wom::io::{
+    ArcDirection, CsvOptions, Direction, Duplicates, EdgeListOptions, IdFormat, LoadReport, Loaded,
+    SelfLoops, read_csv, read_csv_from, read_edge_list, read_edge_list_from,
+};
+use wom::{Error, NodeId, Relation};
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+/// A file in the temporary folder, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(suffix: &str, bytes: &[u8]) -> TempFile {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("wom-io-test-{}-{n}-{suffix}", std::process::id()));
+        std::fs::write(&path, bytes).expect("write temp file");
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn edges(text: &str, options: &EdgeListOptions) -> wom::Result<Loaded> {
+    read_edge_list_from(text.as_bytes(), "mem.txt", options)
+}
+
+fn csv(text: &str, options: &CsvOptions) -> wom::Result<Loaded> {
+    read_csv_from(text.as_bytes(), "mem.csv", options)
+}
+
+fn directed() -> EdgeListOptions {
+    EdgeListOptions::default()
+}
+
+fn undirected() -> EdgeListOptions {
+    EdgeListOptions {
+        direction: Direction::Undirected,
+        ..EdgeListOptions::default()
+    }
+}
+
+/// The arcs in storage order as `(source id, target id, trust)`.
+fn arcs(loaded: &Loaded) -> Vec<(NodeId, NodeId, f64)> {
+    let g = &loaded.graph;
+    g.graph()
+        .raw_edges()
+        .iter()
+        .map(|e| {
+            (
+                g.id_of(e.source()).unwrap().clone(),
+                g.id_of(e.target()).unwrap().clone(),
+                e.weight.trust,
+            )
+        })
+        .collect()
+}
+
+/// Arcs between integer ids, without trust.
+fn pairs(loaded: &Loaded) -> Vec<(u64, u64)> {
+    arcs(loaded)
+        .into_iter()
+        .map(|(u, v, _)| match (u, v) {
+            (NodeId::Num(u), NodeId::Num(v)) => (u, v),
+            other => panic!("not integer ids: {other:?}"),
+        })
+        .collect()
+}
+
+fn trusts(loaded: &Loaded) -> Vec<f64> {
+    arcs(loaded).into_iter().map(|(_, _, t)| t).collect()
+}
+
+fn ids(loaded: &Loaded) -> Vec<NodeId> {
+    loaded.graph.ids().ids().to_vec()
+}
+
+fn assert_line(result: wom::Result<Loaded>, want: u64) -> Error {
+    let e = result.expect_err("expected an error");
+    let line = match &e {
+        Error::MalformedLine { location, .. } => location.line,
+        Error::InvalidWeight { location, .. } | Error::ProbabilityOutOfRange { location, .. } => {
+            location.as_ref().expect("a location").line
+        }
+        Error::TooManyNodes { location, .. } => location.as_ref().expect("a location").line,
+        Error::SelfLoop { location, .. } | Error::DuplicateEdge { location, .. } => location.line,
+        other => panic!("error without a line: {other:?}"),
+    };
+    assert_eq!(line, want, "{e}");
+    e
+}
+
+// ---------------------------------------------------------------------------
+// Bad input.
+
+#[test]
+fn one_column_is_a_malformed_line_with_its_number() {
+    let e = assert_line(edges("1 2\n# note\n\n3\n4 5\n", &directed()), 4);
+    match e {
+        Error::MalformedLine { location, reason } => {
+            assert_eq!(location.file, "mem.txt");
+            assert!(reason.contains("found 1"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn more_than_three_columns_name_the_count() {
+    let e = assert_line(edges("1 2\n1 2 0.5 x y\n", &directed()), 2);
+    assert!(e.to_string().contains("found 5"), "{e}");
+}
+
+#[test]
+fn integer_ids_reject_names_and_name_the_token() {
+    let e = assert_line(edges("1 2\n3 bob\n", &directed()), 2);
+    assert!(matches!(e, Error::MalformedLine { .. }));
+    assert!(e.to_string().contains("\"bob\""), "{e}");
+    let e = assert_line(edges("-1 2\n", &directed()), 1);
+    assert!(e.to_string().contains("\"-1\""), "{e}");
+    // u64::MAX fits, one more does not.
+    assert!(edges("18446744073709551615 0\n", &directed()).is_ok());
+    assert_line(edges("18446744073709551616 0\n", &directed()), 1);
+}
+
+#[test]
+fn non_numeric_weight_is_invalid_weight() {
+    let e = assert_line(edges("1 2 0.5\n2 3 high\n", &directed()), 2);
+    match e {
+        Error::InvalidWeight { text, location } => {
+            assert_eq!(text, "high");
+            assert_eq!(location.unwrap().file, "mem.txt");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn nan_and_infinite_weights_are_invalid_weights() {
+    for bad in ["NaN", "nan", "inf", "-inf", "infinity"] {
+        let e = assert_line(edges(&format!("1 2\n1 3 {bad}\n"), &directed()), 2);
+        assert!(matches!(e, Error::InvalidWeight { .. }), "{bad}: {e:?}");
+    }
+}
+
+#[test]
+fn weight_outside_zero_one_is_out_of_range() {
+    let e = assert_line(edges("1 2 1.5\n", &directed()), 1);
+    match e {
+        Error::ProbabilityOutOfRange { name, value, .. } => {
+            assert_eq!(name, "trust");
+            assert_eq!(value, 1.5);
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = assert_line(edges("1 2\n\n1 3 -0.1\n", &directed()), 3);
+    assert!(matches!(e, Error::ProbabilityOutOfRange { value, .. } if value == -0.1));
+    // The ends are allowed, in any number format Rust reads.
+    let loaded = edges("1 2 0\n1 3 1\n1 4 1e-3\n1 5 -0\n", &directed()).unwrap();
+    assert_eq!(trusts(&loaded), [0.0, 1.0, 0.001, 0.0]);
+}
+
+#[test]
+fn invalid_default_trust_is_rejected_before_reading() {
+    let options = EdgeListOptions {
+        default_trust: 2.0,
+        ..directed()
+    };
+    assert!(matches!(
+        edges("1 2\n", &options),
+        Err(Error::ProbabilityOutOfRange { location: None, .. })
+    ));
+    let options = EdgeListOptions {
+        default_trust: f64::NAN,
+        ..directed()
+    };
+    assert!(matches!(
+        edges("1 2\n", &options),
+        Err(Error::InvalidWeight { .. })
+    ));
+}
+
+#[test]
+fn empty_inputs_are_errors() {
+    for text in ["", "\n\n", "# only a comment\n  # and another\n\t\n"] {
+        match edges(text, &directed()) {
+            Err(Error::EmptyInput { file, what }) => {
+                assert_eq!(file, "mem.txt");
+                assert_eq!(what, "edges");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    let empty_gzip = gzip(b"");
+    assert!(matches!(
+        read_edge_list_from(&empty_gzip[..], "e.gz", &directed()),
+        Err(Error::EmptyInput { .. })
+    ));
+    let file = TempFile::new("empty.txt", b"");
+    assert!(matches!(
+        read_edge_list(&file.0, &directed()),
+        Err(Error::EmptyInput { .. })
+    ));
+}
+
+#[test]
+fn missing_file_is_file_not_found() {
+    let path = std::env::temp_dir().join("wom-io-test-this-file-does-not-exist.txt");
+    match read_edge_list(&path, &directed()) {
+        Err(Error::FileNotFound { path: p }) => assert_eq!(p, path),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        read_csv(&path, &CsvOptions::default()),
+        Err(Error::FileNotFound { .. })
+    ));
+}
+
+#[test]
+fn a_folder_is_an_io_error() {
+    let dir = std::env::temp_dir();
+    assert!(matches!(
+        read_edge_list(&dir, &directed()),
+        Err(Error::Io { .. })
+    ));
+}
+
+fn many_lines(n: u64) -> String {
+    (0..n).map(|i| format!("{i} {}\n", i + 1)).collect()
+}
+
+#[test]
+fn truncated_gzip_is_corrupt_gzip_naming_the_last_complete_line() {
+    let text = many_lines(20_000);
+    let compressed = gzip(text.as_bytes());
+    let half = &compressed[..compressed.len() / 2];
+    match read_edge_list_from(half, "cut.txt.gz", &directed()) {
+        Err(Error::CorruptGzip { file, line, detail }) => {
+            assert_eq!(file, "cut.txt.gz");
+            assert!(line > 0 && line < 20_000, "line {line}");
+            assert!(!detail.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    // From a file too, whatever its name says.
+    let file = TempFile::new("cut.txt", half);
+    assert!(matches!(
+        read_edge_list(&file.0, &directed()),
+        Err(Error::CorruptGzip { .. })
+    ));
+    // Cut inside the header, and with the trailer missing.
+    for cut in [&compressed[..5], &compressed[..compressed.len() - 4]] {
+        assert!(matches!(
+            read_edge_list_from(cut, "cut.gz", &directed()),
+            Err(Error::CorruptGzip { .. })
+        ));
+    }
+    // A flipped byte in the checksum: every line was read, then the check
+    // fails.
+    let mut flipped = compressed.clone();
+    let crc = flipped.len() - 8;
+    flipped[crc] ^= 0xff;
+    match read_edge_list_from(&flipped[..], "bad.gz", &directed()) {
+        Err(Error::CorruptGzip { line, .. }) => assert_eq!(line, 20_000),
+        other => panic!("{other:?}"),
+    }
+    // A flipped byte in the middle decodes to junk before the checksum can
+    // tell: some error, never a graph and never a panic.
+    let mut flipped = compressed.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0xff;
+    assert!(read_edge_list_from(&flipped[..], "bad.gz", &directed()).is_err());
+}
+
+#[test]
+fn truncated_gzip_csv_is_corrupt_gzip() {
+    let mut text = String::from("source,target\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("n{i},n{}\n", i + 1));
+    }
+    let compressed = gzip(text.as_bytes());
+    let half = &compressed[..compressed.len() / 2];
+    match read_csv_from(half, "cut.csv.gz", &CsvOptions::default()) {
+        Err(Error::CorruptGzip { line, .. }) => assert!(line > 1 && line < 20_001, "{line}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn too_many_nodes_names_the_line() {
+    let options = EdgeListOptions {
+        max_nodes: 2,
+        ..directed()
+    };
+    let e = assert_line(edges("1 2\n# c\n2 1\n2 3\n", &options), 4);
+    assert!(matches!(e, Error::TooManyNodes { limit: 2, .. }));
+    // Exactly at the limit is fine.
+    let loaded = edges("1 2\n2 1\n", &options).unwrap();
+    assert_eq!(loaded.report.nodes, 2);
+}
+
+#[test]
+fn unknown_node_lookup_is_unknown_node() {
+    let loaded = edges("1 2\n", &directed()).unwrap();
+    assert!(matches!(
+        loaded.graph.node(&NodeId::Num(3)),
+        Err(Error::UnknownNode { .. })
+    ));
+    // Integer ids are numbers, not names.
+    assert!(matches!(
+        loaded.graph.node(&NodeId::Name("1".into())),
+        Err(Error::UnknownNode { .. })
+    ));
+    let one = loaded.graph.node(&NodeId::Num(1)).unwrap();
+    assert_eq!(loaded.graph.id_of(one), Some(&NodeId::Num(1)));
+}
+
+// ---------------------------------------------------------------------------
+// Policies.
+
+const LOOPS: &str = "1 1 0.5\n1 2\n2 2\n";
+
+#[test]
+fn self_loops_keep() {
+    let options = EdgeListOptions {
+        self_loops: SelfLoops::Keep,
+        ..directed()
+    };
+    let loaded = edges(LOOPS, &options).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 1), (1, 2), (2, 2)]);
+    assert_eq!(trusts(&loaded), [0.5, 1.0, 1.0]);
+    let r = &loaded.report;
+    assert_eq!((r.records, r.self_loops, r.self_loops_dropped), (3, 2, 0));
+    assert_eq!((r.nodes, r.arcs), (2, 3));
+    // Undirected, a self-loop is one arc.
+    let options = EdgeListOptions {
+        direction: Direction::Undirected,
+        ..options
+    };
+    let loaded = edges(LOOPS, &options).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 1), (1, 2), (2, 1), (2, 2)]);
+}
+
+#[test]
+fn self_loops_drop_keeps_the_node() {
+    let options = EdgeListOptions {
+        self_loops: SelfLoops::Drop,
+        ..directed()
+    };
+    let loaded = edges("1 1 0.5\n1 2\n2 2\n3 3\n", &options).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2)]);
+    let r = &loaded.report;
+    assert_eq!((r.records, r.self_loops, r.self_loops_dropped), (4, 3, 3));
+    assert_eq!(r.kept_records(), 1);
+    // Node 3 was named by the input: it stays, isolated.
+    assert_eq!(r.nodes, 3);
+    assert!(loaded.graph.node(&NodeId::Num(3)).is_ok());
+}
+
+#[test]
+fn self_loops_error() {
+    let options = EdgeListOptions {
+        self_loops: SelfLoops::Error,
+        ..directed()
+    };
+    let e = assert_line(edges("1 2\n\n2 2\n", &options), 3);
+    match e {
+        Error::SelfLoop { id, .. } => assert_eq!(id, "2"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Pair 1-2 three times, 2-3 and 3-2 once each.
+const DUPS: &str = "1 2 0.5\n2 3 0.1\n1 2 0.2\n1 2 0.4\n3 2 0.4\n";
+
+fn with_duplicates(policy: Duplicates, direction: Direction) -> wom::Result<Loaded> {
+    let options = EdgeListOptions {
+        duplicates: policy,
+        direction,
+        ..directed()
+    };
+    edges(DUPS, &options)
+}
+
+#[test]
+fn duplicates_keep() {
+    let loaded = with_duplicates(Duplicates::Keep, Direction::Directed).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 3), (1, 2), (1, 2), (3, 2)]);
+    assert_eq!(trusts(&loaded), [0.5, 0.1, 0.2, 0.4, 0.4]);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.duplicates, r.duplicates_dropped, r.duplicates_merged),
+        (2, 0, 0)
+    );
+    assert_eq!(r.arcs, 5);
+}
+
+#[test]
+fn duplicates_drop_keeps_the_first() {
+    let loaded = with_duplicates(Duplicates::Drop, Direction::Directed).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 3), (3, 2)]);
+    assert_eq!(trusts(&loaded), [0.5, 0.1, 0.4]);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.duplicates, r.duplicates_dropped, r.duplicates_merged),
+        (2, 2, 0)
+    );
+    assert_eq!((r.records, r.kept_records(), r.arcs), (5, 3, 3));
+}
+
+#[test]
+fn duplicates_merge_with_noisy_or() {
+    let loaded = with_duplicates(Duplicates::Merge, Direction::Directed).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 3), (3, 2)]);
+    let t = trusts(&loaded);
+    assert_relative_eq!(t[0], 1.0 - 0.5 * 0.8 * 0.6, epsilon = 1e-15);
+    assert_relative_eq!(t[0], 0.76, epsilon = 1e-15);
+    assert_eq!(&t[1..], [0.1, 0.4]);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.duplicates, r.duplicates_dropped, r.duplicates_merged),
+        (2, 0, 2)
+    );
+    assert_eq!(r.arcs, 3);
+}
+
+#[test]
+fn duplicates_error_names_both_lines() {
+    match with_duplicates(Duplicates::Error, Direction::Directed) {
+        Err(Error::DuplicateEdge {
+            from,
+            to,
+            location,
+            first_line,
+        }) => {
+            assert_eq!((from.as_str(), to.as_str()), ("1", "2"));
+            assert_eq!((location.line, first_line), (3, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn undirected_duplicates_are_unordered_pairs() {
+    let loaded = with_duplicates(Duplicates::Keep, Direction::Undirected).unwrap();
+    assert_eq!(loaded.report.duplicates, 3);
+    assert_eq!(loaded.report.arcs, 10);
+
+    let loaded = with_duplicates(Duplicates::Drop, Direction::Undirected).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 1), (2, 3), (3, 2)]);
+    assert_eq!(loaded.report.duplicates_dropped, 3);
+
+    let loaded = with_duplicates(Duplicates::Merge, Direction::Undirected).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 1), (2, 3), (3, 2)]);
+    let t = trusts(&loaded);
+    assert_relative_eq!(t[0], 0.76, epsilon = 1e-15);
+    assert_relative_eq!(t[1], 0.76, epsilon = 1e-15);
+    assert_relative_eq!(t[2], 1.0 - 0.9 * 0.6, epsilon = 1e-15);
+    assert_relative_eq!(t[3], 0.46, epsilon = 1e-15);
+    assert_eq!(loaded.report.duplicates_merged, 3);
+
+    match with_duplicates(Duplicates::Error, Direction::Undirected) {
+        Err(Error::DuplicateEdge {
+            location,
+            first_line,
+            ..
+        }) => assert_eq!((location.line, first_line), (3, 1)),
+        other => panic!("{other:?}"),
+    }
+    // Directed, 2 3 and 3 2 are different arcs.
+    let options = EdgeListOptions {
+        duplicates: Duplicates::Error,
+        ..directed()
+    };
+    assert!(edges("2 3\n3 2\n", &options).is_ok());
+}
+
+#[test]
+fn duplicate_self_loops_are_duplicates_unless_dropped() {
+    let options = EdgeListOptions {
+        duplicates: Duplicates::Drop,
+        ..directed()
+    };
+    let loaded = edges("4 4\n4 4\n", &options).unwrap();
+    assert_eq!(pairs(&loaded), [(4, 4)]);
+    assert_eq!((loaded.report.self_loops, loaded.report.duplicates), (2, 1));
+    let options = EdgeListOptions {
+        self_loops: SelfLoops::Drop,
+        ..options
+    };
+    let loaded = edges("4 4\n4 4\n1 2\n", &options).unwrap();
+    assert_eq!(
+        (loaded.report.self_loops_dropped, loaded.report.duplicates),
+        (2, 0)
+    );
+}
+
+#[test]
+fn undirected_input_gives_two_friendship_arcs_per_edge() {
+    let loaded = edges("1 2 0.3\n2 3\n", &undirected()).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 1), (2, 3), (3, 2)]);
+    assert_eq!(trusts(&loaded), [0.3, 0.3, 1.0, 1.0]);
+    assert!(
+        loaded
+            .graph
+            .graph()
+            .edge_weights()
+            .all(|t| t.relation == Relation::Friendship)
+    );
+    assert_eq!((loaded.report.records, loaded.report.arcs), (2, 4));
+    let directed = edges("1 2 0.3\n", &directed()).unwrap();
+    assert!(
+        directed
+            .graph
+            .graph()
+            .edge_weights()
+            .all(|t| t.relation == Relation::Follow)
+    );
+}
+
+#[test]
+fn reversed_arcs_point_from_the_followed() {
+    // "A follows B": B -> A, A hears B.
+    let options = EdgeListOptions {
+        arc_direction: ArcDirection::Reversed,
+        ..directed()
+    };
+    let loaded = edges("1 2 0.3\n1 3\n", &options).unwrap();
+    assert_eq!(pairs(&loaded), [(2, 1), (3, 1)]);
+    assert_eq!(trusts(&loaded), [0.3, 1.0]);
+    // Ids still in order of first appearance, left to right.
+    assert_eq!(
+        ids(&loaded),
+        [NodeId::Num(1), NodeId::Num(2), NodeId::Num(3)]
+    );
+    // Errors name the pair as listed.
+    let options = EdgeListOptions {
+        duplicates: Duplicates::Error,
+        ..options
+    };
+    match edges("1 2\n1 2\n", &options) {
+        Err(Error::DuplicateEdge { from, to, .. }) => {
+            assert_eq!((from, to), ("1".into(), "2".into()))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn default_trust_fills_missing_weights_and_is_counted() {
+    let options = EdgeListOptions {
+        default_trust: 0.25,
+        ..directed()
+    };
+    let loaded = edges("1 2\n2 3 0.5\n3 1\n", &options).unwrap();
+    assert_eq!(trusts(&loaded), [0.25, 0.5, 0.25]);
+    assert_eq!(loaded.report.default_trust_records, 2);
+}
+
+// ---------------------------------------------------------------------------
+// Layout of the text.
+
+#[test]
+fn comments_blank_lines_tabs_and_crlf() {
+    let text = "\u{feff}# header\r\n  # indented comment\r\n\r\n1\t2\r\n \t \r\n3  \t 4   0.25\r\n\t5 6\t\r\n# end";
+    let loaded = edges(text, &directed()).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (3, 4), (5, 6)]);
+    assert_eq!(trusts(&loaded), [1.0, 0.25, 1.0]);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.lines, r.comment_lines, r.blank_lines, r.records),
+        (8, 3, 2, 3)
+    );
+    assert!(!r.gzip);
+    // The line count after CRLF lines is right in errors.
+    assert_line(edges("1 2\r\n\r\n3\r\n", &directed()), 3);
+}
+
+#[test]
+fn a_last_line_without_line_end_is_read() {
+    let loaded = edges("1 2\n2 3", &directed()).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 3)]);
+    assert_eq!(loaded.report.lines, 2);
+}
+
+#[test]
+fn ids_come_in_order_of_first_appearance() {
+    let loaded = edges("30 1412\n30 3352\n5 30\n", &directed()).unwrap();
+    assert_eq!(
+        ids(&loaded),
+        [30u64, 1412, 3352, 5].map(NodeId::Num).to_vec()
+    );
+    for (i, id) in ids(&loaded).iter().enumerate() {
+        assert_eq!(loaded.graph.node(id).unwrap().index(), i);
+    }
+}
+
+#[test]
+fn leading_zeros_are_numbers_with_integer_ids_and_kept_with_text_ids() {
+    // Integer: "007" is 7, so this line is a self-loop on node 7.
+    let loaded = edges("007 7\n", &directed()).unwrap();
+    assert_eq!(ids(&loaded), [NodeId::Num(7)]);
+    assert_eq!(loaded.report.self_loops, 1);
+    // Text: two different nodes, kept verbatim.
+    let options = EdgeListOptions {
+        ids: IdFormat::Text,
+        ..directed()
+    };
+    let loaded = edges("007 7\nbob 007\n", &options).unwrap();
+    assert_eq!(
+        ids(&loaded),
+        [
+            NodeId::Name("007".into()),
+            NodeId::Name("7".into()),
+            NodeId::Name("bob".into())
+        ]
+    );
+    assert_eq!(loaded.report.self_loops, 0);
+    assert!(loaded.graph.node(&NodeId::Num(7)).is_err());
+}
+
+#[test]
+fn arcs_keep_input_order_and_freeze() {
+    let text = many_lines(1_000);
+    let loaded = edges(&text, &directed()).unwrap();
+    let want: Vec<(u64, u64)> = (0..1_000).map(|i| (i, i + 1)).collect();
+    assert_eq!(pairs(&loaded), want);
+    let net = loaded.graph.freeze().unwrap();
+    assert_eq!((net.node_count(), net.arc_count()), (1_001, 1_000));
+    assert_eq!(net.index_of(&NodeId::Num(1_000)).unwrap(), 1_000);
+}
+
+// ---------------------------------------------------------------------------
+// Gzip.
+
+#[test]
+fn gzip_from_a_reader_is_detected_by_magic_bytes() {
+    let text = "# c\n1 2 0.5\n2 3\n";
+    let compressed = gzip(text.as_bytes());
+    let loaded = read_edge_list_from(&compressed[..], "no-extension", &directed()).unwrap();
+    assert!(loaded.report.gzip);
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 3)]);
+    assert_eq!(loaded.report.lines, 3);
+    // Two concatenated gzip members are one input.
+    let mut two = gzip(b"1 2\n");
+    two.extend(gzip(b"2 3\n"));
+    let loaded = read_edge_list_from(&two[..], "two", &directed()).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 3)]);
+}
+
+#[test]
+fn gzip_is_told_by_content_not_by_file_name() {
+    let compressed = gzip(b"1 2\n");
+    let looks_plain = TempFile::new("edges.txt", &compressed);
+    let loaded = read_edge_list(&looks_plain.0, &directed()).unwrap();
+    assert!(loaded.report.gzip);
+    assert_eq!(pairs(&loaded), [(1, 2)]);
+    let looks_gzip = TempFile::new("edges.txt.gz", b"1 2\n");
+    let loaded = read_edge_list(&looks_gzip.0, &directed()).unwrap();
+    assert!(!loaded.report.gzip);
+    assert_eq!(pairs(&loaded), [(1, 2)]);
+}
+
+#[test]
+fn errors_in_files_name_the_path() {
+    let file = TempFile::new("bad.txt", b"1 2\n1 2 x\n");
+    match read_edge_list(&file.0, &directed()) {
+        Err(Error::InvalidWeight {
+            location: Some(location),
+            ..
+        }) => {
+            assert_eq!(location.file, file.0.display().to_string());
+            assert_eq!(location.line, 2);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CSV.
+
+fn csv_options() -> CsvOptions {
+    CsvOptions {
+        source_column: "from".into(),
+        target_column: "to".into(),
+        weight_column: Some("w".into()),
+        ..CsvOptions::default()
+    }
+}
+
+#[test]
+fn csv_with_header_string_ids_and_weights() {
+    let table = "note,from,to,w\nx,alice,bob,0.5\ny,bob,\"carol, jr\",\nz,007,7,1\n";
+    let loaded = csv(table, &csv_options()).unwrap();
+    let name = |s: &str| NodeId::Name(s.into());
+    assert_eq!(
+        arcs(&loaded),
+        [
+            (name("alice"), name("bob"), 0.5),
+            (name("bob"), name("carol, jr"), 1.0),
+            (name("007"), name("7"), 1.0),
+        ]
+    );
+    let r = &loaded.report;
+    assert_eq!(
+        (r.lines, r.header_lines, r.blank_lines, r.records),
+        (4, 1, 0, 3)
+    );
+    assert_eq!((r.nodes, r.arcs, r.default_trust_records), (5, 3, 1));
+    assert!(loaded.graph.node(&name("carol, jr")).is_ok());
+}
+
+#[test]
+fn csv_with_integer_ids_tabs_and_undirected() {
+    let table = "a\tb\n 1\t2 \n2\t3\n";
+    let options = CsvOptions {
+        source_column: "a".into(),
+        target_column: "b".into(),
+        delimiter: b'\t',
+        ids: IdFormat::Integer,
+        direction: Direction::Undirected,
+        ..CsvOptions::default()
+    };
+    let loaded = csv(table, &options).unwrap();
+    assert_eq!(pairs(&loaded), [(1, 2), (2, 1), (2, 3), (3, 2)]);
+    let e = assert_line(csv("a\tb\n1\tbob\n", &options), 2);
+    assert!(e.to_string().contains("\"bob\""), "{e}");
+}
+
+#[test]
+fn csv_missing_column_is_a_clear_error() {
+    let table = "source,dest\na,b\n";
+    match csv(table, &CsvOptions::default()) {
+        Err(Error::MalformedLine { location, reason }) => {
+            assert_eq!(location.line, 1);
+            assert!(reason.contains("\"target\""), "{reason}");
+            assert!(reason.contains("\"dest\""), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let options = CsvOptions {
+        target_column: "dest".into(),
+        weight_column: Some("trust".into()),
+        ..CsvOptions::default()
+    };
+    let e = csv(table, &options).unwrap_err();
+    assert!(e.to_string().contains("\"trust\""), "{e}");
+    // A column named twice is ambiguous.
+    let e = csv("source,source,target\na,b,c\n", &CsvOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("more than once"), "{e}");
+}
+
+#[test]
+fn csv_errors_name_the_true_line_with_crlf_and_blank_lines() {
+    let options = csv_options();
+    let table = "from,to,w\r\nann,bob,0.5\r\n\r\n\r\ncy,dan,2\r\n";
+    let e = assert_line(csv(table, &options), 5);
+    assert!(matches!(e, Error::ProbabilityOutOfRange { .. }));
+    let table = "from,to,w\nann,bob,0.5\n\nann,bob\n";
+    let e = assert_line(csv(table, &options), 4);
+    assert!(e.to_string().contains("found 2 fields"), "{e}");
+    // After a quoted field holding a line end.
+    let table = "from,to,w\n\"a\nb\",c,0.5\nd,e,x\n";
+    assert_line(csv(table, &options), 4);
+    let loaded = csv("from,to,w\n\"a\nb\",c,0.5\n\nd,e,\n", &options).unwrap();
+    let r = &loaded.report;
+    assert_eq!(
+        (r.lines, r.header_lines, r.blank_lines, r.records),
+        (5, 1, 1, 2)
+    );
+}
+
+#[test]
+fn csv_empty_inputs_are_errors() {
+    for table in ["", "\n\n", "from,to,w\n", "from,to,w\n\n"] {
+        assert!(
+            matches!(csv(table, &csv_options()), Err(Error::EmptyInput { .. })),
+            "{table:?}"
+        );
+    }
+}
+
+#[test]
+fn csv_options_are_checked() {
+    let bad = [
+        CsvOptions {
+            delimiter: b'"',
+            ..CsvOptions::default()
+        },
+        CsvOptions {
+            delimiter: 0xE9,
+            ..CsvOptions::default()
+        },
+        CsvOptions {
+            target_column: "source".into(),
+            ..CsvOptions::default()
+        },
+        CsvOptions {
+            weight_column: Some("target".into()),
+            ..CsvOptions::default()
+        },
+    ];
+    for options in bad {
+        assert!(
+            matches!(
+                csv("source,target\na,b\n", &options),
+                Err(Error::InvalidParameter { .. })
+            ),
+            "{options:?}"
+        );
+    }
+}
+
+#[test]
+fn csv_policies_and_gzip_from_a_file() {
+    let table = "source,target,trust\na,b,0.5\nb,a,0.5\na,a,0.1\n";
+    let file = TempFile::new("edges.csv", &gzip(table.as_bytes()));
+    let options = CsvOptions {
+        weight_column: Some("trust".into()),
+        direction: Direction::Undirected,
+        duplicates: Duplicates::Merge,
+        self_loops: SelfLoops::Drop,
+        arc_direction: ArcDirection::Reversed,
+        ..CsvOptions::default()
+    };
+    let loaded = read_csv(&file.0, &options).unwrap();
+    let name = |s: &str| NodeId::Name(s.into());
+    assert_eq!(
+        arcs(&loaded),
+        [(name("b"), name("a"), 0.75), (name("a"), name("b"), 0.75)]
+    );
+    let r = &loaded.report;
+    assert!(r.gzip);
+    assert_eq!(
+        (r.duplicates_merged, r.self_loops_dropped, r.arcs),
+        (1, 1, 2)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Options and reports as documents.
+
+#[test]
+fn options_are_documents_with_defaults() {
+    let o: EdgeListOptions = serde_json::from_str("{}").unwrap();
+    assert_eq!(o, EdgeListOptions::default());
+    assert_eq!(o.direction, Direction::Directed);
+    assert_eq!(o.arc_direction, ArcDirection::AsListed);
+    assert_eq!(o.self_loops, SelfLoops::Keep);
+    assert_eq!(o.duplicates, Duplicates::Keep);
+    assert_eq!(o.ids, IdFormat::Integer);
+    assert_eq!(o.default_trust, 1.0);
+    assert_eq!(o.max_nodes, u64::from(u32::MAX - 1));
+
+    let o: EdgeListOptions = serde_json::from_str(
+        r#"{"direction":"undirected","arc_direction":"reversed","self_loops":"drop",
+            "duplicates":"merge","ids":"text","default_trust":0.5,"max_nodes":10}"#,
+    )
+    .unwrap();
+    assert_eq!(o.duplicates, Duplicates::Merge);
+    let back: EdgeListOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+    assert_eq!(back, o);
+    assert!(serde_json::from_str::<EdgeListOptions>(r#"{"directon":"directed"}"#).is_err());
+
+    let c: CsvOptions = serde_json::from_str(r#"{"delimiter":"\t","weight_column":"w"}"#).unwrap();
+    assert_eq!((c.delimiter, c.ids), (b'\t', IdFormat::Text));
+    let text = serde_json::to_string(&CsvOptions::default()).unwrap();
+    assert!(text.contains(r#""delimiter":",""#), "{text}");
+    assert!(serde_json::from_str::<CsvOptions>(r#"{"delimiter":",,"}"#).is_err());
+}
+
+#[test]
+fn report_is_a_document() {
+    let loaded = edges("1 2\n", &directed()).unwrap();
+    let text = serde_json::to_string(&loaded.report).unwrap();
+    let back: LoadReport = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, loaded.report);
+    assert!(text.contains(r#""arcs":1"#), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// Against a plain model of the policies.
+
+#[derive(Debug, Clone, Copy)]
+struct Policies {
+    direction: Direction,
+    self_loops: SelfLoops,
+    duplicates: Duplicates,
+}
+
+/// What the reader must give, computed the slow, obvious way.
+fn model(records: &[(u8, u8, u8)], p: Policies) -> (Vec<(u64, u64, f64)>, [u64; 5]) {
+    let mut kept: Vec<(u64, u64, f64)> = Vec::new();
+    let mut first = std::collections::HashMap::new();
+    let [
+        mut loops,
+        mut loops_dropped,
+        mut dups,
+        mut dropped,
+        mut merged,
+    ] = [0u64; 5];
+    for &(u, v, w) in records {
+        let (u, v, w) = (u64::from(u), u64::from(v), f64::from(w) / 100.0);
+        if u == v {
+            loops += 1;
+            if p.self_loops == SelfLoops::Drop {
+                loops_dropped += 1;
+                continue;
+            }
+        }
+        let key = match p.direction {
+            Direction::Undirected => (u.min(v), u.max(v)),
+            Direction::Directed => (u, v),
+        };
+        if let Some(&k) = first.get(&key) {
+            dups += 1;
+            match p.duplicates {
+                Duplicates::Drop => {
+                    dropped += 1;
+                    continue;
+                }
+                Duplicates::Merge => {
+                    merged += 1;
+                    let t: &mut (u64, u64, f64) = &mut kept[k];
+                    t.2 = 1.0 - (1.0 - t.2) * (1.0 - w);
+                    continue;
+                }
+                _ => {}
+            }
+        } else {
+            first.insert(key, kept.len());
+        }
+        kept.push((u, v, w));
+    }
+    let mut arcs = Vec::new();
+    for (u, v, w) in kept {
+        arcs.push((u, v, w));
+        if p.direction == Direction::Undirected && u != v {
+            arcs.push((v, u, w));
+        }
+    }
+    (arcs, [loops, loops_dropped, dups, dropped, merged])
+}
+
+fn policies() -> impl Strategy<Value = Policies> {
+    (
+        prop_oneof![Just(Direction::Directed), Just(Direction::Undirected)],
+        prop_oneof![Just(SelfLoops::Keep), Just(SelfLoops::Drop)],
+        prop_oneof![
+            Just(Duplicates::Keep),
+            Just(Duplicates::Drop),
+            Just(Duplicates::Merge)
+        ],
+    )
+        .prop_map(|(direction, self_loops, duplicates)| Policies {
+            direction,
+            self_loops,
+            duplicates,
+        })
+}
+
+proptest! {
+    #[test]
+    fn reader_matches_the_model(
+        records in prop::collection::vec((0u8..6, 0u8..6, 0u8..=100), 1..40),
+        p in policies(),
+        gz in any::<bool>(),
+    ) {
+        let mut text = String::from("# generated\n");
+        for (u, v, w) in &records {
+            text.push_str(&format!("{u}\t{v} {}\n", f64::from(*w) / 100.0));
+        }
+        let options = EdgeListOptions {
+            direction: p.direction,
+            self_loops: p.self_loops,
+            duplicates: p.duplicates,
+            ..EdgeListOptions::default()
+        };
+        let bytes = if gz { gzip(text.as_bytes()) } else { text.into_bytes() };
+        let loaded = read_edge_list_from(&bytes[..], "gen", &options).unwrap();
+        let (want, [loops, loops_dropped, dups, dropped, merged]) = model(&records, p);
+        let got: Vec<(u64, u64, f64)> = arcs(&loaded)
+            .into_iter()
+            .map(|(u, v, t)| match (u, v) {
+                (NodeId::Num(u), NodeId::Num(v)) => (u, v, t),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        prop_assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            prop_assert_eq!((g.0, g.1), (w.0, w.1));
+            prop_assert!((g.2 - w.2).abs() < 1e-12, "{:?} vs {:?}", g, w);
+        }
+        let r = &loaded.report;
+        prop_assert_eq!(
+            [r.self_loops, r.self_loops_dropped, r.duplicates, r.duplicates_dropped, r.duplicates_merged],
+            [loops, loops_dropped, dups, dropped, merged]
+        );
+        prop_assert_eq!(r.records, records.len() as u64);
+        prop_assert_eq!(r.arcs, want.len() as u64);
+        prop_assert_eq!(r.gzip, gz);
+        prop_assert_eq!(r.lines, r.records + r.comment_lines + r.blank_lines);
+    }
+}
