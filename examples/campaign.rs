@@ -30,7 +30,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     let p_in = 8.0 / (COMMUNITY_SIZE - 1) as f64;
     let p_out = 1.0 / (COMMUNITY_SIZE * (COMMUNITIES - 1)) as f64;
     let probabilities = (0..COMMUNITIES)
-        .map(|a| (0..COMMUNITIES).map(|b| if a == b { p_in } else { p_out }).collect())
+        .map(|a| {
+            (0..COMMUNITIES)
+                .map(|b| if a == b { p_in } else { p_out })
+                .collect()
+        })
         .collect();
     let spec = StochasticBlockModel {
         sizes: vec![COMMUNITY_SIZE; COMMUNITIES],

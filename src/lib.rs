@@ -72,7 +72,9 @@ pub mod tie;
 
 mod graph;
 
-pub use actor::{Actor, BuiltinActor, BusinessOrganization, Consumer, OpinionLeader, Profile, Sponsorship};
+pub use actor::{
+    Actor, BuiltinActor, BusinessOrganization, Consumer, OpinionLeader, Profile, Sponsorship,
+};
 pub use channel::{BuiltinChannel, Channel, Delivery};
 pub use error::{Error, Location, Result};
 pub use graph::{Group, SocialGraph};
@@ -80,3 +82,8 @@ pub use id::{IdMap, NodeId};
 pub use message::{ChannelId, Hop, Message, Polarity, ProductId, Valence, WomMessage};
 pub use network::{Adjacent, Csr, Network, RoleId};
 pub use tie::{Relation, SocialTie, Tie};
+
+/// The README's code runs as a doctest, so its example cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
