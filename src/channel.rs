@@ -86,6 +86,11 @@ pub trait Channel {
 
     /// Calls `deliver` once for each receiver of a message that `sender`
     /// sends through this channel. The sender never receives its own message.
+    ///
+    /// # Panics
+    /// If `sender` is not a node index of `network` (`< node_count()`).
+    /// Indices are internal; turn external ids into them with
+    /// [`Network::index_of`], which validates.
     fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,

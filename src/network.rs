@@ -115,9 +115,11 @@ impl<V: Copy> Csr<V> {
         self.arcs.len()
     }
 
-    /// The arcs of node `u`. Panics if `u` is not a node of the CSR (an
-    /// internal index, not user input: look external ids up with
-    /// [`Network::index_of`]).
+    /// The arcs of node `u`.
+    ///
+    /// # Panics
+    /// If `u >= node_count()`. Indices are internal, not user input: look
+    /// external ids up with [`Network::index_of`], which validates.
     #[inline]
     pub fn neighbors(&self, u: u32) -> &[Adjacent<V>] {
         let u = u as usize;
@@ -125,6 +127,9 @@ impl<V: Copy> Csr<V> {
     }
 
     /// Number of arcs of node `u`.
+    ///
+    /// # Panics
+    /// If `u >= node_count()`.
     #[inline]
     pub fn degree(&self, u: u32) -> usize {
         let u = u as usize;
@@ -468,12 +473,18 @@ impl Network {
     }
 
     /// Out-degree of `u`: how many hear `u` directly (its followers).
+    ///
+    /// # Panics
+    /// If `u >= node_count()`.
     #[inline]
     pub fn out_degree(&self, u: u32) -> usize {
         self.forward.degree(u)
     }
 
     /// The role of node `u`.
+    ///
+    /// # Panics
+    /// If `u >= node_count()`.
     #[inline]
     pub fn role(&self, u: u32) -> RoleId {
         self.nodes.roles[u as usize]
@@ -507,6 +518,9 @@ impl Network {
     }
 
     /// The profile of node `u`.
+    ///
+    /// # Panics
+    /// If `u >= node_count()`.
     #[inline]
     pub fn profile(&self, u: u32) -> &Profile {
         &self.nodes.profiles[u as usize]
@@ -522,12 +536,18 @@ impl Network {
         self.group_names.get(g as usize).map(String::as_str)
     }
 
-    /// The members of group `g`. Panics if `g >= group_count()`.
+    /// The members of group `g`.
+    ///
+    /// # Panics
+    /// If `g >= group_count()`.
     pub fn group_members(&self, g: u32) -> &[Adjacent<()>] {
         self.group_members.neighbors(g)
     }
 
     /// The groups node `u` belongs to.
+    ///
+    /// # Panics
+    /// If `u >= node_count()`.
     pub fn groups_of(&self, u: u32) -> &[Adjacent<()>] {
         self.node_groups.neighbors(u)
     }
