@@ -33,6 +33,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("reverse", mem.reverse),
         ("nodes", mem.nodes),
         ("groups", mem.groups),
+        ("ids", mem.ids),
     ] {
         println!("{part:<10} {bytes:>12} {:>14.3}", bytes as f64 / m as f64);
     }

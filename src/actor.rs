@@ -29,7 +29,7 @@ use crate::error::{Result, check_probability};
 /// | `activity` | chance per period that the actor talks (posts, messages) |
 /// | `credibility` | how much receivers believe what the actor says |
 /// | `susceptibility` | how easily the actor is persuaded by what it hears |
-/// | `attention` | chance that the actor notices a post in its feed |
+/// | `attention` | audience attention: chance that a follower notices one of the actor's posts |
 ///
 /// Construct with [`Profile::new`], which validates, or start from a role's
 /// default ([`Profile::consumer`], [`Profile::opinion_leader`],
@@ -81,7 +81,7 @@ impl Profile {
     }
 
     /// The default consumer: talks now and then (0.2), believed moderately
-    /// (0.5), persuadable (0.5), notices half of its feed (0.5).
+    /// (0.5), persuadable (0.5), half of its posts noticed (0.5).
     pub const fn consumer() -> Self {
         Profile {
             activity: 0.2,
@@ -92,7 +92,7 @@ impl Profile {
     }
 
     /// The default opinion leader: posts often (0.8), believed more (0.8),
-    /// harder to persuade (0.3), attentive to its own field (0.7).
+    /// harder to persuade (0.3), followed by a more attentive audience (0.7).
     pub const fn opinion_leader() -> Self {
         Profile {
             activity: 0.8,
@@ -104,13 +104,13 @@ impl Profile {
 
     /// The default business organization: always active (1.0), believed less
     /// than a peer because it is selling (0.4), not persuaded by WOM about its
-    /// own product (0.0), not reading consumers' feeds (0.0).
+    /// own product (0.0), its posts noticed less than a friend's (0.3).
     pub const fn business() -> Self {
         Profile {
             activity: 1.0,
             credibility: 0.4,
             susceptibility: 0.0,
-            attention: 0.0,
+            attention: 0.3,
         }
     }
 
@@ -126,7 +126,8 @@ impl Profile {
     pub fn susceptibility(&self) -> f64 {
         self.susceptibility
     }
-    /// Chance that the actor notices a post in its feed.
+    /// Audience attention: chance that a follower notices one of the
+    /// actor's posts.
     pub fn attention(&self) -> f64 {
         self.attention
     }
@@ -204,7 +205,8 @@ pub trait Actor {
     fn susceptibility(&self) -> f64 {
         self.profile().susceptibility()
     }
-    /// Chance that the actor notices a post in its feed.
+    /// Audience attention: chance that a follower notices one of the
+    /// actor's posts.
     fn attention(&self) -> f64 {
         self.profile().attention()
     }
@@ -257,7 +259,11 @@ impl Actor for Consumer {
 
 /// An opinion leader: better informed, followed by a larger and more
 /// attentive audience, posts more, believed more; paid or organic.
+///
+/// Its `fee` is checked (finite, >= 0) when it is read from a document and
+/// when it is used ([`roles::assign_opinion_leaders`](crate::roles::assign_opinion_leaders)).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "OpinionLeaderFields")]
 pub struct OpinionLeader {
     /// The leader's parameters.
     pub profile: Profile,
@@ -265,6 +271,42 @@ pub struct OpinionLeader {
     pub sponsorship: Sponsorship,
     /// What a business pays to seed this leader (currency units, >= 0).
     pub fee: f64,
+}
+
+#[derive(Deserialize)]
+struct OpinionLeaderFields {
+    profile: Profile,
+    sponsorship: Sponsorship,
+    fee: f64,
+}
+
+impl TryFrom<OpinionLeaderFields> for OpinionLeader {
+    type Error = crate::Error;
+    fn try_from(f: OpinionLeaderFields) -> Result<Self> {
+        OpinionLeader::new(f.profile, f.sponsorship, f.fee)
+    }
+}
+
+impl OpinionLeader {
+    /// An opinion leader with the given parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `fee`
+    /// is negative or not finite.
+    pub fn new(profile: Profile, sponsorship: Sponsorship, fee: f64) -> Result<Self> {
+        if !fee.is_finite() || fee < 0.0 {
+            return Err(crate::Error::param(
+                "fee",
+                fee,
+                "must be a finite number >= 0",
+            ));
+        }
+        Ok(OpinionLeader {
+            profile,
+            sponsorship,
+            fee,
+        })
+    }
 }
 
 impl Default for OpinionLeader {
@@ -416,6 +458,16 @@ mod tests {
         assert_eq!(boxed[0].role(), roles::CONSUMER);
         assert_eq!(boxed[0].credibility(), 0.5);
         assert_eq!(mixed[0].sponsorship(), Sponsorship::Sponsored);
+    }
+
+    #[test]
+    fn opinion_leader_fee_is_validated_from_documents() {
+        let text = r#"{"role":"opinion_leader","profile":{"activity":0.5,"credibility":0.5,"susceptibility":0.5,"attention":0.5},"sponsorship":"sponsored","fee":-5}"#;
+        let e = serde_json::from_str::<BuiltinActor>(text).unwrap_err();
+        assert!(e.to_string().contains("fee"), "{e}");
+        assert!(
+            OpinionLeader::new(Profile::opinion_leader(), Sponsorship::Organic, f64::NAN).is_err()
+        );
     }
 
     #[test]

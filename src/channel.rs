@@ -8,9 +8,16 @@
 //! reaches a share of the whole population regardless of ties).
 //!
 //! A [`Channel`] answers two questions: **who can receive** a sender's
-//! message ([`Channel::deliver`] calls back once per receiver) and **how
+//! message ([`Channel::deliver`] calls back once per delivery) and **how
 //! strongly** each delivery carries persuasion ([`Delivery::weight`], the
 //! tie's trust times the channel's [`persuasion`](Channel::persuasion)).
+//!
+//! Channels that travel over ties work **per arc**: in a multigraph, a
+//! receiver tied to the sender by two parallel arcs is two ties, and a post
+//! reaches it through each (each noticed or not on its own); a private
+//! message picks one tie. Read edge lists with
+//! [`Duplicates::Merge`](crate::io::Duplicates::Merge) or `Drop` for one tie
+//! per pair.
 //! The five built-ins are [`PrivateMessage`], [`Comment`], [`Post`],
 //! [`Forum`] and [`Advertising`]; [`BuiltinChannel`] is the enum of them, for
 //! mixing channels with static dispatch.
@@ -84,8 +91,11 @@ pub trait Channel {
     /// The channel's name, used to attribute adoptions to it.
     fn name(&self) -> &str;
 
-    /// Calls `deliver` once for each receiver of a message that `sender`
-    /// sends through this channel. The sender never receives its own message.
+    /// Calls `deliver` once for each delivery of a message that `sender`
+    /// sends through this channel: once per receiver, except that a
+    /// receiver tied to the sender by parallel arcs may be reached once per
+    /// arc (see the [module docs](self)). The sender never receives its own
+    /// message.
     ///
     /// # Panics
     /// If `sender` is not a node index of `network` (`< node_count()`).
@@ -134,11 +144,12 @@ pub trait Channel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecipientChoice {
-    /// Every follower equally likely.
+    /// Every tie out of the sender equally likely (every follower, when no
+    /// two arcs join the same pair).
     #[default]
     Uniform,
     /// In proportion to the trust of the tie (stronger ties are messaged
-    /// more); uniform when every trust is 0.
+    /// more); uniform over ties when every trust is 0.
     ByTrust,
 }
 
@@ -255,10 +266,11 @@ impl Channel for PrivateMessage {
 /// to `thread_audience` of the author's other followers who follow the
 /// thread (chosen uniformly without replacement, the sender excluded).
 ///
-/// Weight: the author, trust of the author→sender tie × persuasion; thread
-/// followers, who need not know the sender, persuasion alone. Cost per call:
-/// O(in-degree of the sender + out-degree of the author); builds the
-/// network's reverse view on first use.
+/// Weight: persuasion, times the trust of the sender→author tie when the
+/// author hears the sender (that arc exists; the first such arc counts);
+/// thread followers, who need not know the sender, persuasion alone. Cost
+/// per call: O(in-degree + out-degree of the sender + out-degree of the
+/// author); builds the network's reverse view on first use.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "CommentFields")]
 pub struct Comment {
@@ -317,9 +329,17 @@ impl Channel for Comment {
             return;
         };
         let author = post.node;
+        // The author hears the sender through the sender -> author arc, if
+        // there is one; otherwise the sender is a stranger to the author.
+        let trust = network
+            .forward()
+            .neighbors(sender)
+            .iter()
+            .find(|a| a.node == author)
+            .map_or(1.0, |a| f64::from(a.value));
         deliver(Delivery {
             recipient: author,
-            weight: f64::from(post.value) * self.persuasion,
+            weight: trust * self.persuasion,
         });
         // Selection sampling (Knuth, TAOCP vol. 2, Algorithm S): each of the
         // author's eligible followers is kept with probability
@@ -346,8 +366,9 @@ impl Channel for Comment {
 }
 
 /// A post (broadcast): one sender to all its followers (out-neighbours);
-/// each notices it with probability equal to its own
-/// [`attention`](crate::Profile::attention).
+/// each notices it independently with probability equal to the sender's
+/// audience [`attention`](crate::Profile::attention) (an opinion leader's
+/// audience is more attentive than a consumer's).
 ///
 /// Weight: trust of the tie × persuasion. Cost per call: O(out-degree).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -397,8 +418,9 @@ impl Channel for Post {
         rng: &mut R,
         mut deliver: F,
     ) {
+        let attention = network.profile(sender).attention();
         for a in network.forward().neighbors(sender) {
-            if a.node != sender && bernoulli(rng, network.profile(a.node).attention()) {
+            if a.node != sender && bernoulli(rng, attention) {
                 deliver(Delivery {
                     recipient: a.node,
                     weight: f64::from(a.value) * self.persuasion,
@@ -566,7 +588,8 @@ impl Channel for Advertising {
         if self.share <= 0.0 || n == 0 {
             return;
         }
-        let log_q = (1.0 - self.share).ln();
+        // ln(1 - share), exact even for a tiny share.
+        let log_q = (-self.share).ln_1p();
         let mut v: u64 = 0;
         loop {
             let skip = geometric_skip(rng, log_q);

@@ -191,6 +191,15 @@ pub enum Error {
         first_line: u64,
     },
 
+    /// Memory for a requested structure could not be reserved.
+    #[error("cannot allocate {bytes} bytes for {what}")]
+    AllocationFailed {
+        /// What was being built.
+        what: String,
+        /// How many bytes were requested.
+        bytes: u64,
+    },
+
     /// A JSON document (scenario, generator spec ...) is invalid.
     #[error("invalid document at {path}: {reason}")]
     InvalidDocument {
@@ -210,6 +219,19 @@ impl Error {
             reason: reason.into(),
         }
     }
+}
+
+/// A vector of `n` copies of `value`, or [`Error::AllocationFailed`] instead
+/// of aborting the process when the memory cannot be had.
+pub(crate) fn try_filled<T: Clone>(what: &str, n: usize, value: T) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| Error::AllocationFailed {
+            what: what.to_string(),
+            bytes: (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        })?;
+    v.resize(n, value);
+    Ok(v)
 }
 
 /// Checks that `value` is a probability: finite and within [0, 1].

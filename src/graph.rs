@@ -61,7 +61,9 @@ impl Group {
 #[derive(Debug, Clone)]
 pub struct SocialGraph<A = BuiltinActor, T = SocialTie> {
     graph: DiGraph<A, T, u32>,
-    ids: IdMap,
+    // Shared with the networks frozen from this graph; copied on write only
+    // if the graph gains nodes while a network still holds it.
+    ids: Arc<IdMap>,
     groups: Vec<Group>,
 }
 
@@ -69,7 +71,7 @@ impl<A, T> Default for SocialGraph<A, T> {
     fn default() -> Self {
         SocialGraph {
             graph: DiGraph::default(),
-            ids: IdMap::new(),
+            ids: Arc::new(IdMap::new()),
             groups: Vec::new(),
         }
     }
@@ -85,7 +87,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     pub fn with_capacity(nodes: usize, arcs: usize) -> Self {
         SocialGraph {
             graph: DiGraph::with_capacity(nodes, arcs),
-            ids: IdMap::with_capacity(nodes),
+            ids: Arc::new(IdMap::with_capacity(nodes)),
             groups: Vec::new(),
         }
     }
@@ -100,7 +102,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
         for e in graph.edge_references() {
             check_probability("trust", e.weight().trust(), None)?;
         }
-        let ids = IdMap::identity(graph.node_count())?;
+        let ids = Arc::new(IdMap::identity(graph.node_count())?);
         Ok(SocialGraph {
             graph,
             ids,
@@ -120,7 +122,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
                 location: None,
             });
         }
-        self.ids.insert(id.into())?;
+        Arc::make_mut(&mut self.ids).insert(id.into())?;
         Ok(self.graph.add_node(actor))
     }
 
@@ -264,10 +266,13 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
 
     /// Takes the graph apart: the petgraph graph, the id map and the groups.
     pub fn into_parts(self) -> (DiGraph<A, T, u32>, IdMap, Vec<Group>) {
-        (self.graph, self.ids, self.groups)
+        (self.graph, Arc::unwrap_or_clone(self.ids), self.groups)
     }
 
-    /// Freezes the graph into the compact execution form. O(n + m).
+    /// Freezes the graph into the compact execution form: O(n + m) time
+    /// (role names are looked up in a hash map). The id map is shared with
+    /// the network, not copied. Trust is stored as `f32` in the network
+    /// (relative precision 6e-8; the graph keeps the tie as given).
     ///
     /// # Errors
     /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a tie
@@ -303,7 +308,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
             arcs,
             roles: Some(roles),
             groups,
-            ids: Arc::new(self.ids.clone()),
+            ids: Arc::clone(&self.ids),
         })
     }
 }

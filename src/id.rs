@@ -95,7 +95,25 @@ impl IdMap {
     /// # Errors
     /// [`Error::TooManyNodes`] when `n` exceeds `u32::MAX`.
     pub fn identity(n: usize) -> Result<Self> {
-        let mut m = IdMap::with_capacity(n);
+        if n > u32::MAX as usize {
+            return Err(Error::TooManyNodes {
+                limit: u64::from(u32::MAX),
+                location: None,
+            });
+        }
+        let mut m = IdMap::new();
+        m.ids
+            .try_reserve_exact(n)
+            .map_err(|_| Error::AllocationFailed {
+                what: format!("the ids of {n} nodes"),
+                bytes: (n as u64).saturating_mul(std::mem::size_of::<NodeId>() as u64),
+            })?;
+        m.index
+            .try_reserve(n)
+            .map_err(|_| Error::AllocationFailed {
+                what: format!("the id index of {n} nodes"),
+                bytes: (n as u64).saturating_mul(std::mem::size_of::<(NodeId, u32)>() as u64),
+            })?;
         for i in 0..n {
             m.insert(NodeId::Num(i as u64))?;
         }
@@ -180,6 +198,23 @@ impl IdMap {
     pub fn ids(&self) -> &[NodeId] {
         &self.ids
     }
+
+    /// Approximate heap bytes held: the id vector and the hash index at
+    /// their capacity (one control byte per bucket), and every name's text,
+    /// which is stored twice (in the vector and as a key).
+    pub fn memory_bytes(&self) -> usize {
+        let names: usize = self
+            .ids
+            .iter()
+            .map(|id| match id {
+                NodeId::Name(s) => s.capacity(),
+                NodeId::Num(_) => 0,
+            })
+            .sum();
+        self.ids.capacity() * std::mem::size_of::<NodeId>()
+            + self.index.capacity() * (std::mem::size_of::<(NodeId, u32)>() + 1)
+            + 2 * names
+    }
 }
 
 #[cfg(test)]
@@ -203,6 +238,17 @@ mod tests {
         ));
         // "42" the string and 42 the number are different ids: nothing is coerced.
         assert!(m.index_of(&"42".into()).is_err());
+    }
+
+    #[test]
+    fn identity_refuses_more_ids_than_u32_holds_before_allocating() {
+        assert!(matches!(
+            IdMap::identity(usize::MAX),
+            Err(Error::TooManyNodes { .. })
+        ));
+        let m = IdMap::identity(3).unwrap();
+        assert_eq!(m.index_of(&NodeId::Num(2)).unwrap(), 2);
+        assert!(m.memory_bytes() >= 3 * std::mem::size_of::<NodeId>());
     }
 
     #[test]

@@ -183,6 +183,7 @@ pub trait Message: Clone {
 /// assert_eq!(passed.origin, 17);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "WomMessageFields")]
 pub struct WomMessage {
     /// The product or brand it is about.
     pub product: ProductId,
@@ -199,6 +200,32 @@ pub struct WomMessage {
     /// The step of the last hop.
     pub time: u32,
     decay_per_hop: f64,
+}
+
+/// The unvalidated form a [`WomMessage`] is deserialized from.
+#[derive(Deserialize)]
+struct WomMessageFields {
+    product: ProductId,
+    valence: Valence,
+    origin: u32,
+    sponsorship: Sponsorship,
+    channel: ChannelId,
+    hops: u32,
+    time: u32,
+    decay_per_hop: f64,
+}
+
+impl TryFrom<WomMessageFields> for WomMessage {
+    type Error = crate::Error;
+    fn try_from(f: WomMessageFields) -> Result<Self> {
+        let m = WomMessage {
+            channel: f.channel,
+            hops: f.hops,
+            time: f.time,
+            ..WomMessage::new(f.product, f.valence, f.origin).with_sponsorship(f.sponsorship)
+        };
+        m.with_decay_per_hop(f.decay_per_hop)
+    }
 }
 
 impl WomMessage {
@@ -294,5 +321,13 @@ mod tests {
         assert!(
             serde_json::from_str::<Valence>(r#"{"polarity":"positive","strength":2}"#).is_err()
         );
+        let m = WomMessage::new(ProductId(3), Valence::positive(), 9)
+            .with_decay_per_hop(0.25)
+            .unwrap();
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<WomMessage>(&text).unwrap(), m);
+        let bad = text.replace("0.25", "-3.0");
+        let e = serde_json::from_str::<WomMessage>(&bad).unwrap_err();
+        assert!(e.to_string().contains("decay_per_hop"), "{e}");
     }
 }

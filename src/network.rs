@@ -16,7 +16,11 @@
 //! * group membership both ways (group -> members, node -> groups), 4 bytes
 //!   per membership and per node or group;
 //! * the [`IdMap`] between external ids and indices, shared (`Arc`) with the
-//!   graph it came from.
+//!   graph it came from, not copied.
+//!
+//! Trust is stored as `f32`: relative precision about 6e-8, and a trust
+//! below about 1e-38 becomes 0 (or a subnormal). The modelling layer keeps
+//! the tie exactly as given.
 //!
 //! Within each node's list, arcs keep the order in which they were added, so
 //! a frozen network and every result computed on it are deterministic.
@@ -24,6 +28,7 @@
 //! Kernels (issue #3 and downstream crates) turn the trust into the form they
 //! compare against with [`Csr::map`] once, before their Monte Carlo loop.
 
+use std::collections::HashMap;
 use std::mem::size_of;
 use std::sync::{Arc, OnceLock};
 
@@ -31,7 +36,7 @@ use petgraph::visit::{EdgeRef, GraphProp, IntoEdgeReferences, NodeCount, NodeInd
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Profile;
-use crate::error::{Error, Result, check_probability};
+use crate::error::{Error, Result, check_probability, try_filled};
 use crate::id::{IdMap, NodeId};
 
 /// One entry of an adjacency list: the node at the other end and the arc's
@@ -55,14 +60,23 @@ pub struct Csr<V> {
 
 impl<V: Copy> Csr<V> {
     /// Builds the CSR of `n` nodes from `(source, target, value)` arcs with a
-    /// stable counting sort: O(n + m) time, no extra space beyond the result.
-    /// Arcs of one source keep their order in `arcs`.
+    /// stable counting sort: O(n + m) time; extra space besides the result,
+    /// a cursor array of `n` `u32`. Arcs of one source keep their order in
+    /// `arcs`.
     ///
     /// # Errors
     /// [`Error::TooManyArcs`] for more than `u32::MAX` arcs;
     /// [`Error::UnknownNode`] for an endpoint `>= n`;
-    /// [`Error::TooManyNodes`] for `n >= u32::MAX`.
+    /// [`Error::TooManyNodes`] for `n >= u32::MAX`;
+    /// [`Error::AllocationFailed`] when the arrays cannot be allocated.
     pub fn from_arcs(n: usize, arcs: &[(u32, u32, V)]) -> Result<Self> {
+        Csr::from_arcs_rectangular(n, n, arcs)
+    }
+
+    /// As [`from_arcs`](Csr::from_arcs) with `rows` sources and targets in
+    /// `0..cols` (for example group -> member).
+    fn from_arcs_rectangular(rows: usize, cols: usize, arcs: &[(u32, u32, V)]) -> Result<Self> {
+        let n = rows;
         if n >= u32::MAX as usize {
             return Err(Error::TooManyNodes {
                 limit: u64::from(u32::MAX) - 1,
@@ -74,12 +88,18 @@ impl<V: Copy> Csr<V> {
                 limit: u64::from(u32::MAX),
             });
         }
-        let mut offsets = vec![0u32; n + 1];
+        if cols >= u32::MAX as usize {
+            return Err(Error::TooManyNodes {
+                limit: u64::from(u32::MAX) - 1,
+                location: None,
+            });
+        }
+        let mut offsets = try_filled("CSR offsets", n + 1, 0u32)?;
         for &(u, v, _) in arcs {
-            for x in [u, v] {
-                if x as usize >= n {
+            for (x, bound) in [(u, n), (v, cols)] {
+                if x as usize >= bound {
                     return Err(Error::UnknownNode {
-                        id: format!("index {x} (network has {n} nodes)"),
+                        id: format!("index {x} (network has {bound} nodes)"),
                     });
                 }
             }
@@ -89,12 +109,14 @@ impl<V: Copy> Csr<V> {
             offsets[i + 1] += offsets[i];
         }
         let mut cursor: Vec<u32> = offsets[..n].to_vec();
-        let mut out: Vec<Adjacent<V>> = Vec::with_capacity(arcs.len());
         // Every slot is written exactly once below; fill with the first arc's
         // value to stay in safe Rust.
-        if let Some(&(_, _, v0)) = arcs.first() {
-            out.resize(arcs.len(), Adjacent { node: 0, value: v0 });
-        }
+        let mut out: Vec<Adjacent<V>> = match arcs.first() {
+            Some(&(_, _, v0)) => {
+                try_filled("CSR arcs", arcs.len(), Adjacent { node: 0, value: v0 })?
+            }
+            None => Vec::new(),
+        };
         for &(u, v, value) in arcs {
             let slot = &mut cursor[u as usize];
             out[*slot as usize] = Adjacent { node: v, value };
@@ -171,7 +193,8 @@ impl<V: Copy> Csr<V> {
     }
 
     /// The transpose: arc `v -> u` with value x for every arc `u -> v` with
-    /// value x. O(n + m). Arcs into a node are ordered by source index.
+    /// value x. O(n + m) time; extra space besides the result, a cursor
+    /// array of `n` `u32`. Arcs into a node are ordered by source index.
     pub fn transpose(&self) -> Csr<V> {
         let n = self.node_count();
         let mut offsets = vec![0u32; n + 1];
@@ -218,6 +241,9 @@ pub struct MemoryReport {
     pub nodes: usize,
     /// Group membership, both ways.
     pub groups: usize,
+    /// The id map (approximate, see [`IdMap::memory_bytes`]); shared with
+    /// the graph the network was frozen from, so counted once for both.
+    pub ids: usize,
 }
 
 /// Per-node data the execution layer keeps: role ids, role names, profiles.
@@ -242,6 +268,7 @@ impl NodeTable {
 #[derive(Debug, Default)]
 pub(crate) struct RoleTableBuilder {
     names: Vec<String>,
+    lookup: HashMap<String, u16>,
     roles: Vec<RoleId>,
     profiles: Vec<Profile>,
 }
@@ -250,14 +277,15 @@ impl RoleTableBuilder {
     pub(crate) fn with_capacity(n: usize) -> Self {
         RoleTableBuilder {
             names: Vec::new(),
+            lookup: HashMap::new(),
             roles: Vec::with_capacity(n),
             profiles: Vec::with_capacity(n),
         }
     }
 
     pub(crate) fn push(&mut self, role: &str, profile: Profile) -> Result<()> {
-        let id = match self.names.iter().position(|r| r == role) {
-            Some(i) => i,
+        let id = match self.lookup.get(role) {
+            Some(&i) => usize::from(i),
             None => {
                 if self.names.len() > u16::MAX as usize {
                     return Err(Error::param(
@@ -266,8 +294,10 @@ impl RoleTableBuilder {
                         "a network holds at most 65536 distinct roles",
                     ));
                 }
+                let i = self.names.len();
                 self.names.push(role.to_string());
-                self.names.len() - 1
+                self.lookup.insert(role.to_string(), i as u16);
+                i
             }
         };
         self.roles.push(RoleId(id as u16));
@@ -384,6 +414,7 @@ impl Network {
     where
         I: IntoIterator<Item = (u32, u32, f64)>,
     {
+        check_node_count(n)?;
         let mut list = Vec::new();
         for (u, v, t) in arcs {
             check_probability("trust", t, None)?;
@@ -423,6 +454,7 @@ impl Network {
         F: FnMut(G::EdgeRef) -> f64,
     {
         let n = graph.node_bound();
+        check_node_count(n)?;
         let directed = graph.is_directed();
         let mut arcs = Vec::new();
         for e in graph.edge_references() {
@@ -578,17 +610,25 @@ impl Network {
             nodes: self.nodes.roles.len() * size_of::<RoleId>()
                 + self.nodes.profiles.len() * size_of::<Profile>(),
             groups: self.group_members.memory_bytes() + self.node_groups.memory_bytes(),
+            ids: self.ids.memory_bytes(),
         }
     }
 }
 
+/// Refuses node counts the `u32` indices cannot hold, before allocating.
+fn check_node_count(n: usize) -> Result<()> {
+    if n >= u32::MAX as usize {
+        return Err(Error::TooManyNodes {
+            limit: u64::from(u32::MAX) - 1,
+            location: None,
+        });
+    }
+    Ok(())
+}
+
 /// A CSR with `rows` rows whose targets index another set of `cols` items.
 fn csr_rectangular(rows: usize, cols: usize, arcs: &[(u32, u32, ())]) -> Result<Csr<()>> {
-    // Build over max(rows, cols) nodes to validate, then trim the offsets.
-    let width = rows.max(cols);
-    let mut csr = Csr::from_arcs(width, arcs)?;
-    csr.offsets.truncate(rows + 1);
-    Ok(csr)
+    Csr::from_arcs_rectangular(rows, cols, arcs)
 }
 
 #[cfg(test)]
@@ -612,6 +652,26 @@ mod tests {
             vec![(0, 2, 1.0), (1, 0, 0.25), (1, 2, 0.75), (2, 0, 0.5)]
         );
         assert_eq!(t.transpose().iter().collect::<Vec<_>>().len(), 4);
+    }
+
+    #[test]
+    fn huge_node_counts_are_errors_not_aborts() {
+        assert!(matches!(
+            Network::from_arcs(usize::MAX, []),
+            Err(Error::TooManyNodes { .. })
+        ));
+        assert!(matches!(
+            Network::from_arcs(u32::MAX as usize + 1, [(0, 0, 0.5)]),
+            Err(Error::TooManyNodes { .. })
+        ));
+    }
+
+    #[test]
+    fn group_tables_hold_only_what_they_need() {
+        let net = Network::from_arcs(1000, []).unwrap();
+        // No groups: one offset for the group table, n + 1 for the node table.
+        assert_eq!(net.memory().groups, 4 + 4 * 1001);
+        assert_eq!(net.group_members.offsets.capacity(), 1);
     }
 
     #[test]

@@ -102,6 +102,20 @@ impl Tie for SocialTie {
     }
 }
 
+impl From<SocialTie> for f64 {
+    /// A plain `f64` tie keeps only the trust.
+    fn from(t: SocialTie) -> f64 {
+        t.trust
+    }
+}
+
+impl From<f64> for SocialTie {
+    /// A follow tie with this trust.
+    fn from(trust: f64) -> SocialTie {
+        SocialTie::follow(trust)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,11 +76,11 @@ fn private_message_by_trust_is_proportional_to_trust() {
     }
 }
 
-/// A graph whose actors' attention differs: followers 1 and 2 of node 0
-/// notice posts with probability 0.9 and 0.2.
+/// Two senders whose audiences differ in attention: 0 (audience attention
+/// 0.9) and 1 (0.2), each heard by 2 and 3.
 fn attentive() -> Network {
     let mut g: SocialGraph<Consumer, SocialTie> = SocialGraph::new();
-    let attention = [0.0, 0.9, 0.2];
+    let attention = [0.9, 0.2, 0.5, 0.5];
     let nodes: Vec<_> = attention
         .iter()
         .enumerate()
@@ -91,39 +91,73 @@ fn attentive() -> Network {
             g.add_actor(i, c).unwrap()
         })
         .collect();
-    g.add_tie(nodes[0], nodes[1], SocialTie::follow(0.6))
-        .unwrap();
-    g.add_tie(nodes[0], nodes[2], SocialTie::follow(0.8))
-        .unwrap();
+    for (s, trust) in [(0, 0.6), (1, 0.8)] {
+        for r in [2, 3] {
+            g.add_tie(nodes[s], nodes[r], SocialTie::follow(trust))
+                .unwrap();
+        }
+    }
     g.freeze().unwrap()
 }
 
 #[test]
-fn post_is_noticed_with_each_followers_attention() {
+fn post_is_noticed_with_the_senders_audience_attention() {
     let net = attentive();
     let ch = Post::new(0.5).unwrap();
     assert_eq!(ch.scope(), Scope::Group);
     let mut rng = stream_rng(13, 0);
     let draws = 20_000u64;
-    let mut counts = [0u64; 3];
-    for _ in 0..draws {
-        for d in ch.receivers(&net, 0, &mut rng) {
-            let trust = if d.recipient == 1 { 0.6 } else { 0.8 };
-            assert_relative_eq!(d.weight, 0.5 * f64::from(trust as f32));
-            counts[d.recipient as usize] += 1;
+    for (sender, attention, trust) in [(0u32, 0.9, 0.6f32), (1, 0.2, 0.8)] {
+        let mut counts = [0u64; 4];
+        for _ in 0..draws {
+            for d in ch.receivers(&net, sender, &mut rng) {
+                assert_relative_eq!(d.weight, 0.5 * f64::from(trust));
+                counts[d.recipient as usize] += 1;
+            }
         }
+        assert_eq!(counts[0] + counts[1], 0);
+        assert_binomial(counts[2], draws, attention);
+        assert_binomial(counts[3], draws, attention);
     }
-    assert_eq!(counts[0], 0);
-    assert_binomial(counts[1], draws, 0.9);
-    assert_binomial(counts[2], draws, 0.2);
+}
+
+#[test]
+fn parallel_arcs_are_separate_ties() {
+    // Two arcs 0 -> 1 and one 0 -> 2; full attention: a post makes three
+    // deliveries, and a uniform private message goes to 1 two times in three.
+    let mut g: SocialGraph<Consumer, f64> = SocialGraph::new();
+    let loud = Consumer {
+        profile: Profile::new(0.5, 0.5, 0.5, 1.0).unwrap(),
+    };
+    let n: Vec<_> = (0..3u32).map(|i| g.add_actor(i, loud).unwrap()).collect();
+    for (u, v) in [(0, 1), (0, 1), (0, 2)] {
+        g.add_tie(n[u], n[v], 0.5).unwrap();
+    }
+    let net = g.freeze().unwrap();
+    let mut rng = stream_rng(17, 0);
+    let post: Vec<u32> = Post::new(1.0)
+        .unwrap()
+        .receivers(&net, 0, &mut rng)
+        .iter()
+        .map(|d| d.recipient)
+        .collect();
+    assert_eq!(post, [1, 1, 2]);
+    let draws = 30_000u64;
+    let to_one = (0..draws)
+        .filter(|_| PrivateMessage::default().receivers(&net, 0, &mut rng)[0].recipient == 1)
+        .count() as u64;
+    assert_binomial(to_one, draws, 2.0 / 3.0);
 }
 
 #[test]
 fn comment_reaches_the_author_and_a_sample_of_the_thread() {
     // Author 0 is followed by 1..=5; node 1 comments on 0's post.
-    let arcs = (1..=5).map(|v| (0, v, 0.5)).chain([(6, 1, 0.25)]);
+    let arcs = (1..=5)
+        .map(|v| (0, v, 0.5))
+        .chain([(6, 1, 0.25), (1, 0, 0.75)]);
     let net = Network::from_arcs(7, arcs).unwrap();
-    // Node 1 follows 0 and 6: the author is one of them, equally likely.
+    // Node 1 follows 0 and 6 (arcs 0 -> 1, 6 -> 1): the author is one of
+    // them, equally likely. 0 also hears 1 (arc 1 -> 0).
     let ch = Comment::new(0.8, 2).unwrap();
     let mut rng = stream_rng(14, 0);
     let draws = 20_000u64;
@@ -134,7 +168,8 @@ fn comment_reaches_the_author_and_a_sample_of_the_thread() {
         assert!(author == 0 || author == 6);
         if author == 0 {
             author0 += 1;
-            assert_relative_eq!(got[0].weight, 0.4);
+            // 0 hears 1 through the arc 1 -> 0 of trust 0.75.
+            assert_relative_eq!(got[0].weight, 0.75 * 0.8);
             // Two of 0's other followers {2, 3, 4, 5}, distinct, not 1.
             assert_eq!(got.len(), 3);
             assert_ne!(got[1].recipient, got[2].recipient);
@@ -144,9 +179,10 @@ fn comment_reaches_the_author_and_a_sample_of_the_thread() {
                 thread[d.recipient as usize] += 1;
             }
         } else {
-            // 6 has no follower other than the sender: only the author.
+            // 6 has no follower other than the sender: only the author,
+            // who does not hear 1 (no arc 1 -> 6): persuasion alone.
             assert_eq!(got.len(), 1);
-            assert_relative_eq!(got[0].weight, 0.2);
+            assert_relative_eq!(got[0].weight, 0.8);
         }
     }
     assert_binomial(author0, draws, 0.5);
@@ -154,8 +190,8 @@ fn comment_reaches_the_author_and_a_sample_of_the_thread() {
     for c in &thread[2..=5] {
         assert_binomial(*c, author0, 0.5);
     }
-    // A node following nobody cannot comment.
-    assert!(ch.receivers(&net, 0, &mut rng).is_empty());
+    // A node following nobody (no arc into 6) cannot comment.
+    assert!(ch.receivers(&net, 6, &mut rng).is_empty());
 }
 
 #[test]
