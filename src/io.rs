@@ -10,17 +10,37 @@
 //!
 //! # Edge lists ([`read_edge_list`], [`read_edge_list_from`])
 //! One edge per line, `source target` or `source target trust`, columns
-//! separated by any run of spaces or tabs. A line whose first non-blank
-//! character is `#` is a comment; blank lines are skipped; a trailing `\r`
-//! (CRLF line ends) and a UTF-8 byte-order mark at the start are ignored.
-//! The input may be plain or gzip-compressed (also several concatenated gzip
-//! members): gzip is recognised by its magic bytes `1f 8b`, never by the
-//! file's name.
+//! separated by any run of spaces or tabs. Blank lines are skipped; a
+//! trailing `\r` (CRLF line ends) and a UTF-8 byte-order mark at the start
+//! are ignored. The input may be plain or gzip-compressed (also several
+//! concatenated gzip members): gzip is recognised by its magic bytes
+//! `1f 8b`, never by the file's name.
+//!
+//! **Comments.** By default ([`Comments::Hash`], the SNAP convention) a line
+//! whose first non-blank character is `#` is a comment, whatever the id
+//! format: with [`IdFormat::Text`], a record whose first id begins with `#`
+//! (such as `#tag bob`) is therefore *not* a record but a comment, counted
+//! in [`LoadReport::comment_lines`]. Set [`EdgeListOptions::comments`] to
+//! [`Comments::None`] to read every non-blank line as a record (then `#tag`
+//! is an id). A `#` anywhere else (after the first column) is part of a
+//! token, not a comment.
 //!
 //! # CSV ([`read_csv`], [`read_csv_from`])
 //! A table with a header row; [`CsvOptions`] name the source, target and
 //! (optional) trust columns. Plain or gzip-compressed, recognised the same
-//! way.
+//! way; a UTF-8 byte-order mark at the start is ignored (so the first
+//! header name is found). CSV has no comment lines.
+//!
+//! # Trust values
+//! A trust column holds a decimal number in [0, 1] in any form Rust's `f64`
+//! parser reads (`0.5`, `.5`, `5e-1`, `-0`); `-0` is read as `0`. Text that
+//! is not a finite number is an [`Error::InvalidWeight`], a value outside
+//! [0, 1] an [`Error::ProbabilityOutOfRange`]. A nonzero number too small
+//! for an `f64` (such as `1e-400`), which would silently become `0`, is an
+//! [`Error::MalformedLine`] whose reason says that it underflows to 0 (a
+//! tie the file gives a trust would otherwise carry none at all). Tiny
+//! numbers that still fit, as subnormals (down to about `4.9e-324`), are
+//! accepted, rounded to the nearest `f64` like any other decimal.
 //!
 //! # Direction of arcs
 //! `wom`'s arcs point the way influence flows: `u -> v` means that `v` hears
@@ -79,6 +99,22 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 const NODE_LIMIT: u64 = u32::MAX as u64 - 1;
 /// The most arcs a [`SocialGraph`] holds (petgraph reserves `u32::MAX`).
 const ARC_LIMIT: u64 = u32::MAX as u64 - 1;
+
+/// Which lines of an edge list are comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comments {
+    /// A line whose first non-blank character is `#` is a comment (the SNAP
+    /// convention), counted in [`LoadReport::comment_lines`]. This holds for
+    /// every [`IdFormat`]: with [`IdFormat::Text`], a line whose first id
+    /// begins with `#` is a comment, not a record.
+    #[default]
+    Hash,
+    /// No comments: every non-blank line is a record, so `#a b` is a record
+    /// whose source is the id `#a` (with [`IdFormat::Integer`] it is an
+    /// [`Error::MalformedLine`]).
+    None,
+}
 
 /// Whether each record is a one-way or a mutual relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -148,6 +184,11 @@ pub enum Duplicates {
     /// noisy-or of all the records' trusts: `1 - (1 - w1)(1 - w2)...`, the
     /// chance that at least one of the independent relations carries the
     /// message. Counted in [`LoadReport::duplicates_merged`].
+    ///
+    /// It is computed as `-expm1(ln_1p(-w1) + ln_1p(-w2) + ...)`, which keeps
+    /// tiny trusts: two records of `1e-17` merge to `2e-17`, where the plain
+    /// product would round to `0`. A record of trust `1` makes the merged
+    /// trust exactly `1`; records all of trust `0` merge to `0`.
     Merge,
     /// Fail with [`Error::DuplicateEdge`] at the first duplicate (in input
     /// order), naming the line of the earlier record.
@@ -165,6 +206,10 @@ pub enum IdFormat {
     Integer,
     /// Each id is kept verbatim as [`NodeId::Name`]: `"007"` and `"7"` are
     /// two different nodes. An empty id is an [`Error::MalformedLine`].
+    ///
+    /// In an edge list under the default [`Comments::Hash`], a line whose
+    /// first id begins with `#` is a comment, not a record: use
+    /// [`Comments::None`] when ids may begin with `#`.
     Text,
 }
 
@@ -187,10 +232,18 @@ pub struct EdgeListOptions {
     /// How ids are read. Default [`IdFormat::Integer`] (SNAP files number
     /// their nodes).
     pub ids: IdFormat,
+    /// Which lines are comments. Default [`Comments::Hash`]: a line whose
+    /// first non-blank character is `#` is a comment (the SNAP convention),
+    /// also with [`IdFormat::Text`], where it hides a record whose first id
+    /// begins with `#`; such lines are counted in
+    /// [`LoadReport::comment_lines`]. [`Comments::None`] reads every
+    /// non-blank line as a record.
+    pub comments: Comments,
     /// The trust, in [0, 1], of a record without a third column. Default
     /// `1.0` (full trust; propagation models scale it with their own
     /// probabilities). Each record that gets it is counted in
-    /// [`LoadReport::default_trust_records`].
+    /// [`LoadReport::default_trust_records`]. `-0.0` is taken as `0.0`, as
+    /// `-0` is in a file.
     pub default_trust: f64,
     /// The most distinct nodes accepted; one more is an
     /// [`Error::TooManyNodes`] naming the line. Default and ceiling
@@ -207,6 +260,7 @@ impl Default for EdgeListOptions {
             self_loops: SelfLoops::default(),
             duplicates: Duplicates::default(),
             ids: IdFormat::Integer,
+            comments: Comments::default(),
             default_trust: 1.0,
             max_nodes: NODE_LIMIT,
         }
@@ -250,7 +304,8 @@ pub struct CsvOptions {
     /// their nodes; cells are kept verbatim, spaces included).
     pub ids: IdFormat,
     /// The trust, in [0, 1], of a record without a trust (no weight column,
-    /// or an empty cell). Default `1.0`.
+    /// or an empty cell). Default `1.0`. `-0.0` is taken as `0.0`, as `-0`
+    /// is in a file.
     pub default_trust: f64,
     /// The most distinct nodes accepted; one more is an
     /// [`Error::TooManyNodes`] naming the line. Default and ceiling
@@ -313,7 +368,10 @@ pub struct LoadReport {
     pub lines: u64,
     /// Lines of the header row (CSV; 0 for edge lists).
     pub header_lines: u64,
-    /// Comment lines (`#`; edge lists only).
+    /// Comment lines: edge-list lines whose first non-blank character is
+    /// `#` under [`Comments::Hash`] (also when, with text ids, the `#`
+    /// begins what would be the first id). Always 0 for CSV and under
+    /// [`Comments::None`].
     pub comment_lines: u64,
     /// Blank lines.
     pub blank_lines: u64,
@@ -387,8 +445,9 @@ pub struct Loaded {
 ///   corrupt, naming the last complete line;
 /// * [`Error::EmptyInput`] when the input holds no edge (zero bytes, or only
 ///   comments and blank lines);
-/// * [`Error::MalformedLine`] for a line of 1 or more than 3 columns, or an
-///   id that does not fit [`IdFormat`];
+/// * [`Error::MalformedLine`] for a line of 1 or more than 3 columns, an id
+///   that does not fit [`IdFormat`], or a nonzero trust that underflows to
+///   0 (such as `1e-400`; see [Trust values](self#trust-values));
 /// * [`Error::InvalidWeight`] for a trust that is not a finite number,
 ///   [`Error::ProbabilityOutOfRange`] for one outside [0, 1] (also for
 ///   `default_trust`);
@@ -450,8 +509,8 @@ pub fn read_edge_list(path: impl AsRef<Path>, options: &EdgeListOptions) -> Resu
 /// };
 /// let loaded = read_edge_list_from(&text[..], "<memory>", &options)?;
 /// assert_eq!(loaded.graph.arc_count(), 1);
-/// let trust = loaded.graph.graph().edge_weights().next().map(|t| t.trust);
-/// assert_eq!(trust, Some(0.75)); // 1 - (1 - 0.5)(1 - 0.5)
+/// let trust = loaded.graph.graph().edge_weights().next().map_or(0.0, |t| t.trust);
+/// assert!((trust - 0.75).abs() < 1e-15); // 1 - (1 - 0.5)(1 - 0.5)
 /// assert_eq!((loaded.report.duplicates_merged, loaded.report.self_loops_dropped), (1, 1));
 /// assert!(loaded.graph.node(&NodeId::Num(3)).is_ok()); // the node stays
 ///
@@ -469,9 +528,17 @@ pub fn read_edge_list_from<R: Read>(
     let builder = Builder::new(name, policy, gzip);
     if gzip {
         let decoder = MultiGzDecoder::new(input);
-        parse_edge_list(BufReader::with_capacity(BUFFER, decoder), builder)
+        parse_edge_list(
+            BufReader::with_capacity(BUFFER, decoder),
+            options.comments,
+            builder,
+        )
     } else {
-        parse_edge_list(BufReader::with_capacity(BUFFER, input), builder)
+        parse_edge_list(
+            BufReader::with_capacity(BUFFER, input),
+            options.comments,
+            builder,
+        )
     }
 }
 
@@ -481,8 +548,9 @@ pub fn read_edge_list_from<R: Read>(
 /// and (optionally) trust; other columns are ignored. Every record must have
 /// as many fields as the header. Quoted fields follow RFC 4180 (a quoted
 /// field may hold delimiters, doubled quotes and line ends). There are no
-/// comment lines; blank lines are skipped. Gzip is recognised by the file's
-/// first two bytes, not by its name.
+/// comment lines; blank lines are skipped; a UTF-8 byte-order mark at the
+/// start of the (decompressed) input is ignored. Gzip is recognised by the
+/// file's first two bytes, not by its name.
 ///
 /// # Arguments
 /// * `path` - the file; its display form names it in errors.
@@ -506,7 +574,7 @@ pub fn read_edge_list_from<R: Read>(
 /// * [`Error::MalformedLine`] when the header lacks a named column (or has
 ///   it twice), naming the header's line; for a record with a different
 ///   number of fields than the header; for an id that does not fit
-///   [`IdFormat`];
+///   [`IdFormat`]; for a nonzero trust that underflows to 0;
 /// * [`Error::InvalidWeight`], [`Error::ProbabilityOutOfRange`],
 ///   [`Error::SelfLoop`], [`Error::DuplicateEdge`], [`Error::TooManyNodes`],
 ///   [`Error::TooManyArcs`] as for [`read_edge_list`].
@@ -636,13 +704,13 @@ fn read_error(name: &str, gzip: bool, complete: u64, e: io::Error) -> Error {
     }
 }
 
-/// The input with its first bytes put back in front.
-type Sniffed<R> = io::Chain<io::Take<io::Cursor<[u8; 2]>>, R>;
+/// The input with (some of) its first `N` bytes put back in front.
+type Sniffed<R, const N: usize = 2> = io::Chain<io::Take<io::Cursor<[u8; N]>>, R>;
 
-/// Reads up to two bytes to tell whether the input is gzip, and gives back
-/// a reader of the whole input.
-fn sniff<R: Read>(mut reader: R) -> io::Result<(bool, Sniffed<R>)> {
-    let mut head = [0u8; 2];
+/// Reads up to `N` bytes (fewer only at the end of the input); gives them
+/// and how many were read.
+fn read_head<R: Read, const N: usize>(reader: &mut R) -> io::Result<([u8; N], usize)> {
+    let mut head = [0u8; N];
     let mut got = 0;
     while got < head.len() {
         let Some(rest) = head.get_mut(got..) else {
@@ -655,9 +723,25 @@ fn sniff<R: Read>(mut reader: R) -> io::Result<(bool, Sniffed<R>)> {
             Err(e) => return Err(e),
         }
     }
+    Ok((head, got))
+}
+
+/// Reads up to two bytes to tell whether the input is gzip, and gives back
+/// a reader of the whole input.
+fn sniff<R: Read>(mut reader: R) -> io::Result<(bool, Sniffed<R>)> {
+    let (head, got) = read_head::<R, 2>(&mut reader)?;
     let gzip = got == 2 && head == GZIP_MAGIC;
     let prefix = io::Cursor::new(head).take(got as u64);
     Ok((gzip, prefix.chain(reader)))
+}
+
+/// Gives back a reader of the input less a UTF-8 byte-order mark at its
+/// start (the input unchanged when there is none).
+fn skip_bom<R: Read>(mut reader: R) -> io::Result<Sniffed<R, 3>> {
+    let (head, got) = read_head::<R, 3>(&mut reader)?;
+    let keep = if head.get(..got) == Some(BOM) { 0 } else { got };
+    let prefix = io::Cursor::new(head).take(keep as u64);
+    Ok(prefix.chain(reader))
 }
 
 // ---------------------------------------------------------------------------
@@ -683,7 +767,7 @@ impl Policy {
             self_loops: o.self_loops,
             duplicates: o.duplicates,
             ids: o.ids,
-            default_trust: check_probability("default_trust", o.default_trust, None)?,
+            default_trust: check_default_trust(o.default_trust)?,
             max_nodes: o.max_nodes.min(NODE_LIMIT),
         })
     }
@@ -719,10 +803,16 @@ impl Policy {
             self_loops: o.self_loops,
             duplicates: o.duplicates,
             ids: o.ids,
-            default_trust: check_probability("default_trust", o.default_trust, None)?,
+            default_trust: check_default_trust(o.default_trust)?,
             max_nodes: o.max_nodes.min(NODE_LIMIT),
         })
     }
+}
+
+/// Checks a `default_trust`; `+ 0.0` turns `-0.0` into `0.0`, as `-0` in a
+/// file is read as 0.
+fn check_default_trust(value: f64) -> Result<f64> {
+    Ok(check_probability("default_trust", value, None)? + 0.0)
 }
 
 /// Hashes integer ids with a seeded 64-bit finalizer (murmur3's `fmix64`):
@@ -966,6 +1056,15 @@ struct RawEdge {
     line: u64,
 }
 
+/// Whether a number that parsed as zero was written with a nonzero digit
+/// before its exponent (`1e-400`), so that the zero is an underflow, not the
+/// value written (`0`, `-0.00`, `0e5`).
+fn underflows(text: &str) -> bool {
+    text.bytes()
+        .take_while(|b| !matches!(b, b'e' | b'E'))
+        .any(|b| matches!(b, b'1'..=b'9'))
+}
+
 /// Parses a trust cell.
 fn parse_trust(token: &[u8], name: &str, line: u64) -> Result<f64> {
     let location = || Some(Location::new(name, line));
@@ -977,6 +1076,15 @@ fn parse_trust(token: &[u8], name: &str, line: u64) -> Result<f64> {
     let value: f64 = text.parse().map_err(|_| invalid())?;
     if !value.is_finite() {
         return Err(invalid());
+    }
+    if value == 0.0 && underflows(text) {
+        return Err(Error::MalformedLine {
+            location: Location::new(name, line),
+            reason: format!(
+                "trust {text:?} is not 0 but underflows to 0 as a 64-bit float \
+                 (the smallest positive trust is about 4.9e-324); write 0 or a larger value"
+            ),
+        });
     }
     if !(0.0..=1.0).contains(&value) {
         return Err(Error::ProbabilityOutOfRange {
@@ -1084,8 +1192,10 @@ impl<'a> Builder<'a> {
         // One pass in input order: the first record of each repeated pair
         // stays, the later ones are left out (or merged into it).
         let mut first: Vec<Option<usize>> = vec![None; repeated.len()];
-        let mut keep_prob: Vec<f64> = match policy {
-            Duplicates::Merge => vec![1.0; repeated.len()],
+        // Under Merge, the sum of ln(1 - w) over each repeated pair's
+        // records (ln_1p keeps tiny trusts; w = 1 gives -inf).
+        let mut log_keep: Vec<f64> = match policy {
+            Duplicates::Merge => vec![0.0; repeated.len()],
             _ => Vec::new(),
         };
         let mut skip = Vec::new();
@@ -1093,8 +1203,8 @@ impl<'a> Builder<'a> {
             let Ok(k) = repeated.binary_search(&Self::key(direction, e)) else {
                 continue;
             };
-            if let Some(q) = keep_prob.get_mut(k) {
-                *q *= 1.0 - e.trust;
+            if let Some(q) = log_keep.get_mut(k) {
+                *q += (-e.trust).ln_1p();
             }
             let Some(slot) = first.get_mut(k) else {
                 continue;
@@ -1118,9 +1228,11 @@ impl<'a> Builder<'a> {
             }
             skip.push(i);
         }
-        for (f, q) in first.iter().zip(&keep_prob) {
+        for (f, q) in first.iter().zip(&log_keep) {
             if let Some(e) = f.and_then(|f| self.edges.get_mut(f)) {
-                e.trust = 1.0 - q;
+                // 1 - exp(q), exact for small trusts; in [0, 1] since q <= 0
+                // (`+ 0.0` turns the -0 of an all-zero pair into 0).
+                e.trust = (-q.exp_m1()).clamp(0.0, 1.0) + 0.0;
             }
         }
         match policy {
@@ -1182,7 +1294,11 @@ impl<'a> Builder<'a> {
 // ---------------------------------------------------------------------------
 // Edge lists.
 
-fn parse_edge_list<B: BufRead>(mut input: B, mut builder: Builder<'_>) -> Result<Loaded> {
+fn parse_edge_list<B: BufRead>(
+    mut input: B,
+    comments: Comments,
+    mut builder: Builder<'_>,
+) -> Result<Loaded> {
     let name = builder.name;
     let gzip = builder.report.gzip;
     let mut buf: Vec<u8> = Vec::with_capacity(256);
@@ -1206,7 +1322,7 @@ fn parse_edge_list<B: BufRead>(mut input: B, mut builder: Builder<'_>) -> Result
             builder.report.blank_lines += 1;
             continue;
         };
-        if first.starts_with(b"#") {
+        if comments == Comments::Hash && first.starts_with(b"#") {
             builder.report.comment_lines += 1;
             continue;
         }
@@ -1379,6 +1495,7 @@ fn find_column(
 fn parse_csv<R: Read>(input: R, options: &CsvOptions, mut builder: Builder<'_>) -> Result<Loaded> {
     let name = builder.name;
     let gzip = builder.report.gzip;
+    let input = skip_bom(input).map_err(|e| read_error(name, gzip, 0, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(options.delimiter)
         .has_headers(true)
@@ -1507,6 +1624,30 @@ mod tests {
         let mut back = Vec::new();
         r.read_to_end(&mut back).unwrap();
         assert_eq!(back, b"\x1f\x8b rest");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_only_whole_and_at_the_start() {
+        let cases: [(&[u8], &[u8]); 6] = [
+            (b"\xEF\xBB\xBFa,b", b"a,b"),
+            (b"\xEF\xBB\xBF", b""),
+            (b"\xEF\xBB", b"\xEF\xBB"),
+            (b"\xEF\xBBx,y", b"\xEF\xBBx,y"),
+            (b"a\xEF\xBB\xBF", b"a\xEF\xBB\xBF"),
+            (b"", b""),
+        ];
+        for (data, want) in cases {
+            for trickle in [false, true] {
+                let mut back = Vec::new();
+                if trickle {
+                    skip_bom(Trickle(data)).unwrap().read_to_end(&mut back)
+                } else {
+                    skip_bom(data).unwrap().read_to_end(&mut back)
+                }
+                .unwrap();
+                assert_eq!(back, want, "{data:?}");
+            }
+        }
     }
 
     #[test]

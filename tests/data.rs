@@ -1,29 +1,55 @@
 //! Reads the real SNAP data sets in the folder named by `WOM_DATA_DIR` and
 //! checks every count against the figures published for them (see the
-//! folder's README). Without `WOM_DATA_DIR` each test says it was skipped and
-//! passes.
+//! folder's README).
+//!
+//! Without `WOM_DATA_DIR` each test passes after writing a "skipped" line
+//! straight to the process's stderr (not through `eprintln!`, which the test
+//! harness captures and hides for passing tests), so a plain
+//! `cargo test --test data` shows that nothing was checked. With
+//! `WOM_DATA_DIR` set, a missing folder or file fails the test, naming the
+//! path: CI sets the variable and must test the data.
 //!
 //! `WOM_DATA_DIR=/work/shared/data cargo test --release --test data`
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use wom::io::{Direction, EdgeListOptions, Loaded, SelfLoops, read_edge_list};
 
-/// The data folder, or `None` (and a note on stderr) when it is not set.
-fn data_dir() -> Option<PathBuf> {
-    match std::env::var_os("WOM_DATA_DIR") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("skipped: WOM_DATA_DIR is not set");
-            None
-        }
-    }
+/// The data folder, or `None` when `WOM_DATA_DIR` is not set; then `test`
+/// is reported as skipped on stderr, visibly even when the harness captures
+/// the output. Panics, naming the path, when the variable names no folder.
+fn data_dir(test: &str) -> Option<PathBuf> {
+    let Some(dir) = std::env::var_os("WOM_DATA_DIR") else {
+        // Written to the real stderr: libtest captures only the print
+        // macros, so this line shows in a plain `cargo test` run. One
+        // `write_all` of the whole line keeps it in one piece among the
+        // harness's own output.
+        let note =
+            format!("\nnote: {test} skipped: WOM_DATA_DIR is not set, no data was checked\n");
+        let _ = std::io::stderr().write_all(note.as_bytes());
+        return None;
+    };
+    let dir = PathBuf::from(dir);
+    assert!(
+        dir.is_dir(),
+        "WOM_DATA_DIR is set to {}, which is not a folder",
+        dir.display()
+    );
+    Some(dir)
 }
 
-/// Reads `file` and checks that freezing keeps every node and arc.
-fn load(dir: &std::path::Path, file: &str, options: &EdgeListOptions) -> Loaded {
+/// Reads `file` and checks that freezing keeps every node and arc. Panics,
+/// naming the path, when the file is missing or unreadable.
+fn load(dir: &Path, file: &str, options: &EdgeListOptions) -> Loaded {
     let path = dir.join(file);
+    assert!(
+        path.is_file(),
+        "data file {} is missing (WOM_DATA_DIR = {})",
+        path.display(),
+        dir.display()
+    );
     let start = Instant::now();
     let loaded = read_edge_list(&path, options)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
@@ -43,7 +69,9 @@ fn load(dir: &std::path::Path, file: &str, options: &EdgeListOptions) -> Loaded 
 
 #[test]
 fn facebook_combined_undirected() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = data_dir("facebook_combined_undirected") else {
+        return;
+    };
     let options = EdgeListOptions {
         direction: Direction::Undirected,
         ..EdgeListOptions::default()
@@ -62,7 +90,9 @@ fn facebook_combined_undirected() {
 
 #[test]
 fn email_eu_core_directed_with_self_loops() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = data_dir("email_eu_core_directed_with_self_loops") else {
+        return;
+    };
     let options = EdgeListOptions {
         direction: Direction::Directed,
         self_loops: SelfLoops::Keep,
@@ -91,7 +121,9 @@ fn email_eu_core_directed_with_self_loops() {
 
 #[test]
 fn wiki_vote_directed_with_header_comments() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = data_dir("wiki_vote_directed_with_header_comments") else {
+        return;
+    };
     let options = EdgeListOptions {
         direction: Direction::Directed,
         ..EdgeListOptions::default()
@@ -110,7 +142,9 @@ fn wiki_vote_directed_with_header_comments() {
 
 #[test]
 fn slashdot_gzip_directed() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = data_dir("slashdot_gzip_directed") else {
+        return;
+    };
     let options = EdgeListOptions {
         direction: Direction::Directed,
         ..EdgeListOptions::default()

@@ -10,8 +10,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
 use wom::io::{
-    ArcDirection, CsvOptions, Direction, Duplicates, EdgeListOptions, IdFormat, LoadReport, Loaded,
-    SelfLoops, read_csv, read_csv_from, read_edge_list, read_edge_list_from,
+    ArcDirection, Comments, CsvOptions, Direction, Duplicates, EdgeListOptions, IdFormat,
+    LoadReport, Loaded, SelfLoops, read_csv, read_csv_from, read_edge_list, read_edge_list_from,
 };
 use wom::{Error, NodeId, Relation};
 
@@ -181,6 +181,63 @@ fn weight_outside_zero_one_is_out_of_range() {
     // The ends are allowed, in any number format Rust reads.
     let loaded = edges("1 2 0\n1 3 1\n1 4 1e-3\n1 5 -0\n", &directed()).unwrap();
     assert_eq!(trusts(&loaded), [0.0, 1.0, 0.001, 0.0]);
+}
+
+#[test]
+fn nonzero_weights_that_underflow_to_zero_are_errors() {
+    for bad in ["1e-400", "0.5e-330", "-1e-400", "0.000001e-320", "1E-400"] {
+        let e = assert_line(edges(&format!("1 2 0.5\n\n1 3 {bad}\n"), &directed()), 3);
+        match &e {
+            Error::MalformedLine { location, reason } => {
+                assert_eq!(location.file, "mem.txt");
+                assert!(reason.contains("underflows to 0"), "{bad}: {reason}");
+                assert!(reason.contains(bad), "{bad}: {reason}");
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    // The same in a CSV trust cell.
+    let options = CsvOptions {
+        weight_column: Some("w".into()),
+        ..CsvOptions::default()
+    };
+    let e = assert_line(csv("source,target,w\na,b,0.5\nb,c,1e-400\n", &options), 3);
+    assert!(e.to_string().contains("underflows to 0"), "{e}");
+    // Zeros written as zeros are zeros, however they are written, and all
+    // are +0.
+    let zeros = ["0", "-0", "0.000", "-0.0e0", "0e-400", "0E999", "+0", ".0"];
+    let text: String = zeros.iter().map(|z| format!("1 2 {z}\n")).collect();
+    let loaded = edges(&text, &directed()).unwrap();
+    let t = trusts(&loaded);
+    assert_eq!(t.len(), zeros.len());
+    assert!(t.iter().all(|&w| w == 0.0 && w.is_sign_positive()), "{t:?}");
+    // Subnormals that do not underflow are kept (rounded as any decimal).
+    let loaded = edges("1 2 1e-310\n1 3 5e-324\n", &directed()).unwrap();
+    let t = trusts(&loaded);
+    assert_eq!(t, [1e-310, 5e-324]);
+    assert!(t.iter().all(|&w| w > 0.0));
+}
+
+#[test]
+fn negative_zero_default_trust_is_zero() {
+    let options = EdgeListOptions {
+        default_trust: -0.0,
+        ..directed()
+    };
+    let loaded = edges("1 2\n1 3 -0\n", &options).unwrap();
+    let t = trusts(&loaded);
+    assert_eq!(t, [0.0, 0.0]);
+    assert!(t.iter().all(|w| w.is_sign_positive()), "{t:?}");
+    assert_eq!(loaded.report.default_trust_records, 1);
+    let options = CsvOptions {
+        default_trust: -0.0,
+        weight_column: Some("w".into()),
+        ..CsvOptions::default()
+    };
+    let loaded = csv("source,target,w\na,b,\nb,c,-0\n", &options).unwrap();
+    let t = trusts(&loaded);
+    assert_eq!(t, [0.0, 0.0]);
+    assert!(t.iter().all(|w| w.is_sign_positive()), "{t:?}");
 }
 
 #[test]
@@ -448,6 +505,40 @@ fn duplicates_merge_with_noisy_or() {
 }
 
 #[test]
+fn merging_keeps_tiny_trusts_and_full_trust() {
+    let merge = EdgeListOptions {
+        duplicates: Duplicates::Merge,
+        ..directed()
+    };
+    // 1 - (1 - 1e-17)^2 is 2e-17; the plain product rounds 1 - 1e-17 to 1
+    // and gives 0.
+    let loaded = edges("1 2 1e-17\n1 2 1e-17\n", &merge).unwrap();
+    let t = trusts(&loaded);
+    assert_eq!(t.len(), 1);
+    assert_relative_eq!(t[0], 2e-17, epsilon = 0.0, max_relative = 1e-15);
+    // Many tiny records add up.
+    let text = "1 2 1e-300\n".repeat(1_000);
+    let loaded = edges(&text, &merge).unwrap();
+    assert_relative_eq!(
+        trusts(&loaded)[0],
+        1e-297,
+        epsilon = 0.0,
+        max_relative = 1e-12
+    );
+    // A record of full trust makes the pair fully trusted, exactly.
+    let loaded = edges("1 2 0.3\n1 2 1\n1 2 0.2\n", &merge).unwrap();
+    assert_eq!(trusts(&loaded), [1.0]);
+    // Records all of trust 0 merge to +0.
+    let loaded = edges("1 2 0\n1 2 -0\n", &merge).unwrap();
+    let t = trusts(&loaded);
+    assert_eq!(t, [0.0]);
+    assert!(t[0].is_sign_positive());
+    // One half twice is three quarters.
+    let loaded = edges("1 2 0.5\n1 2 0.5\n", &merge).unwrap();
+    assert_relative_eq!(trusts(&loaded)[0], 0.75, epsilon = 1e-15);
+}
+
+#[test]
 fn duplicates_error_names_both_lines() {
     match with_duplicates(Duplicates::Error, Direction::Directed) {
         Err(Error::DuplicateEdge {
@@ -597,6 +688,51 @@ fn comments_blank_lines_tabs_and_crlf() {
     assert!(!r.gzip);
     // The line count after CRLF lines is right in errors.
     assert_line(edges("1 2\r\n\r\n3\r\n", &directed()), 3);
+}
+
+#[test]
+fn a_hash_at_the_start_of_a_line_is_a_comment_also_with_text_ids() {
+    let text = "#tag bob\nann #tag\n  #x y 0.5\nbob ann\n";
+    let options = EdgeListOptions {
+        ids: IdFormat::Text,
+        ..directed()
+    };
+    let loaded = edges(text, &options).unwrap();
+    // Lines 1 and 3 are comments, counted; a '#' after the first column is
+    // part of the id.
+    assert_eq!(
+        ids(&loaded),
+        ["ann", "#tag", "bob"].map(|n| NodeId::Name(n.into()))
+    );
+    let r = &loaded.report;
+    assert_eq!(
+        (r.lines, r.comment_lines, r.blank_lines, r.records),
+        (4, 2, 0, 2)
+    );
+
+    // Without comments every line is a record.
+    let options = EdgeListOptions {
+        comments: Comments::None,
+        ..options
+    };
+    let loaded = edges(text, &options).unwrap();
+    assert_eq!(
+        ids(&loaded),
+        ["#tag", "bob", "ann", "#x", "y"].map(|n| NodeId::Name(n.into()))
+    );
+    assert_eq!(trusts(&loaded), [1.0, 1.0, 0.5, 1.0]);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.lines, r.comment_lines, r.blank_lines, r.records),
+        (4, 0, 0, 4)
+    );
+    // ... and with integer ids a '#' line is then malformed.
+    let options = EdgeListOptions {
+        comments: Comments::None,
+        ..directed()
+    };
+    let e = assert_line(edges("1 2\n# note\n", &options), 2);
+    assert!(matches!(e, Error::MalformedLine { .. }), "{e:?}");
 }
 
 #[test]
@@ -751,6 +887,43 @@ fn csv_with_integer_ids_tabs_and_undirected() {
 }
 
 #[test]
+fn csv_ignores_a_byte_order_mark() {
+    let plain = "source,target\na,b\nb,c\n";
+    for text in [
+        format!("\u{feff}{plain}"),
+        "\u{feff}\"source\",target\na,b\nb,c\n".to_string(),
+        format!("\u{feff}{}", plain.replace('\n', "\r\n")),
+    ] {
+        let loaded = csv(&text, &CsvOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(
+            ids(&loaded),
+            ["a", "b", "c"].map(|n| NodeId::Name(n.into())),
+            "{text:?}"
+        );
+        let r = &loaded.report;
+        assert_eq!((r.lines, r.header_lines, r.records), (3, 1, 2), "{text:?}");
+        // Compressed, from a file.
+        let file = TempFile::new("bom.csv.gz", &gzip(text.as_bytes()));
+        let loaded = read_csv(&file.0, &CsvOptions::default()).unwrap();
+        assert_eq!(loaded.report.records, 2);
+    }
+    // Lines are still counted right after the mark.
+    let e = assert_line(
+        csv("\u{feff}source,target\na,b\nc\n", &CsvOptions::default()),
+        3,
+    );
+    assert!(matches!(e, Error::MalformedLine { .. }));
+    // Only a mark at the very start is taken away: one in a cell is data.
+    let loaded = csv("source,target\n\u{feff}a,b\n", &CsvOptions::default()).unwrap();
+    assert_eq!(ids(&loaded)[0], NodeId::Name("\u{feff}a".into()));
+    // Short inputs that begin like a mark are kept whole.
+    assert!(matches!(
+        read_csv_from(&b"\xEF\xBB"[..], "m", &CsvOptions::default()),
+        Err(Error::MalformedLine { .. } | Error::EmptyInput { .. })
+    ));
+}
+
+#[test]
 fn csv_missing_column_is_a_clear_error() {
     let table = "source,dest\na,b\n";
     match csv(table, &CsvOptions::default()) {
@@ -872,15 +1045,18 @@ fn options_are_documents_with_defaults() {
     assert_eq!(o.self_loops, SelfLoops::Keep);
     assert_eq!(o.duplicates, Duplicates::Keep);
     assert_eq!(o.ids, IdFormat::Integer);
+    assert_eq!(o.comments, Comments::Hash);
     assert_eq!(o.default_trust, 1.0);
     assert_eq!(o.max_nodes, u64::from(u32::MAX - 1));
 
     let o: EdgeListOptions = serde_json::from_str(
         r#"{"direction":"undirected","arc_direction":"reversed","self_loops":"drop",
-            "duplicates":"merge","ids":"text","default_trust":0.5,"max_nodes":10}"#,
+            "duplicates":"merge","ids":"text","comments":"none","default_trust":0.5,
+            "max_nodes":10}"#,
     )
     .unwrap();
     assert_eq!(o.duplicates, Duplicates::Merge);
+    assert_eq!(o.comments, Comments::None);
     let back: EdgeListOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
     assert_eq!(back, o);
     assert!(serde_json::from_str::<EdgeListOptions>(r#"{"directon":"directed"}"#).is_err());
