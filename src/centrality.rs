@@ -165,9 +165,12 @@ impl PageRankOptions {
 /// has not reached the tolerance after `max_iterations` steps.
 ///
 /// # Complexity
-/// Time O(k (n + m)) for k iterations; k is about
-/// ln(tolerance) / ln(d) (about 140 for the defaults). Extra space O(n):
-/// three `f64` and one `u32` per node besides the result.
+/// Time O(m) to count how many accounts each node follows, then O(n + m)
+/// per iteration: O(i (n + m)) for i iterations, i being at most
+/// `max_iterations` and about ln(tolerance) / ln(d) (about 140 for the
+/// defaults). Extra space O(n): two `f64` (the next rank vector and each
+/// node's share) and one `u32` (the follow count) per node besides the
+/// result.
 ///
 /// # Example
 /// ```
@@ -271,10 +274,14 @@ pub fn pagerank(network: &Network, options: &PageRankOptions) -> Result<Vec<f64>
 /// self-loops) have core number 0.
 ///
 /// # Complexity
-/// Time O(n + m) (bucket sort by degree, then one peeling pass). Extra
-/// space O(n + m): the undirected simple adjacency (4 bytes per neighbour
-/// and direction, at most 8 bytes per arc, plus 8 bytes per node) and four
-/// `u32` arrays of n entries, besides the reverse view.
+/// Time O(n + m): building the undirected simple view (and the reverse view
+/// if needed), a bucket sort by degree, then one peeling pass. Extra space
+/// O(n + m) besides the result (one `u32` per node) and the reverse view:
+/// the undirected simple adjacency (4 bytes per neighbour and direction,
+/// at most 8 bytes per arc, plus a `usize` offset per node), three more
+/// `u32` arrays of at most n entries (degree buckets, the order by degree
+/// and each node's place in it), and, while the adjacency is built, one
+/// more `u32` per node.
 ///
 /// # Example
 /// ```

@@ -6,6 +6,15 @@
 //! * [`add_business`] adds a [`BusinessOrganization`]'s account and makes an
 //!   [`Audience`] of the existing accounts follow it.
 //!
+//! Both work on any actor type, not only
+//! [`BuiltinActor`](crate::BuiltinActor): they read roles through
+//! [`Actor::role`] (the names in [`actor::roles`](crate::actor::roles)) and
+//! build the new actors with `From`. A downstream role enum qualifies when
+//! it implements `From<OpinionLeader>` (for [`assign_opinion_leaders`]) or
+//! `From<BusinessOrganization>` (for [`add_business`]) and its consumer and
+//! business variants return `"consumer"` and `"business"`, as the built-in
+//! actors do.
+//!
 //! Orientation, as everywhere in `wom`: an arc `u -> v` means that `v`
 //! hears `u`, that is **`v` follows `u`**. A node's followers are its
 //! out-neighbours; see [`centrality`](crate::centrality) for how each
@@ -35,7 +44,7 @@
 use petgraph::graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{BuiltinActor, BusinessOrganization, OpinionLeader};
+use crate::actor::{Actor, BusinessOrganization, OpinionLeader, roles};
 use crate::centrality::{PageRankOptions, core_numbers, followers, pagerank};
 use crate::error::{Error, Result, check_probability};
 use crate::graph::SocialGraph;
@@ -156,12 +165,20 @@ pub struct LeaderSelection {
 /// Makes the most central consumers opinion leaders.
 ///
 /// Freezes the graph, scores every node by `selection.by` on the whole
-/// network (businesses and existing leaders included, so they shape the
-/// scores), then ranks the **consumers only**: business accounts are never
-/// made leaders, and nodes that already are opinion leaders stay leaders
-/// but are not eligible again and are not counted. Ties are broken by the
-/// lower node index, so the result is deterministic. The chosen nodes'
-/// actors are replaced by a copy of `template`.
+/// network (every node included, whatever its role, so all of them shape
+/// the scores), then ranks the **consumers only**: the nodes whose
+/// [`Actor::role`] is [`roles::CONSUMER`] (`"consumer"`). No other node is
+/// ever chosen: business accounts are never made leaders, nodes that
+/// already are opinion leaders stay leaders but are not eligible again and
+/// are not counted, and the same holds for any role of your own (a
+/// skeptic, a bot ...). Ties are broken by the lower node index, so the
+/// result is deterministic. The chosen nodes' actors are replaced by
+/// `A::from(*template)`.
+///
+/// The actor type is generic: [`BuiltinActor`](crate::BuiltinActor) works,
+/// and so does a role enum of your own that implements `From<OpinionLeader>`
+/// and whose consumer variant's `role()` returns `"consumer"` (for example
+/// by delegating to [`Consumer`](crate::Consumer)).
 ///
 /// The count is resolved against the number of eligible consumers (see
 /// [`LeaderCount::resolve`]): `Fraction(0.01)` of a graph of 2,000
@@ -186,9 +203,13 @@ pub struct LeaderSelection {
 ///   finite.
 ///
 /// # Complexity
-/// O(n + m) to freeze plus the centrality's cost (O(n) followers, O(n + m)
-/// k-core, O(k (n + m)) PageRank), and O(c log c) to rank the c consumers.
-/// Extra space: the frozen network, O(n + m).
+/// Time O(n + m) to freeze, plus the centrality's cost (O(n) followers,
+/// O(n + m) k-core, O(i (n + m)) PageRank for i iterations), plus O(n) to
+/// find the c consumers and O(c log c) to rank them (one call of
+/// [`Actor::role`] per node). Extra space O(n + m): the frozen network (and
+/// the centrality's own working space, see
+/// [`centrality`](crate::centrality)), the n scores and the c ranked
+/// consumers.
 ///
 /// # Example
 /// ```
@@ -216,11 +237,15 @@ pub struct LeaderSelection {
 /// *Journal of Marketing* 75(6), 55-71, 2011. k-core: M. Kitsak et al.,
 /// "Identification of influential spreaders in complex networks", *Nature
 /// Physics* 6, 888-893, 2010.
-pub fn assign_opinion_leaders<T: Tie>(
-    graph: &mut SocialGraph<BuiltinActor, T>,
+pub fn assign_opinion_leaders<A, T>(
+    graph: &mut SocialGraph<A, T>,
     selection: &LeaderSelection,
     template: &OpinionLeader,
-) -> Result<Vec<NodeIndex>> {
+) -> Result<Vec<NodeIndex>>
+where
+    A: Actor + From<OpinionLeader>,
+    T: Tie,
+{
     if !(template.fee.is_finite() && template.fee >= 0.0) {
         return Err(Error::param(
             "fee",
@@ -233,7 +258,7 @@ pub fn assign_opinion_leaders<T: Tie>(
     let mut eligible: Vec<(usize, f64)> = graph
         .graph()
         .node_indices()
-        .filter(|&v| matches!(graph.actor(v), Some(BuiltinActor::Consumer(_))))
+        .filter(|&v| graph.actor(v).is_some_and(|a| a.role() == roles::CONSUMER))
         .map(|v| (v.index(), scores.get(v.index()).copied().unwrap_or(0.0)))
         .collect();
     let k = selection.count.resolve(eligible.len())?;
@@ -247,7 +272,7 @@ pub fn assign_opinion_leaders<T: Tie>(
         .collect();
     for &v in &chosen {
         if let Some(actor) = graph.actor_mut(v) {
-            *actor = BuiltinActor::OpinionLeader(*template);
+            *actor = A::from(*template);
         }
     }
     Ok(chosen)
@@ -255,9 +280,10 @@ pub fn assign_opinion_leaders<T: Tie>(
 
 /// Who follows a brand's new account in [`add_business`].
 ///
-/// Only existing **non-business** accounts (consumers and opinion leaders)
-/// can be followers. The random variants draw a uniform sample without
-/// replacement.
+/// Only existing **non-business** accounts can be followers: every node
+/// whose [`Actor::role`] is not [`roles::BUSINESS`] (`"business"`), that
+/// is consumers, opinion leaders and any role of your own. The random
+/// variants draw a uniform sample without replacement.
 ///
 /// In JSON: `"all"`, `{"fraction": 0.1}`, `{"count": 50}` or
 /// `{"nodes": [3, "ann"]}`.
@@ -279,16 +305,24 @@ pub enum Audience {
 /// Adds a brand's account to the graph, followed by an [`Audience`] of the
 /// existing accounts.
 ///
-/// The account gets the external id `id` and the actor `business`. For each
-/// follower `v` one arc `brand -> v` with tie [`SocialTie::follow`]`(trust)`
-/// is added: `v` follows the brand and hears what it posts. Followers drawn
-/// at random ([`Audience::Fraction`], [`Audience::Count`]) are a uniform
-/// sample without replacement of the existing non-business accounts, drawn
-/// by a partial Fisher-Yates shuffle with [`rng::below`](crate::rng::below)
+/// The account gets the external id `id` and the actor `A::from(business)`.
+/// For each follower `v` one arc `brand -> v` with tie
+/// `T::from(`[`SocialTie::follow`]`(trust))` is added: `v` follows the brand
+/// and hears what it posts. Followers drawn at random
+/// ([`Audience::Fraction`], [`Audience::Count`]) are a uniform sample
+/// without replacement of the existing non-business accounts, drawn by a
+/// partial Fisher-Yates shuffle with [`rng::below`](crate::rng::below)
 /// on [`rng::stream_rng`](crate::rng::stream_rng)`(seed, 0)`, so the same
 /// graph and seed give the same followers on every platform; their arcs are
 /// added in increasing node order. For [`Audience::All`] the arcs are added
 /// in node order, for [`Audience::Nodes`] in the order given.
+///
+/// The actor and tie types are generic:
+/// [`BuiltinActor`](crate::BuiltinActor) with [`SocialTie`] works, and so
+/// does a role enum of your own that implements `From<BusinessOrganization>`
+/// (its business variant's `role()` should return `"business"`, so that the
+/// account cannot be drawn as a follower of a later brand) with any tie that
+/// implements `From<SocialTie>`, such as `f64` (which keeps the trust).
 ///
 /// # Arguments
 /// * `graph`: the graph to add the account to.
@@ -306,16 +340,28 @@ pub enum Audience {
 /// as it was.
 /// * [`Error::DuplicateNodeId`] when `id` is taken;
 /// * [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
-///   or an audience fraction outside [0, 1] or not finite;
+///   or an audience fraction outside [0, 1] or not finite, including a
+///   trust that `T::from` turns into one;
 /// * [`Error::InvalidParameter`] for a count larger than the number of
 ///   non-business accounts, or a listed account that is a business or is
 ///   listed twice;
-/// * [`Error::UnknownNode`] for a listed id that is not in the graph;
+/// * [`Error::UnknownNode`] for a listed id that is not in the graph
+///   (unknown and business ids are reported before repeated ones);
 /// * [`Error::TooManyNodes`] when the graph is full.
 ///
 /// # Complexity
-/// Time O(n + k), extra space O(n) for the list of eligible accounts (k
-/// followers; O(k) for `Nodes`).
+/// For k followers, with an expected O(1) hash lookup per external id:
+/// * [`Audience::All`]: time O(n), extra space O(n) (the list of the
+///   k <= n eligible accounts and their ties);
+/// * [`Audience::Fraction`], [`Audience::Count`]: time O(n + k log k) (list
+///   the eligible accounts, shuffle k of them, sort those k), extra space
+///   O(n) for the list;
+/// * [`Audience::Nodes`]: time O(k log k) (a sorted copy of the k indices
+///   finds a repeated one), extra space O(k), whatever the size of the
+///   graph.
+///
+/// Plus one call of [`Actor::role`] per node checked, and amortised O(1) per
+/// node and arc added to the graph.
 ///
 /// # Example
 /// ```
@@ -333,21 +379,25 @@ pub enum Audience {
 /// assert!(followers.contains(&2) && followers.contains(&5));
 /// # Ok::<(), wom::Error>(())
 /// ```
-pub fn add_business(
-    graph: &mut SocialGraph<BuiltinActor, SocialTie>,
+pub fn add_business<A, T>(
+    graph: &mut SocialGraph<A, T>,
     id: impl Into<NodeId>,
     business: BusinessOrganization,
     followers: &Audience,
     trust: f64,
     seed: u64,
-) -> Result<NodeIndex> {
+) -> Result<NodeIndex>
+where
+    A: Actor + From<BusinessOrganization>,
+    T: Tie + From<SocialTie>,
+{
     let id = id.into();
     if graph.node(&id).is_ok() {
         return Err(Error::DuplicateNodeId { id: id.to_string() });
     }
     let trust = check_probability("trust", trust, None)?;
-    let is_business = |g: &SocialGraph<BuiltinActor, SocialTie>, v: NodeIndex| {
-        matches!(g.actor(v), Some(BuiltinActor::Business(_)))
+    let is_business = |g: &SocialGraph<A, T>, v: NodeIndex| {
+        g.actor(v).is_some_and(|a| a.role() == roles::BUSINESS)
     };
     let eligible = || -> Vec<NodeIndex> {
         graph
@@ -379,7 +429,6 @@ pub fn add_business(
             sample(pool, *k, seed)
         }
         Audience::Nodes(ids) => {
-            let mut listed = vec![false; graph.node_count()];
             let mut nodes = Vec::with_capacity(ids.len());
             for node_id in ids {
                 let v = graph.node(node_id)?;
@@ -390,19 +439,35 @@ pub fn add_business(
                         "a business account cannot follow the brand",
                     ));
                 }
-                if let Some(seen) = listed.get_mut(v.index())
-                    && std::mem::replace(seen, true)
-                {
-                    return Err(Error::param("audience", node_id, "listed twice"));
-                }
                 nodes.push(v);
+            }
+            // Sorting a copy finds a repeated account in O(k log k) for k
+            // listed ones, whatever the size of the graph.
+            let mut sorted = nodes.clone();
+            sorted.sort_unstable();
+            if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                let listed = graph
+                    .id_of(w[0])
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                return Err(Error::param("audience", listed, "listed twice"));
             }
             nodes
         }
     };
-    let brand = graph.add_actor(id, BuiltinActor::Business(business))?;
-    for v in chosen {
-        graph.add_tie(brand, v, SocialTie::follow(trust))?;
+    // Convert and check every tie before the graph changes, so that a
+    // `From<SocialTie>` giving an invalid trust leaves it as it was.
+    let ties = chosen
+        .into_iter()
+        .map(|v| {
+            let tie = T::from(SocialTie::follow(trust));
+            check_probability("trust", tie.trust(), None)?;
+            Ok((v, tie))
+        })
+        .collect::<Result<Vec<(NodeIndex, T)>>>()?;
+    let brand = graph.add_actor(id, A::from(business))?;
+    for (v, tie) in ties {
+        graph.add_tie(brand, v, tie)?;
     }
     Ok(brand)
 }

@@ -108,8 +108,21 @@ impl Summary {
     /// The share of the arcs, self-loops excluded, that are reciprocated:
     /// `reciprocated_arcs / (arcs - self_loops)`, or 0 when there are no
     /// such arcs.
+    ///
+    /// The fields are public and a summary can be deserialized, so they need
+    /// not be consistent: more self-loops than arcs counts as no such arcs
+    /// (0, never a panic or an overflow), and the counts are otherwise used
+    /// as they are.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::Network;
+    /// let net = Network::from_arcs(2, [(0, 1, 1.0), (1, 0, 1.0), (1, 1, 1.0)])?;
+    /// assert_eq!(wom::stats::summarize(&net).reciprocity(), 1.0);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
     pub fn reciprocity(&self) -> f64 {
-        let proper = self.arcs - self.self_loops;
+        let proper = self.arcs.saturating_sub(self.self_loops);
         if proper == 0 {
             0.0
         } else {
@@ -130,10 +143,14 @@ impl Summary {
 /// number of accounts followed (arc `u -> v`: `v` follows `u`).
 ///
 /// # Complexity
-/// Time O(n log n + m log Δ), Δ the largest out-degree (sorting the degrees
-/// for the medians and each node's targets to find reciprocated arcs).
-/// Extra space O(n + m): a sorted copy of the arc targets (4 bytes per arc)
-/// and a few arrays of n entries.
+/// Time O(n log n + m (log Δ + α(n)) + r), with Δ the largest out-degree, α
+/// the inverse Ackermann function and r the number of role names: sorting
+/// the degrees for the medians, sorting each node's targets and one binary
+/// search per arc to find reciprocated arcs, union-find for the weak
+/// components, and one count per role. Extra space O(n + m + r): a sorted
+/// copy of the arc targets (4 bytes per arc, freed before the components
+/// are found), `u32` arrays of n entries (degrees, their sorted copies,
+/// union-find parents and sizes) and the role counts.
 ///
 /// # Example
 /// ```
@@ -313,6 +330,14 @@ mod tests {
         assert!((s.std_dev - 0.5f64.sqrt()).abs() < 1e-15);
         assert_eq!(DegreeStats::of(&[5, 1, 4]).median, 4.0);
         assert_eq!(DegreeStats::of(&[]).max, 0);
+    }
+
+    #[test]
+    fn reciprocity_of_inconsistent_counts_does_not_underflow() {
+        let mut s = summarize(&Network::from_arcs(1, [(0, 0, 1.0)]).unwrap());
+        s.self_loops = 5;
+        assert_eq!(s.reciprocity(), 0.0);
+        assert!(s.to_string().contains("reciprocated"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use approx::assert_abs_diff_eq;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
+use wom::actor::roles;
 use wom::centrality::{PageRankOptions, core_numbers, followers, pagerank};
 use wom::roles::{
     Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
@@ -12,7 +13,7 @@ use wom::roles::{
 use wom::stats::summarize;
 use wom::{
     Actor, BuiltinActor, BusinessOrganization, Consumer, Error, Network, NodeId, OpinionLeader,
-    Relation, SocialGraph, SocialTie, Sponsorship,
+    Profile, Relation, SocialGraph, SocialTie, Sponsorship, Tie,
 };
 
 fn consumers(n: usize) -> (SocialGraph, Vec<NodeIndex>) {
@@ -701,6 +702,266 @@ fn listed_nodes_are_validated() {
     );
 }
 
+// ------------------------------------------------- a downstream role enum
+
+/// A researcher's own roles, as a downstream crate would write them: the
+/// built-in three plus a skeptic, who must never be made a leader.
+#[derive(Debug, Clone, PartialEq)]
+enum MyRole {
+    Consumer(Consumer),
+    Leader(OpinionLeader),
+    Brand(BusinessOrganization),
+    Skeptic,
+}
+
+impl Actor for MyRole {
+    fn role(&self) -> &str {
+        match self {
+            MyRole::Consumer(a) => a.role(),
+            MyRole::Leader(a) => a.role(),
+            MyRole::Brand(a) => a.role(),
+            MyRole::Skeptic => "skeptic",
+        }
+    }
+    fn profile(&self) -> Profile {
+        match self {
+            MyRole::Consumer(a) => a.profile(),
+            MyRole::Leader(a) => a.profile(),
+            MyRole::Brand(a) => a.profile(),
+            MyRole::Skeptic => Profile::new(0.1, 0.2, 0.05, 0.5).unwrap(),
+        }
+    }
+}
+
+impl From<OpinionLeader> for MyRole {
+    fn from(a: OpinionLeader) -> Self {
+        MyRole::Leader(a)
+    }
+}
+
+impl From<BusinessOrganization> for MyRole {
+    fn from(a: BusinessOrganization) -> Self {
+        MyRole::Brand(a)
+    }
+}
+
+/// Nodes 0..6 over plain `f64` ties: skeptics 0 and 4, an existing leader 5,
+/// consumers 1, 2, 3. Followers: 0 -> 5 (the most), 4 -> 3, 5 -> 1, 1 -> 1,
+/// 3 -> 1, 2 -> 0.
+fn my_graph() -> SocialGraph<MyRole, f64> {
+    let mut g: SocialGraph<MyRole, f64> = SocialGraph::new();
+    let actors = [
+        MyRole::Skeptic,
+        MyRole::Consumer(Consumer::default()),
+        MyRole::Consumer(Consumer::default()),
+        MyRole::Consumer(Consumer::default()),
+        MyRole::Skeptic,
+        MyRole::Leader(OpinionLeader::default()),
+    ];
+    for (i, a) in actors.into_iter().enumerate() {
+        g.add_actor(i as u64, a).unwrap();
+    }
+    for (u, v) in [
+        (0, 1),
+        (0, 2),
+        (0, 3),
+        (0, 4),
+        (0, 5),
+        (4, 0),
+        (4, 1),
+        (4, 2),
+        (5, 0),
+        (1, 2),
+        (3, 4),
+    ] {
+        g.add_tie(NodeIndex::new(u), NodeIndex::new(v), 0.5)
+            .unwrap();
+    }
+    g
+}
+
+#[test]
+fn leaders_from_a_downstream_role_enum_are_consumers_only() {
+    let template = OpinionLeader {
+        sponsorship: Sponsorship::Sponsored,
+        fee: 10.0,
+        ..OpinionLeader::default()
+    };
+    // The skeptics have the most followers, but only consumers are ranked:
+    // 1 and 3 (one follower each, lower index first) before 2 (none).
+    let mut g = my_graph();
+    let got =
+        assign_opinion_leaders(&mut g, &by_followers(LeaderCount::Top(2)), &template).unwrap();
+    assert_eq!(got, [NodeIndex::new(1), NodeIndex::new(3)]);
+    assert_eq!(
+        g.actor(NodeIndex::new(2)),
+        Some(&MyRole::Consumer(Consumer::default()))
+    );
+    assert_eq!(g.actor(NodeIndex::new(1)), Some(&MyRole::Leader(template)));
+    assert_eq!(g.actor(NodeIndex::new(0)), Some(&MyRole::Skeptic));
+    for by in [
+        Centrality::Followers,
+        Centrality::KCore,
+        Centrality::PageRank(PageRankOptions::default()),
+    ] {
+        let mut g = my_graph();
+        let sel = LeaderSelection {
+            by,
+            count: LeaderCount::Fraction(1.0),
+        };
+        let mut got = assign_opinion_leaders(&mut g, &sel, &template).unwrap();
+        got.sort();
+        assert_eq!(got, [1, 2, 3].map(NodeIndex::new));
+        for v in [0, 4] {
+            assert_eq!(g.actor(NodeIndex::new(v)), Some(&MyRole::Skeptic));
+        }
+        assert_eq!(
+            g.actor(NodeIndex::new(5)),
+            Some(&MyRole::Leader(OpinionLeader::default()))
+        );
+    }
+    // Three consumers are eligible, not six.
+    let mut g = my_graph();
+    assert!(matches!(
+        assign_opinion_leaders(&mut g, &by_followers(LeaderCount::Top(4)), &template),
+        Err(Error::InvalidParameter { .. })
+    ));
+    let net = g.freeze().unwrap();
+    assert_eq!(summarize(&net).roles["skeptic"], 2);
+}
+
+#[test]
+fn brands_of_a_downstream_role_enum_over_f64_ties() {
+    let mut g = my_graph();
+    let acme = add_business(
+        &mut g,
+        "acme",
+        BusinessOrganization::new("Acme"),
+        &Audience::All,
+        0.3,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        g.actor(acme),
+        Some(&MyRole::Brand(BusinessOrganization::new("Acme")))
+    );
+    // Every non-business account follows, skeptics and the leader included;
+    // the tie is a plain f64 holding the trust.
+    let mut arcs: Vec<(usize, f64)> = g
+        .graph()
+        .edges(acme)
+        .map(|e| (e.target().index(), *e.weight()))
+        .collect();
+    arcs.sort_by_key(|a| a.0);
+    assert_eq!(arcs, (0..6).map(|v| (v, 0.3)).collect::<Vec<_>>());
+
+    // A second brand's audience never includes the first brand.
+    let all_six = add_business(
+        &mut g,
+        "rival",
+        BusinessOrganization::new("Rival"),
+        &Audience::Count(6),
+        0.4,
+        9,
+    )
+    .unwrap();
+    let mut targets: Vec<usize> = g
+        .graph()
+        .edges(all_six)
+        .map(|e| e.target().index())
+        .collect();
+    targets.sort();
+    assert_eq!(targets, [0, 1, 2, 3, 4, 5]);
+    assert!(matches!(
+        add_business(
+            &mut g,
+            "third",
+            BusinessOrganization::new("Third"),
+            &Audience::Count(7),
+            0.4,
+            9,
+        ),
+        Err(Error::InvalidParameter { .. })
+    ));
+    let listed = Audience::Nodes(vec![NodeId::Num(4), NodeId::Name("acme".into())]);
+    assert!(matches!(
+        add_business(
+            &mut g,
+            "third",
+            BusinessOrganization::new("Third"),
+            &listed,
+            0.4,
+            0
+        ),
+        Err(Error::InvalidParameter { .. })
+    ));
+    // Brands are never made leaders either.
+    let got = assign_opinion_leaders(
+        &mut g,
+        &by_followers(LeaderCount::Fraction(1.0)),
+        &OpinionLeader::default(),
+    )
+    .unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(!got.contains(&acme) && !got.contains(&all_six));
+    assert_eq!(g.actor(acme).map(|a| a.role()), Some(roles::BUSINESS));
+}
+
+/// A tie whose conversion from `SocialTie` doubles the trust, so a valid
+/// trust can become an invalid tie.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Doubled(f64);
+
+impl Tie for Doubled {
+    fn trust(&self) -> f64 {
+        self.0
+    }
+}
+
+impl From<SocialTie> for Doubled {
+    fn from(t: SocialTie) -> Self {
+        Doubled(2.0 * t.trust)
+    }
+}
+
+#[test]
+fn converted_ties_are_checked_before_the_graph_changes() {
+    let mut g: SocialGraph<BuiltinActor, Doubled> = SocialGraph::new();
+    for i in 0..3u64 {
+        g.add_actor(i, Consumer::default().into()).unwrap();
+    }
+    let brand = || BusinessOrganization::new("Acme");
+    assert!(matches!(
+        add_business(&mut g, "acme", brand(), &Audience::All, 0.75, 0),
+        Err(Error::ProbabilityOutOfRange { .. })
+    ));
+    assert_eq!((g.node_count(), g.arc_count()), (3, 0));
+    assert!(g.node(&NodeId::Name("acme".into())).is_err());
+    let b = add_business(&mut g, "acme", brand(), &Audience::All, 0.25, 0).unwrap();
+    assert!(g.graph().edges(b).all(|e| *e.weight() == Doubled(0.5)));
+}
+
+#[test]
+fn a_node_listed_twice_is_named() {
+    let mut g = market();
+    let twice = Audience::Nodes(vec![NodeId::Num(17), NodeId::Num(3), NodeId::Num(17)]);
+    match add_business(
+        &mut g,
+        "acme",
+        BusinessOrganization::new("Acme"),
+        &twice,
+        0.5,
+        0,
+    ) {
+        Err(Error::InvalidParameter { name, value, .. }) => {
+            assert_eq!((name.as_str(), value.as_str()), ("audience", "17"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!((g.node_count(), g.arc_count()), (21, 0));
+}
+
 // ---------------------------------------------------------------- summaries
 
 #[test]
@@ -775,4 +1036,19 @@ fn summary_counts_repeated_reciprocated_arcs_each_time() {
     let s = summarize(&net(3, &[(0, 1), (0, 1), (1, 0), (1, 2)]));
     assert_eq!(s.reciprocated_arcs, 3);
     assert_eq!((s.weak_components, s.largest_weak_component), (1, 3));
+}
+
+#[test]
+fn reciprocity_of_a_deserialized_summary_with_more_self_loops_than_arcs() {
+    let mut v = serde_json::to_value(summarize(&net(2, &[(0, 1), (1, 0), (1, 1)]))).unwrap();
+    assert_abs_diff_eq!(
+        serde_json::from_value::<wom::stats::Summary>(v.clone())
+            .unwrap()
+            .reciprocity(),
+        1.0
+    );
+    v["self_loops"] = serde_json::json!(4);
+    let s: wom::stats::Summary = serde_json::from_value(v).unwrap();
+    assert_eq!(s.reciprocity(), 0.0);
+    assert!(s.to_string().contains("reciprocated"));
 }
