@@ -65,6 +65,7 @@ pub mod id;
 pub mod io;
 pub mod message;
 pub mod network;
+pub mod propagation;
 pub mod rng;
 pub mod roles;
 pub mod stats;
