@@ -288,7 +288,9 @@ impl Strategy for IndependentCascade {
                     let mut i = *skip;
                     while i < len {
                         activate(arcs[i as usize].node, u, next);
-                        i = i.saturating_add(1).saturating_add(geometric_skip(rng, *log_q));
+                        i = i
+                            .saturating_add(1)
+                            .saturating_add(geometric_skip(rng, *log_q));
                     }
                     *skip = i - len;
                 }

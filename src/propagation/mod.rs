@@ -270,8 +270,13 @@ impl<'a, S: Strategy> Simulation<'a, S> {
         self.step = 0;
         observer.step_begins(0);
         let mut both = (&mut self.counter, observer);
-        self.strategy
-            .start(self.network, &mut self.state, seeds, &mut self.rng, &mut both);
+        self.strategy.start(
+            self.network,
+            &mut self.state,
+            seeds,
+            &mut self.rng,
+            &mut both,
+        );
         both.1.step_ends(0);
         self.progress = Progress::Active;
         Ok(())
