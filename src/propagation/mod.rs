@@ -15,6 +15,20 @@
 //! SplitMix64, so the result is bit-identical on every platform and whatever
 //! the thread that runs it.
 //!
+//! The built-in strategies, each with its equations, parameters, complexity
+//! and references in its own docs (and in `docs/models.md`):
+//!
+//! | strategy | model |
+//! |---|---|
+//! | [`IndependentCascade`] | independent cascade: uniform p, weighted cascade, trust, trust × actors |
+//! | [`LinearThreshold`] | linear threshold with weights from ties and random or fixed thresholds |
+//! | [`Bass`] | Bass diffusion on a network: advertising p, WOM q per adopted neighbour |
+//! | [`Rumor`] | Maki–Thompson (or Daley–Kendall) rumor: ignorant, spreader, stifler |
+//! | [`Sir`], [`Sis`], [`ContinuousSir`] | epidemic baselines, discrete and event-driven |
+//! | [`ValenceCascade`] | positive and negative WOM from product experience |
+//! | [`CompetitiveCascade`] | two brands competing for the same consumers |
+//! | [`Campaign`] | several channels and sender rules in one run, with attribution |
+//!
 //! [`Observer`]s watch a run through no-op provided hooks: a step begins, a
 //! node is exposed, a node adopts (with the sender and the channel), a node
 //! leaves the active state, a step ends. `()` observes nothing at no cost;
@@ -50,7 +64,14 @@ mod observe;
 pub mod rumor;
 pub mod valence;
 
-pub use ic::{IcProbabilities, IndependentCascade};
+pub use bass::Bass;
+pub use competition::CompetitiveCascade;
+pub use composite::Campaign;
+pub use epidemic::{ContinuousSir, Sir, Sis};
+pub use ic::{IcProbabilities, IcState, IndependentCascade};
+pub use lt::LinearThreshold;
+pub use rumor::Rumor;
+pub use valence::ValenceCascade;
 pub use observe::{CascadeLink, Counter, Event, Observer, Recorder};
 
 use rand::Rng;
