@@ -564,3 +564,17 @@ fn same_seed_same_run_different_seed_differs() {
     assert_eq!(run(5, 1), run(5, 1));
     assert_ne!(run(5, 1).0, run(6, 1).0);
 }
+
+#[test]
+fn seeds_that_belong_to_no_brand_are_refused_not_ignored() {
+    let g = net(4, &[(0, 2), (1, 3)]);
+    let model =
+        CompetitiveCascade::new(&g, uniform(1.0, 1.0, TieRule::UniformBrand), &[0], &[1]).unwrap();
+    let mut sim = Simulation::new(&g, &model);
+    let err = sim.run(&[0, 2], 1, 0, &mut ()).unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { .. }), "{err}");
+    assert!(err.to_string().contains("either brand"), "{err}");
+    // A subset of the brands' seeds runs: brand A alone reaches 2.
+    let out = sim.run(&[0], 1, 0, &mut ()).unwrap();
+    assert_eq!(out.adopted, 2);
+}

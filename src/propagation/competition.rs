@@ -476,6 +476,19 @@ impl Strategy for CompetitiveCascade {
         }
     }
 
+    /// Every seed handed to the engine must be a seed of one of the brands
+    /// given to the constructor (a subset of them may be run).
+    fn check_seeds(&self, _network: &Network, seeds: &[u32]) -> crate::Result<()> {
+        match seeds.iter().find(|&&s| self.seed_brand(s).is_none()) {
+            Some(&s) => Err(crate::Error::param(
+                "seeds",
+                s,
+                "is not a seed of either brand: give each brand's seeds to CompetitiveCascade",
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn start<R: Rng + ?Sized, O: Observer + ?Sized>(
         &self,
         _network: &Network,

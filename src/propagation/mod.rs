@@ -70,9 +70,9 @@ pub use composite::Campaign;
 pub use epidemic::{ContinuousSir, Sir, Sis};
 pub use ic::{IcProbabilities, IcState, IndependentCascade};
 pub use lt::LinearThreshold;
+pub use observe::{CascadeLink, Counter, Event, Observer, Recorder};
 pub use rumor::Rumor;
 pub use valence::ValenceCascade;
-pub use observe::{CascadeLink, Counter, Event, Observer, Recorder};
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -138,6 +138,19 @@ pub trait Strategy {
         observer: &mut O,
     ) -> Progress;
 
+    /// Checks seeds beyond what the engine checks (valid, distinct nodes):
+    /// a strategy with its own seeding constraints rejects seeds it cannot
+    /// use here, instead of ignoring them. Called by
+    /// [`Simulation::start`] before [`start`](Strategy::start). Default:
+    /// every seed is accepted.
+    ///
+    /// # Errors
+    /// Whatever the strategy finds wrong with the seeds.
+    fn check_seeds(&self, network: &Network, seeds: &[u32]) -> Result<()> {
+        let _ = (network, seeds);
+        Ok(())
+    }
+
     /// Names of the channels this strategy attributes adoptions to, indexed
     /// by [`ChannelId`](crate::ChannelId). Default: one channel, `"tie"`.
     fn channel_names(&self) -> Vec<String> {
@@ -173,6 +186,9 @@ impl<S: Strategy + ?Sized> Strategy for &S {
         observer: &mut O,
     ) -> Progress {
         (**self).step(network, state, step, rng, observer)
+    }
+    fn check_seeds(&self, network: &Network, seeds: &[u32]) -> Result<()> {
+        (**self).check_seeds(network, seeds)
     }
     fn channel_names(&self) -> Vec<String> {
         (**self).channel_names()
@@ -277,7 +293,8 @@ impl<'a, S: Strategy> Simulation<'a, S> {
     ///
     /// # Errors
     /// [`Error::UnknownNode`] for a seed that is not a node,
-    /// [`Error::InvalidParameter`] for a seed listed twice.
+    /// [`Error::InvalidParameter`] for a seed listed twice, and whatever the
+    /// strategy's [`check_seeds`](Strategy::check_seeds) rejects.
     pub fn start<O: Observer + ?Sized>(
         &mut self,
         seeds: &[u32],
@@ -286,6 +303,7 @@ impl<'a, S: Strategy> Simulation<'a, S> {
         observer: &mut O,
     ) -> Result<()> {
         self.check_seeds(seeds)?;
+        self.strategy.check_seeds(self.network, seeds)?;
         self.rng = stream_rng(master_seed, run_index);
         self.counter = Counter::default();
         self.step = 0;
