@@ -24,6 +24,11 @@
 //!
 //! `Channel` is used as a generic bound (it has a generic method, so it is
 //! not a trait object): kernels are monomorphized for the channels they use.
+//! While a channel delivers, it holds the run's generator; a strategy that
+//! needs random numbers to decide what a delivery does collects the
+//! deliveries into a reused buffer first and decides after (as
+//! [`Campaign`](crate::propagation::Campaign) does), which also lets it treat
+//! the deliveries of one step together.
 //! A downstream crate's channel implements two required methods, `name` and
 //! `deliver`.
 
