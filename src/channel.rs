@@ -594,7 +594,7 @@ impl Channel for Advertising {
             return;
         }
         // ln(1 - share), exact even for a tiny share.
-        let log_q = (-self.share).ln_1p();
+        let log_q = libm::log1p(-self.share);
         let mut v: u64 = 0;
         loop {
             let skip = geometric_skip(rng, log_q);

@@ -531,7 +531,7 @@ fn skip_sample(
         return Ok(());
     }
     // ln(1 - p), accurate for small p; minus infinity for p = 1 (skip 0).
-    let log_q = (-p).ln_1p();
+    let log_q = libm::log1p(-p);
     let mut next = 0u64;
     loop {
         next = next.saturating_add(geometric_skip(rng, log_q));

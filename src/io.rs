@@ -1204,7 +1204,7 @@ impl<'a> Builder<'a> {
                 continue;
             };
             if let Some(q) = log_keep.get_mut(k) {
-                *q += (-e.trust).ln_1p();
+                *q += libm::log1p(-e.trust);
             }
             let Some(slot) = first.get_mut(k) else {
                 continue;
@@ -1232,7 +1232,7 @@ impl<'a> Builder<'a> {
             if let Some(e) = f.and_then(|f| self.edges.get_mut(f)) {
                 // 1 - exp(q), exact for small trusts; in [0, 1] since q <= 0
                 // (`+ 0.0` turns the -0 of an all-zero pair into 0).
-                e.trust = (-q.exp_m1()).clamp(0.0, 1.0) + 0.0;
+                e.trust = (-libm::expm1(*q)).clamp(0.0, 1.0) + 0.0;
             }
         }
         match policy {

@@ -102,7 +102,7 @@ pub fn geometric_skip<R: Rng + ?Sized>(rng: &mut R, log_q: f64) -> u64 {
     }
     // U in (0, 1]: 1 - [0, 1).
     let u = 1.0 - uniform_f64(rng);
-    let skip = (u.ln() / log_q).floor();
+    let skip = (libm::log(u) / log_q).floor();
     if skip >= u64::MAX as f64 {
         u64::MAX
     } else {
@@ -175,7 +175,7 @@ mod tests {
     fn geometric_skip_has_the_right_mean() {
         // Mean of the geometric number of failures: (1 - p) / p.
         let p: f64 = 0.2;
-        let lq = (1.0 - p).ln();
+        let lq = libm::log(1.0 - p);
         let mut r = stream_rng(9, 0);
         let n = 100_000;
         let sum: f64 = (0..n).map(|_| geometric_skip(&mut r, lq) as f64).sum();

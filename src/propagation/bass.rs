@@ -224,16 +224,16 @@ impl Bass {
                 .map(|v| reverse.degree(v))
                 .max()
                 .unwrap_or(0);
-            let log_keep_q = (-q).ln_1p();
+            let log_keep_q = libm::log1p(-q);
             (0..=max_in)
-                .map(|a| threshold31(-(a as f64 * log_keep_q).exp_m1()))
+                .map(|a| threshold31(-libm::expm1(a as f64 * log_keep_q)))
                 .collect()
         } else {
             Vec::new()
         };
         Ok(Bass {
             options,
-            log_keep: (-p).ln_1p(),
+            log_keep: libm::log1p(-p),
             wom,
         })
     }

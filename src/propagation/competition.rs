@@ -265,7 +265,7 @@ impl CompetitiveCascade {
                 let a = check_probability("p_a", a, None)?;
                 let b = check_probability("p_b", b, None)?;
                 Kernel::Uniform {
-                    log_q: [(-a).ln_1p(), (-b).ln_1p()],
+                    log_q: [libm::log1p(-a), libm::log1p(-b)],
                 }
             }
             BrandProbabilities::Trust { a, b } => {

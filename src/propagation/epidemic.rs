@@ -162,8 +162,8 @@ struct Discrete {
 impl Discrete {
     fn new(options: EpidemicOptions) -> Self {
         Discrete {
-            log_keep_beta: (-options.beta).ln_1p(),
-            log_keep_gamma: (-options.gamma).ln_1p(),
+            log_keep_beta: libm::log1p(-options.beta),
+            log_keep_gamma: libm::log1p(-options.gamma),
         }
     }
 }
@@ -604,7 +604,7 @@ impl ContinuousSirState {
 /// An exponential time of rate `rate` (> 0).
 #[inline]
 fn exponential<R: Rng + ?Sized>(rng: &mut R, rate: f64) -> f64 {
-    -(1.0 - uniform_f64(rng)).ln() / rate
+    -libm::log(1.0 - uniform_f64(rng)) / rate
 }
 
 /// Checks a rate: finite and >= 0.

@@ -101,7 +101,7 @@ impl IndependentCascade {
             IcProbabilities::Uniform { p } => {
                 let p = check_probability("p", p, None)?;
                 Kernel::Uniform {
-                    log_q: (-p).ln_1p(),
+                    log_q: libm::log1p(-p),
                 }
             }
             IcProbabilities::WeightedCascade => {

@@ -328,7 +328,7 @@ fn stifle<O: Observer + ?Sized>(state: &mut RumorState, u: u32, step: u32, obser
 /// An exponential waiting time of rate `rate` (> 0).
 #[inline]
 fn exponential<R: Rng + ?Sized>(rng: &mut R, rate: f64) -> f64 {
-    -(1.0 - uniform_f64(rng)).ln() / rate
+    -libm::log(1.0 - uniform_f64(rng)) / rate
 }
 
 impl Strategy for Rumor {

@@ -256,8 +256,8 @@ impl ValenceCascade {
         };
         Ok(ValenceCascade {
             options,
-            log_q_positive: (-p_pos).ln_1p(),
-            log_q_negative: (-p_neg).ln_1p(),
+            log_q_positive: libm::log1p(-p_pos),
+            log_q_negative: libm::log1p(-p_neg),
             keep,
         })
     }
@@ -390,7 +390,7 @@ impl ValenceCascade {
             NodeValence::Rejecting => {
                 // (1 - w)^k with k >= 1; no draw when it is 0 (Block) or 1.
                 let k = state.negatives[v as usize];
-                let accept = self.keep.powi(k.min(i32::MAX as u32) as i32);
+                let accept = libm::pow(self.keep, f64::from(k));
                 if !(accept >= 1.0 || (accept > 0.0 && bernoulli(rng, accept))) {
                     return;
                 }
