@@ -81,7 +81,7 @@ pub use error::{Error, Location, Result};
 pub use graph::{Group, SocialGraph};
 pub use id::{IdMap, NodeId};
 pub use message::{ChannelId, Hop, Message, Polarity, ProductId, Valence, WomMessage};
-pub use network::{Adjacent, Csr, Network, RoleId};
+pub use network::{Adjacent, Csr, Network, NetworkId, RoleId};
 pub use tie::{Relation, SocialTie, Tie};
 
 /// The README's code runs as a doctest, so its example cannot go stale.

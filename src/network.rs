@@ -226,6 +226,39 @@ impl<V: Copy> Csr<V> {
     }
 }
 
+/// Identifies one frozen [`Network`] (and its clones): strategies prepared
+/// for a network record it, and the engine refuses to run them on another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NetworkId(pub u64);
+
+impl NetworkId {
+    /// A fresh id, distinct from every other in this process.
+    fn fresh() -> NetworkId {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        NetworkId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Checks that `network` is the one this id names.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `what` when it is another network.
+    pub fn check(self, network: &Network, what: &str) -> Result<()> {
+        if network.id() == self {
+            Ok(())
+        } else {
+            Err(Error::param(
+                "network",
+                format!("{:?}", network.id()),
+                format!(
+                    "{what} was prepared for network {:?}: prepare it again for this one",
+                    self
+                ),
+            ))
+        }
+    }
+}
+
 /// A small integer naming a role within one [`Network`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RoleId(pub u16);
@@ -336,6 +369,7 @@ pub struct Network {
     group_members: Csr<()>,
     node_groups: Csr<()>,
     ids: Arc<IdMap>,
+    id: NetworkId,
 }
 
 impl Clone for Network {
@@ -352,6 +386,7 @@ impl Clone for Network {
             group_members: self.group_members.clone(),
             node_groups: self.node_groups.clone(),
             ids: Arc::clone(&self.ids),
+            id: self.id,
         }
     }
 }
@@ -400,6 +435,7 @@ impl Network {
             group_members,
             node_groups,
             ids,
+            id: NetworkId::fresh(),
         })
     }
 
@@ -479,6 +515,11 @@ impl Network {
     #[inline]
     pub fn node_count(&self) -> usize {
         self.forward.node_count()
+    }
+
+    /// This network's id: every freeze makes a new one; clones share it.
+    pub fn id(&self) -> NetworkId {
+        self.id
     }
 
     /// Number of arcs (a mutual tie counts twice).

@@ -45,6 +45,7 @@ use super::{Observer, Progress, Strategy, threshold31};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
+use crate::network::NetworkId;
 use crate::propagation::Event;
 use crate::rng::{below, geometric_skip};
 
@@ -137,6 +138,7 @@ pub struct BassOptions {
 #[derive(Debug, Clone)]
 pub struct Bass {
     options: BassOptions,
+    network: NetworkId,
     /// ln(1 - p): the external skip's denominator.
     log_keep: f64,
     /// round(2^31 (1 - (1 - q)^a)) for a = 0 ..= max in-degree; empty when
@@ -232,6 +234,7 @@ impl Bass {
             Vec::new()
         };
         Ok(Bass {
+            network: network.id(),
             options,
             log_keep: libm::log1p(-p),
             wom,
@@ -298,6 +301,10 @@ fn kth_adopted_in_neighbour(
 
 impl Strategy for Bass {
     type State = BassState;
+
+    fn check_network(&self, network: &Network) -> crate::Result<()> {
+        self.network.check(network, "this Bass model")
+    }
 
     fn name(&self) -> &str {
         "bass"

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{Event, Observer, Progress, Strategy, threshold31, two_draws31};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
+use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::rng::{below, geometric_skip};
 
@@ -209,6 +210,7 @@ enum Kernel {
 #[derive(Debug, Clone)]
 pub struct CompetitiveCascade {
     options: CompetitionOptions,
+    network: NetworkId,
     kernel: Kernel,
     seeds: Vec<u32>,
     brand_a_count: usize,
@@ -327,6 +329,7 @@ impl CompetitiveCascade {
         let mut seeds = seeds_a.to_vec();
         seeds.extend_from_slice(seeds_b);
         Ok(CompetitiveCascade {
+            network: network.id(),
             options,
             kernel,
             seeds,
@@ -451,6 +454,10 @@ impl CompetitionState {
 
 impl Strategy for CompetitiveCascade {
     type State = CompetitionState;
+
+    fn check_network(&self, network: &Network) -> crate::Result<()> {
+        self.network.check(network, "this competitive cascade")
+    }
 
     fn name(&self) -> &str {
         "competitive_cascade"

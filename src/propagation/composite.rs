@@ -16,6 +16,7 @@ use crate::actor::roles;
 use crate::channel::{BuiltinChannel, Channel, Delivery, Scope};
 use crate::error::{Error, Result};
 use crate::message::ChannelId;
+use crate::network::NetworkId;
 use crate::network::{Network, RoleId};
 use crate::rng::{below, bernoulli};
 
@@ -199,6 +200,7 @@ enum Plan {
 #[derive(Debug, Clone)]
 pub struct Campaign<C = BuiltinChannel> {
     options: CampaignOptions<C>,
+    network: NetworkId,
     names: Vec<String>,
     plans: Vec<Plan>,
     /// Whether some channel has fixed senders (or is sent from outside).
@@ -300,6 +302,7 @@ impl<C: Channel> Campaign<C> {
             .any(|p| matches!(p, Plan::Outside | Plan::Nodes(_)));
         let names = disambiguate(options.channels.iter().map(|c| c.channel.name()));
         Ok(Campaign {
+            network: network.id(),
             options,
             names,
             plans,
@@ -562,6 +565,10 @@ impl<C: Channel> Campaign<C> {
 
 impl<C: Channel> Strategy for Campaign<C> {
     type State = CampaignState;
+
+    fn check_network(&self, network: &Network) -> crate::Result<()> {
+        self.network.check(network, "this campaign")
+    }
 
     fn name(&self) -> &str {
         "campaign"

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Observer, Progress, Strategy, threshold31, two_draws31};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
+use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
 use crate::rng::geometric_skip;
@@ -60,6 +61,7 @@ pub enum IcProbabilities {
 #[derive(Debug, Clone)]
 pub struct IndependentCascade {
     probabilities: IcProbabilities,
+    network: NetworkId,
     kernel: Kernel,
 }
 
@@ -123,6 +125,7 @@ impl IndependentCascade {
             })),
         };
         Ok(IndependentCascade {
+            network: network.id(),
             probabilities,
             kernel,
         })
@@ -147,6 +150,7 @@ impl IndependentCascade {
             )
         };
         IndependentCascade {
+            network: network.id(),
             probabilities: IcProbabilities::WeightedCascade,
             kernel,
         }
@@ -176,6 +180,7 @@ impl IndependentCascade {
             return Err(e);
         }
         Ok(IndependentCascade {
+            network: network.id(),
             probabilities: IcProbabilities::Trust,
             kernel: Kernel::PerArc(arcs),
         })
@@ -199,6 +204,10 @@ fn in_degrees(network: &Network) -> Vec<u32> {
 
 impl Strategy for IndependentCascade {
     type State = IcState;
+
+    fn check_network(&self, network: &Network) -> crate::Result<()> {
+        self.network.check(network, "this independent cascade")
+    }
 
     fn name(&self) -> &str {
         "independent_cascade"

@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize};
 use super::{Observer, Progress, Strategy, THRESHOLD_SCALE, two_draws31};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
+use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
 
@@ -169,6 +170,7 @@ pub struct LinearThreshold {
     weights: LtWeights,
     thresholds: LtThresholds,
     arcs: Csr<u32>,
+    network: NetworkId,
     /// Integer fixed thresholds K(v); `None` for random thresholds.
     fixed: Option<Vec<u32>>,
 }
@@ -240,6 +242,7 @@ impl LinearThreshold {
             }
         };
         Ok(LinearThreshold {
+            network: network.id(),
             weights,
             thresholds,
             arcs: integer_weights(network, weights),
@@ -251,6 +254,7 @@ impl LinearThreshold {
     /// 2003), with the given weights.
     pub fn random(network: &Network, weights: LtWeights) -> Self {
         LinearThreshold {
+            network: network.id(),
             weights,
             thresholds: LtThresholds::Random,
             arcs: integer_weights(network, weights),
@@ -336,6 +340,10 @@ fn integer_weights(network: &Network, weights: LtWeights) -> Csr<u32> {
 
 impl Strategy for LinearThreshold {
     type State = LtState;
+
+    fn check_network(&self, network: &Network) -> crate::Result<()> {
+        self.network.check(network, "this linear threshold")
+    }
 
     fn name(&self) -> &str {
         "linear_threshold"

@@ -138,6 +138,19 @@ pub trait Strategy {
         observer: &mut O,
     ) -> Progress;
 
+    /// Checks that the strategy may run on `network`: one prepared for a
+    /// particular network (per-arc values, tables sized by it) records its
+    /// [`NetworkId`](crate::network::NetworkId) and refuses any other.
+    /// Called by [`Simulation::start`]. Default: any network.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the strategy was prepared for
+    /// another network.
+    fn check_network(&self, network: &Network) -> Result<()> {
+        let _ = network;
+        Ok(())
+    }
+
     /// Checks seeds beyond what the engine checks (valid, distinct nodes):
     /// a strategy with its own seeding constraints rejects seeds it cannot
     /// use here, instead of ignoring them. Called by
@@ -186,6 +199,9 @@ impl<S: Strategy + ?Sized> Strategy for &S {
         observer: &mut O,
     ) -> Progress {
         (**self).step(network, state, step, rng, observer)
+    }
+    fn check_network(&self, network: &Network) -> Result<()> {
+        (**self).check_network(network)
     }
     fn check_seeds(&self, network: &Network, seeds: &[u32]) -> Result<()> {
         (**self).check_seeds(network, seeds)
@@ -293,8 +309,9 @@ impl<'a, S: Strategy> Simulation<'a, S> {
     ///
     /// # Errors
     /// [`Error::UnknownNode`] for a seed that is not a node,
-    /// [`Error::InvalidParameter`] for a seed listed twice, and whatever the
-    /// strategy's [`check_seeds`](Strategy::check_seeds) rejects.
+    /// [`Error::InvalidParameter`] for a seed listed twice, for a strategy
+    /// prepared for another network, and whatever the strategy's
+    /// [`check_seeds`](Strategy::check_seeds) rejects.
     pub fn start<O: Observer + ?Sized>(
         &mut self,
         seeds: &[u32],
@@ -302,6 +319,7 @@ impl<'a, S: Strategy> Simulation<'a, S> {
         run_index: u64,
         observer: &mut O,
     ) -> Result<()> {
+        self.strategy.check_network(self.network)?;
         self.check_seeds(seeds)?;
         self.strategy.check_seeds(self.network, seeds)?;
         self.rng = stream_rng(master_seed, run_index);

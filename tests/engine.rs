@@ -1,0 +1,91 @@
+//! The engine's own checks: seeds, the network a strategy was prepared
+//! for, the step limit, and reuse of one engine across runs.
+
+use wom::propagation::lt::{LinearThreshold, LtWeights};
+use wom::propagation::{Bass, IndependentCascade, Recorder, Simulation, bass::BassOptions};
+use wom::{Error, Network};
+
+fn path(n: u32) -> Network {
+    Network::from_arcs(n as usize, (0..n - 1).map(|i| (i, i + 1, 1.0))).unwrap()
+}
+
+#[test]
+fn a_strategy_prepared_for_one_network_refuses_another() {
+    let a = path(3);
+    let b = Network::from_arcs(10, [(0, 2, 1.0)]).unwrap();
+    let wc = IndependentCascade::weighted_cascade(&a);
+    let err = Simulation::new(&b, &wc)
+        .run(&[0], 1, 0, &mut ())
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { .. }), "{err}");
+    assert!(err.to_string().contains("prepared for network"), "{err}");
+    let lt = LinearThreshold::random(&a, LtWeights::Uniform);
+    assert!(Simulation::new(&b, &lt).run(&[0], 1, 0, &mut ()).is_err());
+    let bass = Bass::new(&a, BassOptions { p: 0.1, q: 0.2 }).unwrap();
+    assert!(Simulation::new(&b, &bass).run(&[0], 1, 0, &mut ()).is_err());
+    // A clone of the network is the same network.
+    let a2 = a.clone();
+    assert_eq!(
+        Simulation::new(&a2, &wc)
+            .run(&[0], 1, 0, &mut ())
+            .unwrap()
+            .adopted,
+        3
+    );
+}
+
+#[test]
+fn seeds_are_checked() {
+    let net = path(4);
+    let ic = IndependentCascade::uniform(&net, 0.5).unwrap();
+    let mut sim = Simulation::new(&net, &ic);
+    assert!(matches!(
+        sim.run(&[4], 1, 0, &mut ()),
+        Err(Error::UnknownNode { .. })
+    ));
+    assert!(matches!(
+        sim.run(&[1, 1], 1, 0, &mut ()),
+        Err(Error::InvalidParameter { .. })
+    ));
+    // No seeds: nothing happens, and that is not an error.
+    let out = sim.run(&[], 1, 0, &mut ()).unwrap();
+    assert_eq!((out.adopted, out.exposed), (0, 0));
+}
+
+#[test]
+fn the_step_limit_stops_a_run_and_says_so() {
+    let net = path(10);
+    let ic = IndependentCascade::uniform(&net, 1.0).unwrap();
+    let mut sim = Simulation::new(&net, &ic).with_max_steps(3);
+    let out = sim.run(&[0], 1, 0, &mut ()).unwrap();
+    assert_eq!((out.adopted, out.steps, out.finished), (4, 3, false));
+}
+
+#[test]
+fn runs_do_not_depend_on_the_runs_before_them() {
+    let net = wom::generate::gnp(
+        &wom::generate::Gnp {
+            n: 300,
+            p: 0.02,
+            direction: wom::generate::GraphKind::Directed,
+        },
+        5,
+    )
+    .unwrap()
+    .freeze()
+    .unwrap();
+    let ic = IndependentCascade::weighted_cascade(&net);
+    let mut reused = Simulation::new(&net, &ic);
+    let mut rec = Recorder::new();
+    let forward: Vec<_> = (0..20)
+        .map(|r| {
+            reused.run(&[0, 1, 2], 9, r, &mut rec).unwrap();
+            rec.cascade().to_vec()
+        })
+        .collect();
+    for r in (0..20).rev() {
+        let mut fresh = Simulation::new(&net, &ic);
+        fresh.run(&[0, 1, 2], 9, r, &mut rec).unwrap();
+        assert_eq!(rec.cascade(), &forward[r as usize][..]);
+    }
+}
