@@ -89,3 +89,24 @@ fn runs_do_not_depend_on_the_runs_before_them() {
         assert_eq!(rec.cascade(), &forward[r as usize][..]);
     }
 }
+
+#[test]
+fn parameters_that_would_never_end_a_run_are_refused_or_finish() {
+    use wom::propagation::Sir;
+    use wom::propagation::epidemic::EpidemicOptions;
+    let err = Sir::new(EpidemicOptions {
+        beta: 0.5,
+        gamma: 0.0,
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("gamma"), "{err}");
+    // A WOM influence below the 2^-31 resolution cannot persuade anyone, so
+    // the run ends once advertising is impossible too (p = 0).
+    let net = path(5);
+    let bass = Bass::new(&net, BassOptions { p: 0.0, q: 1e-12 }).unwrap();
+    let out = Simulation::new(&net, &bass)
+        .run(&[0], 1, 0, &mut ())
+        .unwrap();
+    assert!(out.finished, "{out:?}");
+    assert_eq!(out.adopted, 1);
+}

@@ -250,8 +250,11 @@ impl Bass {
         self.options.p > 0.0
     }
 
+    /// Whether WOM can ever persuade anyone: a q so small that every
+    /// threshold rounds to 0 (below 2^-32) cannot, and must not keep a run
+    /// alive waiting for it.
     fn internal(&self) -> bool {
-        !self.wom.is_empty()
+        self.wom.last().is_some_and(|&t| t > 0)
     }
 
     /// Counts the new adopters of this step (or the seeds) on their

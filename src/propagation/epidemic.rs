@@ -175,8 +175,21 @@ impl Sir {
     /// # Errors
     /// [`Error::ProbabilityOutOfRange`] when beta or gamma is outside
     /// [0, 1], [`Error::InvalidWeight`] when one is NaN or infinite.
+    ///
+    /// # Errors
+    /// Also when `gamma` is 0: nobody would ever recover and the run would
+    /// go on to the step limit; with certain lifelong infectiousness use
+    /// [`ContinuousSir`] or, for one chance per arc,
+    /// [`IndependentCascade`](crate::propagation::IndependentCascade).
     pub fn new(options: EpidemicOptions) -> Result<Self> {
         let options = options.check()?;
+        if options.gamma == 0.0 {
+            return Err(Error::param(
+                "gamma",
+                0,
+                "discrete SIR needs gamma > 0, or no run would ever end",
+            ));
+        }
         Ok(Sir {
             options,
             kernel: Discrete::new(options),
