@@ -518,14 +518,19 @@ fn campaigns_are_documents() {
     // Channel parameters are validated when read.
     let bad = doc.replace("\"share\": 0.1", "\"share\": 1.5");
     assert!(serde_json::from_str::<CampaignOptions>(&bad).is_err());
-    // A role nobody has sends nothing; the names are disambiguated.
+    // A role no node has is refused as a typo, naming the roles there are.
     let net = graph(vec![consumer(0.5, 0.5, 0.5); 3], &[(0, 1)]);
+    let err = Campaign::new(&net, options.clone()).unwrap_err();
+    assert!(err.to_string().contains("bot"), "{err}");
+    let mut options = options;
+    options.channels[3].senders = Sender::Role("consumer".into());
+    // The names are disambiguated.
     let campaign = Campaign::new(&net, options).unwrap();
     assert_eq!(
         campaign.channel_names(),
         ["advertising", "post", "private_message", "post_2"]
     );
-    assert!(campaign.fixed_senders(ChannelId(3)).is_empty());
+    assert_eq!(campaign.fixed_senders(ChannelId(3)).len(), 3);
 }
 
 // ------------------------------------- a channel from a downstream crate

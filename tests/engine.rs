@@ -110,3 +110,18 @@ fn parameters_that_would_never_end_a_run_are_refused_or_finish() {
     assert!(out.finished, "{out:?}");
     assert_eq!(out.adopted, 1);
 }
+
+#[test]
+fn misspelt_option_fields_are_errors_not_defaults() {
+    use wom::propagation::IcProbabilities;
+    use wom::propagation::competition::CompetitionOptions;
+    assert!(serde_json::from_str::<IcProbabilities>(r#"{"kind":"uniform","p":0.1}"#).is_ok());
+    assert!(
+        serde_json::from_str::<IcProbabilities>(r#"{"kind":"uniform","p":0.1,"q":1}"#).is_err()
+    );
+    let e = serde_json::from_str::<CompetitionOptions>(
+        r#"{"probabilities":{"kind":"uniform","a":0.1,"b":0.1},"tie_rul":"proportional"}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("tie_rul"), "{e}");
+}

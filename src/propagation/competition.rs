@@ -50,7 +50,7 @@ impl Brand {
 /// How a competitive cascade sets each brand's activation probability per
 /// arc.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BrandProbabilities {
     /// The same probability on every arc, one per brand.
     Uniform {
@@ -86,6 +86,7 @@ pub enum TieRule {
 /// The model parameters of a [`CompetitiveCascade`], as a document (seeds
 /// are given separately).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CompetitionOptions {
     /// Each brand's activation probability per arc.
     pub probabilities: BrandProbabilities,
@@ -167,9 +168,10 @@ enum Kernel {
 /// Exposure coincides with adoption, as in the independent cascade.
 ///
 /// **Seeds.** Given to the constructor per brand and validated there; pass
-/// [`seeds`](Self::seeds) (A's then B's) to the engine. A seed handed to the
-/// engine that belongs to neither brand is ignored: it is not placed and
-/// not reported.
+/// [`seeds`](Self::seeds) (A's then B's) to the engine. The engine refuses
+/// a seed that belongs to neither brand (an error, before the run); a subset
+/// of the brands' seeds may be run, for example one brand alone to measure
+/// what the rival costs it.
 ///
 /// # Complexity
 /// Per run O(s + m_r) time, m_r the arcs out of adopters. With

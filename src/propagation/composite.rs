@@ -59,6 +59,7 @@ pub enum Sender {
 
 /// One channel of a campaign and who uses it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CampaignChannel<C = BuiltinChannel> {
     /// The medium.
     pub channel: C,
@@ -85,6 +86,7 @@ impl<C> CampaignChannel<C> {
 
 /// The parameters of a [`Campaign`], as a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CampaignOptions<C = BuiltinChannel> {
     /// The channels, in processing order; a channel's index is its
     /// [`ChannelId`].
@@ -225,6 +227,21 @@ fn disambiguate<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
+/// The id of a role that the network has; a name no node has is a typo,
+/// not an empty audience, and is refused.
+fn known_role(network: &Network, name: &str) -> Result<RoleId> {
+    network.role_id(name).ok_or_else(|| {
+        Error::param(
+            "senders",
+            name,
+            format!(
+                "no node has this role; the network's roles are {:?}",
+                network.role_names()
+            ),
+        )
+    })
+}
+
 /// The nodes of a role, in index order.
 fn nodes_of(network: &Network, role: Option<RoleId>) -> Vec<u32> {
     match role {
@@ -284,12 +301,11 @@ impl<C: Channel> Campaign<C> {
                 Sender::OpinionLeaders => {
                     Plan::Nodes(nodes_of(network, network.role_id(roles::OPINION_LEADER)))
                 }
-                Sender::Role(name) => Plan::Nodes(nodes_of(network, network.role_id(name))),
+                Sender::Role(name) => {
+                    Plan::Nodes(nodes_of(network, Some(known_role(network, name)?)))
+                }
                 Sender::Adopters => Plan::Adopters(None),
-                Sender::AdoptersOfRole(name) => match network.role_id(name) {
-                    Some(r) => Plan::Adopters(Some(r)),
-                    None => Plan::Nobody,
-                },
+                Sender::AdoptersOfRole(name) => Plan::Adopters(Some(known_role(network, name)?)),
             };
             let plan = match plan {
                 Plan::Nodes(v) if v.is_empty() => Plan::Nobody,

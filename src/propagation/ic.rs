@@ -15,7 +15,7 @@ use crate::rng::geometric_skip;
 /// How an independent cascade sets the activation probability p(u, v) of
 /// each arc.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum IcProbabilities {
     /// The same p on every arc.
     Uniform {

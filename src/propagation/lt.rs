@@ -58,7 +58,7 @@ const ONE: u32 = 1 << 31;
 /// (a self-loop's weight takes its share but can never help v itself,
 /// since it only counts once v is active). indeg(v) counts those arcs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LtWeights {
     /// The trust itself, scaled down only where it would break the rule:
     /// with T(v) = Σ_u t(u, v),

@@ -52,6 +52,7 @@ pub enum SeedTalk {
 
 /// The parameters of a [`ValenceCascade`], as a document.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValenceOptions {
     /// Probability that an adopter's experience is good and it talks
     /// positively, in [0, 1].
