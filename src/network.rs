@@ -226,17 +226,40 @@ impl<V: Copy> Csr<V> {
     }
 }
 
-/// Identifies one frozen [`Network`] (and its clones): strategies prepared
-/// for a network record it, and the engine refuses to run them on another.
+/// Identifies the content of a frozen [`Network`]: a 64-bit fingerprint of
+/// its node count, arcs (targets and trust) and node profiles. Networks with
+/// the same content (clones, or two freezes of one graph) share it.
+/// Strategies prepared for a network record it, and the engine refuses to
+/// run them on a network with another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NetworkId(pub u64);
 
 impl NetworkId {
-    /// A fresh id, distinct from every other in this process.
-    fn fresh() -> NetworkId {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        NetworkId(NEXT.fetch_add(1, Ordering::Relaxed))
+    /// The fingerprint of a network's content: FNV-1a over 64-bit words,
+    /// finished with SplitMix64's mixer. O(n + m).
+    fn of(forward: &Csr<f32>, profiles: &[Profile]) -> NetworkId {
+        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+        let mut eat = |x: u64| h = (h ^ x).wrapping_mul(0x0000_0100_0000_01B3);
+        eat(forward.node_count() as u64);
+        eat(forward.arc_count() as u64);
+        for &o in forward.offsets() {
+            eat(u64::from(o));
+        }
+        for a in forward.arcs() {
+            eat(u64::from(a.node) << 32 | u64::from(a.value.to_bits()));
+        }
+        for p in profiles {
+            for x in [
+                p.activity(),
+                p.credibility(),
+                p.susceptibility(),
+                p.attention(),
+            ] {
+                eat(x.to_bits());
+            }
+        }
+        let mut state = h;
+        NetworkId(crate::rng::splitmix64(&mut state))
     }
 
     /// Checks that `network` is the one this id names.
@@ -415,6 +438,7 @@ impl Network {
             Some(b) => b.finish(),
             None => NodeTable::consumers(n),
         };
+        let id = NetworkId::of(&forward, &nodes.profiles);
         let mut group_names = Vec::with_capacity(groups.len());
         let mut memberships = Vec::new();
         for (g, (name, members)) in groups.into_iter().enumerate() {
@@ -435,7 +459,7 @@ impl Network {
             group_members,
             node_groups,
             ids,
-            id: NetworkId::fresh(),
+            id,
         })
     }
 
@@ -517,7 +541,7 @@ impl Network {
         self.forward.node_count()
     }
 
-    /// This network's id: every freeze makes a new one; clones share it.
+    /// The fingerprint of this network's content (see [`NetworkId`]).
     pub fn id(&self) -> NetworkId {
         self.id
     }

@@ -125,3 +125,22 @@ fn misspelt_option_fields_are_errors_not_defaults() {
     .unwrap_err();
     assert!(e.to_string().contains("tie_rul"), "{e}");
 }
+
+#[test]
+fn network_ids_follow_content() {
+    let a = path(3);
+    let same = path(3);
+    assert_eq!(a.id(), same.id());
+    let other_trust = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 0.5)]).unwrap();
+    assert_ne!(a.id(), other_trust.id());
+    // A strategy prepared on one freeze runs on an identical one.
+    let wc = IndependentCascade::weighted_cascade(&a);
+    assert!(Simulation::new(&same, &wc).run(&[0], 1, 0, &mut ()).is_ok());
+    // But not where the trust differs, since its probabilities came from it.
+    let trust = IndependentCascade::new(&a, wom::propagation::IcProbabilities::Trust).unwrap();
+    assert!(
+        Simulation::new(&other_trust, &trust)
+            .run(&[0], 1, 0, &mut ())
+            .is_err()
+    );
+}

@@ -168,13 +168,14 @@ impl IndependentCascade {
         let mut bad = None;
         let arcs = network.forward().map(|u, v, t| {
             let x = p(u, v, t);
-            match check_probability(&format!("p({u}, {v})"), x, None) {
-                Ok(x) => threshold31(x),
-                Err(e) => {
-                    bad.get_or_insert(e);
-                    0
-                }
+            if (0.0..=1.0).contains(&x) {
+                return threshold31(x);
             }
+            // Only a bad value pays for naming its arc.
+            if bad.is_none() {
+                bad = check_probability(&format!("p({u}, {v})"), x, None).err();
+            }
+            0
         });
         if let Some(e) = bad {
             return Err(e);
