@@ -413,3 +413,72 @@ fn parameters_are_validated() {
     let back: BassOptions = serde_json::from_str(&json).unwrap();
     assert_eq!(back, bass.options());
 }
+
+/// Sender attribution with both channels on: on a directed random graph
+/// with p > 0 and q > 0 (so that many nodes adopt through advertising in
+/// the same step as word-of-mouth adopters next to them), every adoption
+/// through the tie channel names a sender s with an arc s -> receiver that
+/// adopted at a strictly earlier step than the receiver (the update is
+/// synchronous: a node adopting at step t is not yet a sender at step t),
+/// and every advertising adoption names none. Each step's new adopters are
+/// also checked against the adoption steps kept in the state.
+#[test]
+fn tie_senders_adopted_at_an_earlier_step_with_advertising() {
+    use std::collections::HashSet;
+    use wom::generate::{Gnp, GraphKind, gnp};
+
+    let net = gnp(
+        &Gnp {
+            n: 300,
+            p: 0.03,
+            direction: GraphKind::Directed,
+        },
+        21,
+    )
+    .unwrap()
+    .freeze()
+    .unwrap();
+    let arcs: HashSet<(u32, u32)> = net.forward().iter().map(|(u, v, _)| (u, v)).collect();
+    let bass = Bass::new(&net, BassOptions { p: 0.05, q: 0.1 }).unwrap();
+    let mut sim = Simulation::new(&net, &bass);
+    let mut rec = Recorder::new();
+    let (mut tie, mut same_step_neighbours) = (0usize, 0usize);
+    for run in 0..200 {
+        let out = sim.run(&[0, 1], 0xBA55, run, &mut rec).unwrap();
+        assert!(out.finished);
+        assert_eq!(out.adopted, net.node_count());
+        let st = sim.state();
+        for link in rec.cascade() {
+            assert_eq!(st.adoption_step(link.node), Some(link.step));
+            if link.step == 0 {
+                assert_eq!((link.sender, link.channel), (None, TIE_CHANNEL));
+                continue;
+            }
+            if link.channel == ADVERTISING_CHANNEL {
+                assert_eq!(link.sender, None);
+                continue;
+            }
+            assert_eq!(link.channel, TIE_CHANNEL);
+            let s = link.sender.expect("a tie adoption has a sender");
+            assert!(arcs.contains(&(s, link.node)), "{s} -> {} is no arc", link.node);
+            let at = st.adoption_step(s).unwrap();
+            assert!(
+                at < link.step,
+                "run {run}: {} adopted at step {} from {s}, adopted at step {at}",
+                link.node,
+                link.step
+            );
+            tie += 1;
+            // The mutant's window: an in-neighbour adopting in the same step.
+            same_step_neighbours += net
+                .reverse()
+                .neighbors(link.node)
+                .iter()
+                .filter(|a| st.adoption_step(a.node) == Some(link.step))
+                .count();
+        }
+    }
+    // The check had something to bite on.
+    assert!(tie > 10_000, "{tie} tie adoptions");
+    assert!(same_step_neighbours > 1_000, "{same_step_neighbours}");
+}

@@ -147,7 +147,9 @@ enum Plan {
 /// **Talk window**: seeds adopt at step 0; an adopter of step t talks at
 /// steps t + 1 ..= t + k under `talk_periods = Some(k)`, until the horizon
 /// under `None`, and is reported [deactivated](Observer::deactivated) at
-/// the end of its last talking step. With activity 1 and `Some(1)` the
+/// the end of its last talking step when that step is reached (not under
+/// `None`, nor when the horizon or everyone having adopted ends the run
+/// first). With activity 1 and `Some(1)` the
 /// adopter rules behave like the independent cascade's single chance.
 ///
 /// **End**: after step `horizon`; earlier when every node adopted, or when

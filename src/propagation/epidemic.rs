@@ -131,7 +131,8 @@ pub struct Sir {
 /// expected number after it is exactly
 /// φ(I) = (1 - γ) I + (N - I)(1 - (1 - β)^I); with β = b / N the infected
 /// fraction settles, for large N, near the endemic level i* > 0 solving
-/// γ i = (1 - i)(1 - e^{-b i}) when b > γ (i* ≈ 1 - γ / b for γ close to b).
+/// γ i = (1 - i)(1 - e^{-b i}) when b > γ (to first order in b - γ,
+/// i* ≈ (1 - γ / b) / (1 + b / 2)).
 ///
 /// # Reporting
 /// A node is reported as exposed and adopted only the **first** time it is

@@ -96,7 +96,7 @@ pub enum Progress {
 /// places the seeds, [`step`](Strategy::step) advances one unit of time.
 /// Strategies report adoptions and exposures to the observer they are given;
 /// the engine counts them. Implement it in your own crate to add a rule; the
-/// engine, the observers and the ensembles then work with it unchanged.
+/// engine and the observers then work with it unchanged.
 ///
 /// Conventions for implementers:
 /// * draw every random number from the `rng` given, in an order that
