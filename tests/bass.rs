@@ -460,7 +460,11 @@ fn tie_senders_adopted_at_an_earlier_step_with_advertising() {
             }
             assert_eq!(link.channel, TIE_CHANNEL);
             let s = link.sender.expect("a tie adoption has a sender");
-            assert!(arcs.contains(&(s, link.node)), "{s} -> {} is no arc", link.node);
+            assert!(
+                arcs.contains(&(s, link.node)),
+                "{s} -> {} is no arc",
+                link.node
+            );
             let at = st.adoption_step(s).unwrap();
             assert!(
                 at < link.step,
