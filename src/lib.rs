@@ -59,6 +59,7 @@
 pub mod actor;
 pub mod centrality;
 pub mod channel;
+pub mod ensemble;
 pub mod error;
 pub mod generate;
 pub mod id;

@@ -1,0 +1,412 @@
+//! Monte Carlo ensembles: many runs of a strategy in parallel, with every
+//! result reported as a mean, a standard deviation and a 95% confidence
+//! interval.
+//!
+//! Runs are grouped in fixed batches of [`EnsembleOptions::batch_size`]
+//! consecutive run indices. Each batch runs on one thread with its own
+//! engine, keeps streaming statistics (Welford 1962) of its runs, and the
+//! batches' statistics are merged in batch order (Chan, Golub & LeVeque
+//! 1979). Because run `i` always uses the generator of `(master_seed, i)`
+//! and the merge order is fixed, the result is bit-identical whatever the
+//! number of threads or the order in which rayon schedules the batches.
+//!
+//! # Example
+//! ```
+//! use wom::Network;
+//! use wom::ensemble::{EnsembleOptions, RunBudget, run_ensemble};
+//! use wom::propagation::IndependentCascade;
+//!
+//! // An out-star of 10 leaves with p = 0.3: E[spread] = 1 + 10 x 0.3 = 4.
+//! let net = Network::from_arcs(11, (1..=10).map(|v| (0, v, 1.0)))?;
+//! let ic = IndependentCascade::uniform(&net, 0.3)?;
+//! let options = EnsembleOptions { budget: RunBudget::Runs(20_000), ..EnsembleOptions::default() };
+//! let result = run_ensemble(&net, &ic, &[0], &options)?;
+//! assert!((result.adopted.mean - 4.0).abs() < 4.0 * result.adopted.std_error());
+//! # Ok::<(), wom::Error>(())
+//! ```
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::network::Network;
+use crate::propagation::{Observer, Simulation, Strategy};
+
+/// The 0.975 quantile of the standard normal distribution.
+const Z975: f64 = 1.959_963_984_540_054;
+
+/// How many runs an ensemble makes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RunBudget {
+    /// Exactly this many runs.
+    Runs(u64),
+    /// Runs in rounds of batches until the 95% confidence interval of the
+    /// mean adoption has at most this half-width (in nodes), with at least
+    /// `min_runs` and at most `max_runs` runs.
+    HalfWidth {
+        /// The target half-width of the adoption's 95% interval.
+        target: f64,
+        /// Runs made before the interval is first looked at.
+        min_runs: u64,
+        /// Runs after which the ensemble stops whatever the interval.
+        max_runs: u64,
+    },
+}
+
+/// Options of an ensemble.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnsembleOptions {
+    /// How many runs.
+    pub budget: RunBudget,
+    /// The master seed: run `i` uses the generator of `(master_seed, i)`.
+    pub master_seed: u64,
+    /// Consecutive runs per batch (the unit of parallel work).
+    pub batch_size: u64,
+    /// Worker threads; `None` uses rayon's global pool.
+    pub threads: Option<usize>,
+    /// The step limit of each run.
+    pub max_steps: u32,
+}
+
+impl Default for EnsembleOptions {
+    /// 1,000 runs, master seed 0, batches of 64, rayon's pool, the engine's
+    /// default step limit.
+    fn default() -> Self {
+        EnsembleOptions {
+            budget: RunBudget::Runs(1_000),
+            master_seed: 0,
+            batch_size: 64,
+            threads: None,
+            max_steps: crate::propagation::DEFAULT_MAX_STEPS,
+        }
+    }
+}
+
+/// A quantity's distribution over the runs: mean, standard deviation and
+/// the 95% confidence interval of the mean (normal approximation,
+/// `mean ± 1.96 sd / sqrt(n)`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Number of runs.
+    pub runs: u64,
+    /// Mean over the runs.
+    pub mean: f64,
+    /// Sample standard deviation (n - 1 in the denominator).
+    pub std_dev: f64,
+    /// Lower end of the 95% interval of the mean.
+    pub ci_low: f64,
+    /// Upper end of the 95% interval of the mean.
+    pub ci_high: f64,
+}
+
+impl Estimate {
+    /// The standard error of the mean, `sd / sqrt(n)`.
+    pub fn std_error(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            self.std_dev / (self.runs as f64).sqrt()
+        }
+    }
+
+    /// The half-width of the 95% interval.
+    pub fn half_width(&self) -> f64 {
+        Z975 * self.std_error()
+    }
+}
+
+/// Streaming mean and variance (Welford), mergeable (Chan et al.).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Moments {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    fn merge(&mut self, o: &Moments) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64 / n as f64);
+        self.n = n;
+    }
+
+    fn estimate(&self) -> Estimate {
+        let sd = if self.n > 1 {
+            (self.m2 / (self.n - 1) as f64).max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        let half = if self.n > 0 {
+            Z975 * sd / (self.n as f64).sqrt()
+        } else {
+            0.0
+        };
+        Estimate {
+            runs: self.n,
+            mean: self.mean,
+            std_dev: sd,
+            ci_low: self.mean - half,
+            ci_high: self.mean + half,
+        }
+    }
+}
+
+/// Per-step adoption counts of one run, for the curves.
+#[derive(Debug, Default)]
+struct Curve(Vec<u64>);
+
+impl Observer for Curve {
+    fn step_begins(&mut self, step: u32) {
+        if step == 0 {
+            self.0.clear();
+        }
+    }
+    fn adopted(&mut self, e: &crate::propagation::Event) {
+        let i = e.step as usize;
+        if self.0.len() <= i {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] += 1;
+    }
+}
+
+/// Statistics of a set of runs.
+#[derive(Debug, Clone, Default)]
+struct Batch {
+    adopted: Moments,
+    exposed: Moments,
+    steps: Moments,
+    finished: u64,
+    /// Cumulative adoption after each step; a run that ended earlier keeps
+    /// its final value.
+    curve: Vec<Moments>,
+}
+
+impl Batch {
+    fn merge(&mut self, o: &Batch) {
+        if self.adopted.n == 0 {
+            *self = o.clone();
+            return;
+        }
+        self.adopted.merge(&o.adopted);
+        self.exposed.merge(&o.exposed);
+        self.steps.merge(&o.steps);
+        self.finished += o.finished;
+        // Extend the shorter curve with its runs' final values.
+        let len = self.curve.len().max(o.curve.len());
+        extend_curve(&mut self.curve, len);
+        let mut other = o.curve.clone();
+        extend_curve(&mut other, len);
+        for (a, b) in self.curve.iter_mut().zip(&other) {
+            a.merge(b);
+        }
+    }
+}
+
+/// Pads a curve of moments to `len` points: runs that ended keep their last
+/// cumulative value, whose moments are those of the last point.
+fn extend_curve(curve: &mut Vec<Moments>, len: usize) {
+    if let Some(&last) = curve.last() {
+        curve.resize(len, last);
+    }
+}
+
+/// The result of an ensemble.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnsembleResult {
+    /// The strategy's name.
+    pub strategy: String,
+    /// Runs made.
+    pub runs: u64,
+    /// The master seed.
+    pub master_seed: u64,
+    /// Nodes that adopted, seeds included.
+    pub adopted: Estimate,
+    /// Nodes exposed, seeds included.
+    pub exposed: Estimate,
+    /// Steps per run.
+    pub steps: Estimate,
+    /// Runs that ended on their own (not at the step limit).
+    pub finished_runs: u64,
+    /// Mean cumulative adoption after each step (step 0 = seeds), with its
+    /// interval as a band.
+    pub adoption_curve: Vec<Estimate>,
+}
+
+/// Runs `strategy` on `network` from `seeds` as the options say, in
+/// parallel, and returns every quantity with its uncertainty.
+///
+/// Complexity: the runs' cost, spread over the threads; O(T) extra memory
+/// per batch for a curve of T steps.
+///
+/// # Errors
+/// The engine's errors (seeds, network); [`Error::InvalidParameter`] for a
+/// zero batch size or budget, a half-width target that is not positive, or
+/// a thread pool that cannot be built.
+pub fn run_ensemble<S>(
+    network: &Network,
+    strategy: &S,
+    seeds: &[u32],
+    options: &EnsembleOptions,
+) -> Result<EnsembleResult>
+where
+    S: Strategy + Sync,
+{
+    if options.batch_size == 0 {
+        return Err(Error::param("batch_size", 0, "must be at least 1"));
+    }
+    // Fail early, with the engine's own message, on bad seeds or network.
+    Simulation::new(network, strategy).start(seeds, options.master_seed, 0, &mut ())?;
+    match options.threads {
+        None => ensemble(network, strategy, seeds, options),
+        Some(t) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t.max(1))
+                .build()
+                .map_err(|e| Error::param("threads", t, e.to_string()))?;
+            pool.install(|| ensemble(network, strategy, seeds, options))
+        }
+    }
+}
+
+fn ensemble<S: Strategy + Sync>(
+    network: &Network,
+    strategy: &S,
+    seeds: &[u32],
+    options: &EnsembleOptions,
+) -> Result<EnsembleResult> {
+    let b = options.batch_size;
+    let run_batches = |from: u64, to: u64, total: &mut Batch| -> Result<()> {
+        let first = from.div_ceil(b);
+        let last = to.div_ceil(b);
+        let batches: Vec<Result<Batch>> = (first..last)
+            .into_par_iter()
+            .map(|k| {
+                run_batch(
+                    network,
+                    strategy,
+                    seeds,
+                    options,
+                    k * b,
+                    ((k + 1) * b).min(to),
+                )
+            })
+            .collect();
+        for batch in batches {
+            total.merge(&batch?);
+        }
+        Ok(())
+    };
+    let mut total = Batch::default();
+    match options.budget {
+        RunBudget::Runs(n) => {
+            if n == 0 {
+                return Err(Error::param("budget.runs", 0, "must be at least 1"));
+            }
+            run_batches(0, n, &mut total)?;
+        }
+        RunBudget::HalfWidth {
+            target,
+            min_runs,
+            max_runs,
+        } => {
+            if !(target.is_finite() && target > 0.0) || max_runs == 0 || min_runs > max_runs {
+                return Err(Error::param(
+                    "budget.half_width",
+                    format!("target {target}, min_runs {min_runs}, max_runs {max_runs}"),
+                    "needs target > 0 and 0 < min_runs <= max_runs",
+                ));
+            }
+            // Rounds end on batch boundaries, so the runs made depend only
+            // on the results, not on the threads.
+            let mut done = 0;
+            let mut next = min_runs.max(1).div_ceil(b) * b;
+            loop {
+                let to = next.min(max_runs);
+                run_batches(done, to, &mut total)?;
+                done = to;
+                if done >= max_runs || total.adopted.estimate().half_width() <= target {
+                    break;
+                }
+                next = done + done.max(b);
+            }
+        }
+    }
+    Ok(EnsembleResult {
+        strategy: strategy.name().to_string(),
+        runs: total.adopted.n,
+        master_seed: options.master_seed,
+        adopted: total.adopted.estimate(),
+        exposed: total.exposed.estimate(),
+        steps: total.steps.estimate(),
+        finished_runs: total.finished,
+        adoption_curve: total.curve.iter().map(Moments::estimate).collect(),
+    })
+}
+
+fn run_batch<S: Strategy>(
+    network: &Network,
+    strategy: &S,
+    seeds: &[u32],
+    options: &EnsembleOptions,
+    from: u64,
+    to: u64,
+) -> Result<Batch> {
+    let mut sim = Simulation::new(network, strategy).with_max_steps(options.max_steps);
+    let mut curve = Curve::default();
+    let mut batch = Batch::default();
+    for run in from..to {
+        let out = sim.run(seeds, options.master_seed, run, &mut curve)?;
+        batch.adopted.push(out.adopted as f64);
+        batch.exposed.push(out.exposed as f64);
+        batch.steps.push(f64::from(out.steps));
+        batch.finished += u64::from(out.finished);
+        // This run's cumulative curve, padded to the batch's length and the
+        // batch's padded to this run's.
+        let mut cumulative = 0u64;
+        let points: Vec<f64> = curve
+            .0
+            .iter()
+            .map(|&k| {
+                cumulative += k;
+                cumulative as f64
+            })
+            .collect();
+        let len = batch.curve.len().max(points.len());
+        let before = batch.adopted.n - 1;
+        pad_runs(&mut batch.curve, len, before);
+        for (i, m) in batch.curve.iter_mut().enumerate() {
+            let x = points.get(i).or(points.last()).copied().unwrap_or(0.0);
+            m.push(x);
+        }
+    }
+    Ok(batch)
+}
+
+/// Pads the curve of `runs` earlier runs to `len` points (their final
+/// values repeat).
+fn pad_runs(curve: &mut Vec<Moments>, len: usize, runs: u64) {
+    if runs == 0 {
+        curve.resize(len, Moments::default());
+    } else {
+        extend_curve(curve, len);
+    }
+}

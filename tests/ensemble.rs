@@ -1,0 +1,133 @@
+//! Ensembles: the same master seed gives bit-identical results whatever the
+//! number of threads, and the estimates agree with exact answers.
+
+use wom::Network;
+use wom::ensemble::{EnsembleOptions, RunBudget, run_ensemble};
+use wom::generate::{Gnp, GraphKind, gnp};
+use wom::propagation::IndependentCascade;
+
+fn network() -> Network {
+    let spec = Gnp {
+        n: 2_000,
+        p: 0.003,
+        direction: GraphKind::Directed,
+    };
+    gnp(&spec, 11).unwrap().freeze().unwrap()
+}
+
+#[test]
+fn results_are_bit_identical_with_1_2_and_4_threads() {
+    let net = network();
+    let ic = IndependentCascade::weighted_cascade(&net);
+    let run = |threads| {
+        let options = EnsembleOptions {
+            budget: RunBudget::Runs(1_000),
+            master_seed: 42,
+            batch_size: 16,
+            threads: Some(threads),
+            ..EnsembleOptions::default()
+        };
+        run_ensemble(&net, &ic, &[0, 1, 2, 3, 4], &options).unwrap()
+    };
+    let one = run(1);
+    assert_eq!(one.runs, 1_000);
+    for threads in [2, 4] {
+        let other = run(threads);
+        assert_eq!(other, one, "{threads} threads");
+        // Bit for bit, not merely equal as floats.
+        assert_eq!(other.adopted.mean.to_bits(), one.adopted.mean.to_bits());
+        assert_eq!(
+            other.adopted.std_dev.to_bits(),
+            one.adopted.std_dev.to_bits()
+        );
+    }
+    // The curve ends at the mean adoption and never decreases.
+    let last = one.adoption_curve.last().unwrap();
+    assert!((last.mean - one.adopted.mean).abs() < 1e-9);
+    assert!(
+        one.adoption_curve
+            .windows(2)
+            .all(|w| w[0].mean <= w[1].mean)
+    );
+    assert_eq!(one.adoption_curve[0].mean, 5.0);
+}
+
+#[test]
+fn the_mean_of_a_star_matches_its_closed_form() {
+    // Out-star of 20 leaves, p = 0.25: spread = 1 + Binomial(20, 0.25), so
+    // mean 6 and standard deviation sqrt(20 x 0.25 x 0.75) = 1.936.
+    let net = Network::from_arcs(21, (1..=20).map(|v| (0, v, 1.0))).unwrap();
+    let ic = IndependentCascade::uniform(&net, 0.25).unwrap();
+    let options = EnsembleOptions {
+        budget: RunBudget::Runs(40_000),
+        master_seed: 3,
+        ..EnsembleOptions::default()
+    };
+    let r = run_ensemble(&net, &ic, &[0], &options).unwrap();
+    let se = 1.936 / (40_000f64).sqrt();
+    assert!((r.adopted.mean - 6.0).abs() < 4.0 * se, "{:?}", r.adopted);
+    // The sample sd estimates 1.936: its own standard error is about
+    // sd / sqrt(2 n) = 0.0068.
+    assert!(
+        (r.adopted.std_dev - 1.936).abs() < 4.0 * 0.0068,
+        "{:?}",
+        r.adopted
+    );
+    assert!(r.adopted.ci_low < 6.0 + 4.0 * se && r.adopted.ci_high > 6.0 - 4.0 * se);
+    assert_eq!(r.finished_runs, 40_000);
+}
+
+#[test]
+fn a_half_width_budget_stops_when_the_interval_is_narrow_enough() {
+    let net = Network::from_arcs(21, (1..=20).map(|v| (0, v, 1.0))).unwrap();
+    let ic = IndependentCascade::uniform(&net, 0.25).unwrap();
+    let options = EnsembleOptions {
+        budget: RunBudget::HalfWidth {
+            target: 0.05,
+            min_runs: 100,
+            max_runs: 1_000_000,
+        },
+        master_seed: 5,
+        ..EnsembleOptions::default()
+    };
+    let r = run_ensemble(&net, &ic, &[0], &options).unwrap();
+    assert!(r.adopted.half_width() <= 0.05);
+    // Needs about (1.96 x 1.936 / 0.05)^2 = 5,760 runs; rounds double.
+    assert!(r.runs >= 4_000 && r.runs <= 20_000, "{}", r.runs);
+    // Same with other thread counts.
+    let again = run_ensemble(
+        &net,
+        &ic,
+        &[0],
+        &EnsembleOptions {
+            threads: Some(3),
+            ..options
+        },
+    )
+    .unwrap();
+    assert_eq!(again, r);
+}
+
+#[test]
+fn bad_options_are_errors() {
+    let net = Network::from_arcs(2, [(0, 1, 1.0)]).unwrap();
+    let ic = IndependentCascade::uniform(&net, 0.5).unwrap();
+    let bad = |options: EnsembleOptions| run_ensemble(&net, &ic, &[0], &options).is_err();
+    assert!(bad(EnsembleOptions {
+        batch_size: 0,
+        ..EnsembleOptions::default()
+    }));
+    assert!(bad(EnsembleOptions {
+        budget: RunBudget::Runs(0),
+        ..EnsembleOptions::default()
+    }));
+    assert!(bad(EnsembleOptions {
+        budget: RunBudget::HalfWidth {
+            target: 0.0,
+            min_runs: 1,
+            max_runs: 10
+        },
+        ..EnsembleOptions::default()
+    }));
+    assert!(run_ensemble(&net, &ic, &[5], &EnsembleOptions::default()).is_err());
+}
