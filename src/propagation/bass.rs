@@ -41,7 +41,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, threshold31};
+use super::{Observer, Progress, Strategy, advance_epoch, threshold31};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -336,11 +336,9 @@ impl Strategy for Bass {
         _rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.seen.iter_mut().for_each(|s| *s = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.seen.iter_mut().for_each(|s| *s = 0)
+        });
         state.candidates.clear();
         state.fresh.clear();
         state.adopted = 0;

@@ -6,7 +6,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Observer, Progress, Strategy, threshold31, two_draws31};
+use super::{Event, Observer, Progress, Strategy, advance_epoch, threshold31, two_draws31};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
@@ -506,11 +506,9 @@ impl Strategy for CompetitiveCascade {
         rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.mark.iter_mut().for_each(|m| *m = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.mark.iter_mut().for_each(|m| *m = 0)
+        });
         for b in 0..2 {
             state.frontier[b].clear();
             state.next[b].clear();
@@ -537,11 +535,9 @@ impl Strategy for CompetitiveCascade {
         rng: &mut R,
         observer: &mut O,
     ) -> Progress {
-        state.hit_epoch = state.hit_epoch.wrapping_add(1);
-        if state.hit_epoch == 0 {
-            state.hits.iter_mut().for_each(|h| h.mark = 0);
-            state.hit_epoch = 1;
-        }
+        advance_epoch(&mut state.hit_epoch, || {
+            state.hits.iter_mut().for_each(|h| h.mark = 0)
+        });
         for b in 0..2 {
             for t in 0..state.frontier[b].len() {
                 let u = state.frontier[b][t];

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Observer, Progress, Strategy};
+use super::{Event, Observer, Progress, Strategy, advance_epoch};
 use crate::actor::roles;
 use crate::channel::{BuiltinChannel, Channel, Delivery, Scope};
 use crate::error::{Error, Result};
@@ -624,12 +624,10 @@ impl<C: Channel> Strategy for Campaign<C> {
         _rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
+        advance_epoch(&mut state.epoch, || {
             state.adopted_mark.iter_mut().for_each(|m| *m = 0);
             state.exposed_mark.iter_mut().for_each(|m| *m = 0);
-            state.epoch = 1;
-        }
+        });
         state.touched.clear();
         state.talkers.clear();
         state.adopted = 0;
@@ -667,11 +665,9 @@ impl<C: Channel> Strategy for Campaign<C> {
         if step > self.options.horizon {
             return Progress::Finished;
         }
-        state.pending_epoch = state.pending_epoch.wrapping_add(1);
-        if state.pending_epoch == 0 {
-            state.pending.iter_mut().for_each(|p| p.mark = 0);
-            state.pending_epoch = 1;
-        }
+        advance_epoch(&mut state.pending_epoch, || {
+            state.pending.iter_mut().for_each(|p| p.mark = 0)
+        });
         // Talkers at the start of the step; this step's adopters are added
         // after all channels have been used.
         let talking = state.talkers.len();

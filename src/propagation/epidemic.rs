@@ -38,7 +38,7 @@ use std::collections::BinaryHeap;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Simulation, Strategy};
+use super::{Observer, Progress, Simulation, Strategy, advance_epoch};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -315,11 +315,9 @@ impl DiscreteEpidemicState {
         rng: &mut R,
         observer: &mut O,
     ) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.mark.iter_mut().for_each(|m| *m = 0);
-            self.epoch = 1;
-        }
+        advance_epoch(&mut self.epoch, || {
+            self.mark.iter_mut().for_each(|m| *m = 0)
+        });
         self.infected.clear();
         self.next.clear();
         self.ever = 0;
@@ -773,11 +771,9 @@ impl Strategy for ContinuousSir {
         rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.mark.iter_mut().for_each(|m| *m = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.mark.iter_mut().for_each(|m| *m = 0)
+        });
         state.queue.clear();
         state.infected = 0;
         state.recovered = 0;

@@ -4,7 +4,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, threshold31, two_draws31};
+use super::{Observer, Progress, Strategy, advance_epoch, threshold31, two_draws31};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
@@ -232,11 +232,9 @@ impl Strategy for IndependentCascade {
         rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.mark.iter_mut().for_each(|m| *m = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.mark.iter_mut().for_each(|m| *m = 0)
+        });
         state.frontier.clear();
         state.next.clear();
         for &s in seeds {

@@ -40,7 +40,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, THRESHOLD_SCALE, two_draws31};
+use super::{Observer, Progress, Strategy, THRESHOLD_SCALE, advance_epoch, two_draws31};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
@@ -367,11 +367,9 @@ impl Strategy for LinearThreshold {
         _rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.slots.iter_mut().for_each(|s| s.stamp = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.slots.iter_mut().for_each(|s| s.stamp = 0)
+        });
         state.frontier.clear();
         state.next.clear();
         state.spare = None;

@@ -283,11 +283,9 @@ impl<'a, S: Strategy> Simulation<'a, S> {
 
     /// Checks seeds: every one a node of the network, none repeated.
     fn check_seeds(&mut self, seeds: &[u32]) -> Result<()> {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.seen.iter_mut().for_each(|s| *s = 0);
-            self.epoch = 1;
-        }
+        advance_epoch(&mut self.epoch, || {
+            self.seen.iter_mut().for_each(|s| *s = 0)
+        });
         let n = self.network.node_count();
         for &s in seeds {
             let Some(mark) = self.seen.get_mut(s as usize) else {
@@ -388,6 +386,19 @@ impl<'a, S: Strategy> Simulation<'a, S> {
         self.start(seeds, master_seed, run_index, observer)?;
         while self.step(observer) == Progress::Active {}
         Ok(self.outcome())
+    }
+}
+
+/// Starts a new run's epoch of epoch-stamped marks: a mark equal to the
+/// epoch means "set in this run", so marks need no clearing between runs.
+/// When the counter wraps to 0 (every 2^32 runs) `reset` clears the marks
+/// and the epoch restarts at 1, so an old stamp can never match.
+#[inline]
+pub(crate) fn advance_epoch(epoch: &mut u32, reset: impl FnOnce()) {
+    *epoch = epoch.wrapping_add(1);
+    if *epoch == 0 {
+        reset();
+        *epoch = 1;
     }
 }
 

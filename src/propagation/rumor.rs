@@ -31,7 +31,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy};
+use super::{Observer, Progress, Strategy, advance_epoch};
 use crate::error::Result;
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -363,11 +363,9 @@ impl Strategy for Rumor {
         rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.mark.iter_mut().for_each(|m| *m = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.mark.iter_mut().for_each(|m| *m = 0)
+        });
         state.spreaders.clear();
         state.next.clear();
         state.spreading = 0;

@@ -8,7 +8,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Observer, Progress, Strategy};
+use super::{Event, Observer, Progress, Strategy, advance_epoch};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -446,11 +446,9 @@ impl Strategy for ValenceCascade {
         rng: &mut R,
         observer: &mut O,
     ) {
-        state.epoch = state.epoch.wrapping_add(1);
-        if state.epoch == 0 {
-            state.mark.iter_mut().for_each(|m| *m = 0);
-            state.epoch = 1;
-        }
+        advance_epoch(&mut state.epoch, || {
+            state.mark.iter_mut().for_each(|m| *m = 0)
+        });
         state.positive_talkers.clear();
         state.negative_talkers.clear();
         state.next_positive.clear();
