@@ -379,23 +379,18 @@ fn run_batch<S: Strategy>(
         batch.exposed.push(out.exposed as f64);
         batch.steps.push(f64::from(out.steps));
         batch.finished += u64::from(out.finished);
-        // This run's cumulative curve, padded to the batch's length and the
-        // batch's padded to this run's.
-        let mut cumulative = 0u64;
-        let points: Vec<f64> = curve
-            .0
-            .iter()
-            .map(|&k| {
-                cumulative += k;
-                cumulative as f64
-            })
-            .collect();
-        let len = batch.curve.len().max(points.len());
+        // This run's cumulative curve, padded to the batch's length (its
+        // final value repeats), and the batch's padded to this run's; summed
+        // in place, without a per-run vector.
+        let len = batch.curve.len().max(curve.0.len());
         let before = batch.adopted.n - 1;
         pad_runs(&mut batch.curve, len, before);
+        let mut cumulative = 0u64;
         for (i, m) in batch.curve.iter_mut().enumerate() {
-            let x = points.get(i).or(points.last()).copied().unwrap_or(0.0);
-            m.push(x);
+            if let Some(&k) = curve.0.get(i) {
+                cumulative += k;
+            }
+            m.push(cumulative as f64);
         }
     }
     Ok(batch)
