@@ -45,6 +45,7 @@ pub struct Profile {
 
 /// The unvalidated form a [`Profile`] is deserialized from.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ProfileFields {
     activity: f64,
     credibility: f64,
@@ -274,6 +275,7 @@ pub struct OpinionLeader {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct OpinionLeaderFields {
     profile: Profile,
     sponsorship: Sponsorship,
@@ -336,6 +338,7 @@ impl Actor for OpinionLeader {
 /// agencies). Its account may have followers; it also reaches people outside
 /// the graph through advertising channels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BusinessOrganization {
     /// The brand's name.
     pub name: String,

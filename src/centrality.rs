@@ -66,7 +66,7 @@ pub fn followers(network: &Network) -> Vec<u32> {
 /// In JSON every field is optional and defaults to the value below:
 /// `{"damping": 0.85, "tolerance": 1e-10, "max_iterations": 1000}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PageRankOptions {
     /// The damping factor d, the chance that the random surfer follows a
     /// link rather than jumping to a uniformly random node; in [0, 1).

@@ -176,6 +176,7 @@ pub struct PrivateMessage {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PrivateMessageFields {
     persuasion: f64,
     #[serde(default)]
@@ -284,6 +285,7 @@ pub struct Comment {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CommentFields {
     persuasion: f64,
     thread_audience: u32,
@@ -383,6 +385,7 @@ pub struct Post {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PostFields {
     persuasion: f64,
 }
@@ -448,6 +451,7 @@ pub struct Forum {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ForumFields {
     persuasion: f64,
 }
@@ -519,6 +523,7 @@ pub struct Advertising {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AdvertisingFields {
     share: f64,
     persuasion: f64,

@@ -66,10 +66,11 @@ pub enum Error {
         path: PathBuf,
     },
 
-    /// Reading an input failed for a reason other than a missing file.
-    #[error("cannot read {file}{}: {source}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
+    /// Reading an input or writing an output failed, for a reason other
+    /// than a missing file.
+    #[error("input/output error on {file}{}: {source}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
     Io {
-        /// The file's path or the reader's label.
+        /// The file's path, or the label of the reader or writer.
         file: String,
         /// The line being read when it failed, when known.
         line: Option<u64>,

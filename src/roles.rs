@@ -155,6 +155,7 @@ impl LeaderCount {
 ///
 /// In JSON: `{"by": "followers", "count": {"fraction": 0.01}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeaderSelection {
     /// The centrality consumers are ranked by.
     pub by: Centrality,

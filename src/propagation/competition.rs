@@ -469,6 +469,39 @@ impl Strategy for CompetitiveCascade {
         vec!["brand_a".to_string(), "brand_b".to_string()]
     }
 
+    /// Per brand: adopters, messages, market share and share of voice;
+    /// then contested nodes. A share is undefined (NaN) in a run where
+    /// nobody adopted or talked.
+    fn quantity_names(&self) -> Vec<String> {
+        let mut names = Vec::with_capacity(9);
+        for kind in ["adopted", "messages", "market_share", "share_of_voice"] {
+            for brand in ["brand_a", "brand_b"] {
+                names.push(format!("{kind}:{brand}"));
+            }
+        }
+        names.push("contested".to_string());
+        names
+    }
+
+    fn quantities(&self, state: &CompetitionState, out: &mut [f64]) {
+        let c = state.counts();
+        let share = |s: Option<f64>| s.unwrap_or(f64::NAN);
+        let values = [
+            c.adopted[0] as f64,
+            c.adopted[1] as f64,
+            c.messages[0] as f64,
+            c.messages[1] as f64,
+            share(c.market_share(Brand::A)),
+            share(c.market_share(Brand::B)),
+            share(c.share_of_voice(Brand::A)),
+            share(c.share_of_voice(Brand::B)),
+            c.contested as f64,
+        ];
+        for (o, v) in out.iter_mut().zip(values) {
+            *o = v;
+        }
+    }
+
     fn new_state(&self, network: &Network) -> CompetitionState {
         let n = network.node_count();
         CompetitionState {

@@ -65,6 +65,11 @@ pub struct CampaignChannel<C = BuiltinChannel> {
     pub channel: C,
     /// Who sends through it.
     pub senders: Sender,
+    /// The channel's name in results (`"leader_posts"`); default: the
+    /// medium's [`Channel::name`], with `_2`, `_3` ... on repeats. Labels
+    /// must be non-empty and unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl CampaignChannel {
@@ -73,6 +78,7 @@ impl CampaignChannel {
         CampaignChannel {
             channel: channel.into(),
             senders,
+            label: None,
         }
     }
 }
@@ -80,7 +86,17 @@ impl CampaignChannel {
 impl<C> CampaignChannel<C> {
     /// A channel of any type (a downstream crate's own) used by `senders`.
     pub fn custom(channel: C, senders: Sender) -> Self {
-        CampaignChannel { channel, senders }
+        CampaignChannel {
+            channel,
+            senders,
+            label: None,
+        }
+    }
+
+    /// The same channel, named `label` in results.
+    pub fn labelled(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
     }
 }
 
@@ -155,8 +171,9 @@ enum Plan {
 /// **End**: after step `horizon`; earlier when every node adopted, or when
 /// there is no fixed sender and no adopter is still in its talk window.
 ///
-/// Channel names are [`Channel::name`], with `_2`, `_3` ... appended to
-/// repeats (`["post", "post"]` becomes `["post", "post_2"]`). Seeds adopt
+/// Channel names are the channels' labels, else [`Channel::name`] with
+/// `_2`, `_3` ... appended to repeats (`["post", "post"]` becomes
+/// `["post", "post_2"]`). Seeds adopt
 /// with no sender through channel 0 and are counted apart, not per channel.
 ///
 /// # Complexity
@@ -211,22 +228,39 @@ pub struct Campaign<C = BuiltinChannel> {
     always_on: bool,
 }
 
-/// `names` with `_2`, `_3` ... appended to repeats, never colliding with a
-/// name already taken.
-fn disambiguate<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// The channels' names: each label, else the medium's name with `_2`, `_3`
+/// ... appended to repeats, never colliding with a label or a name already
+/// taken.
+fn channel_names<C: Channel>(channels: &[CampaignChannel<C>]) -> Result<Vec<String>> {
     let mut taken = HashSet::new();
-    let mut out: Vec<String> = Vec::new();
-    for name in names {
-        let mut candidate = name.to_string();
-        let mut k = 2;
-        while taken.contains(&candidate) {
-            candidate = format!("{name}_{k}");
-            k += 1;
+    for (i, c) in channels.iter().enumerate() {
+        if let Some(label) = &c.label
+            && (label.is_empty() || !taken.insert(label.clone()))
+        {
+            return Err(Error::param(
+                &format!("channels[{i}].label"),
+                format!("{label:?}"),
+                "channel labels must be non-empty and unique",
+            ));
         }
-        taken.insert(candidate.clone());
-        out.push(candidate);
     }
-    out
+    Ok(channels
+        .iter()
+        .map(|c| match &c.label {
+            Some(label) => label.clone(),
+            None => {
+                let name = c.channel.name();
+                let mut candidate = name.to_string();
+                let mut k = 2;
+                while taken.contains(&candidate) {
+                    candidate = format!("{name}_{k}");
+                    k += 1;
+                }
+                taken.insert(candidate.clone());
+                candidate
+            }
+        })
+        .collect())
 }
 
 /// The id of a role that the network has; a name no node has is a typo,
@@ -318,7 +352,7 @@ impl<C: Channel> Campaign<C> {
         let always_on = plans
             .iter()
             .any(|p| matches!(p, Plan::Outside | Plan::Nodes(_)));
-        let names = disambiguate(options.channels.iter().map(|c| c.channel.name()));
+        let names = channel_names(&options.channels)?;
         Ok(Campaign {
             network: network.id(),
             options,
@@ -386,6 +420,9 @@ pub struct CampaignState {
     by_channel: Vec<usize>,
     by_role: Vec<usize>,
     from_outside: usize,
+    /// Messages sent (one per `send`) and deliveries made, per channel.
+    messages: Vec<u64>,
+    deliveries: Vec<u64>,
 }
 
 /// A name and a number of adoptions.
@@ -445,6 +482,19 @@ impl CampaignState {
     /// Adoptions caused from outside the network (no sender node).
     pub fn adoptions_from_outside(&self) -> usize {
         self.from_outside
+    }
+
+    /// Messages sent through each channel, indexed by [`ChannelId`]: one
+    /// per sender per step (a post, an advertising burst, a private message
+    /// round), however many it reaches.
+    pub fn messages_by_channel(&self) -> &[u64] {
+        &self.messages
+    }
+
+    /// Deliveries (impressions) through each channel, indexed by
+    /// [`ChannelId`]: one per receiver of each message.
+    pub fn deliveries_by_channel(&self) -> &[u64] {
+        &self.deliveries
     }
 
     /// Whether `v` has adopted in the current run.
@@ -550,6 +600,8 @@ impl<C: Channel> Campaign<C> {
         self.options.channels[c]
             .channel
             .deliver(network, sender, rng, |d| inbox.push(d));
+        state.messages[c] += 1;
+        state.deliveries[c] += state.inbox.len() as u64;
         for k in 0..state.inbox.len() {
             let d = state.inbox[k];
             let v = d.recipient;
@@ -596,6 +648,32 @@ impl<C: Channel> Strategy for Campaign<C> {
         self.names.clone()
     }
 
+    /// `messages:<channel>` and `deliveries:<channel>` for each channel.
+    fn quantity_names(&self) -> Vec<String> {
+        let kinds = ["messages", "deliveries"];
+        kinds
+            .iter()
+            .flat_map(|k| self.names.iter().map(move |c| format!("{k}:{c}")))
+            .collect()
+    }
+
+    fn quantities(&self, state: &CampaignState, out: &mut [f64]) {
+        let counts = state.messages.iter().chain(&state.deliveries);
+        for (o, &c) in out.iter_mut().zip(counts) {
+            *o = c as f64;
+        }
+    }
+
+    /// Σ over channels of messages sent × the channel's cost per message.
+    fn spend(&self, state: &CampaignState) -> f64 {
+        self.options
+            .channels
+            .iter()
+            .zip(&state.messages)
+            .map(|(c, &m)| m as f64 * c.channel.cost_per_message())
+            .sum()
+    }
+
     fn new_state(&self, network: &Network) -> CampaignState {
         let n = network.node_count();
         CampaignState {
@@ -613,6 +691,8 @@ impl<C: Channel> Strategy for Campaign<C> {
             by_channel: vec![0; self.names.len()],
             by_role: vec![0; network.role_names().len()],
             from_outside: 0,
+            messages: vec![0; self.names.len()],
+            deliveries: vec![0; self.names.len()],
         }
     }
 
@@ -636,6 +716,8 @@ impl<C: Channel> Strategy for Campaign<C> {
         state.by_channel.iter_mut().for_each(|c| *c = 0);
         state.by_role.iter_mut().for_each(|c| *c = 0);
         state.from_outside = 0;
+        state.messages.iter_mut().for_each(|c| *c = 0);
+        state.deliveries.iter_mut().for_each(|c| *c = 0);
         let until = self.talk_until(0);
         for &s in seeds {
             let e = Event {

@@ -169,6 +169,31 @@ pub trait Strategy {
     fn channel_names(&self) -> Vec<String> {
         vec!["tie".to_string()]
     }
+
+    /// Names of the quantities only this strategy knows about a run
+    /// (talkers by valence, each brand's messages ...), in the order
+    /// [`quantities`](Strategy::quantities) writes them. Ensembles report
+    /// each as a KPI. Default: none.
+    fn quantity_names(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Writes the current run's values of the
+    /// [`quantity_names`](Strategy::quantity_names) into `out`, whose length
+    /// is theirs. `f64::NAN` marks a value undefined in this run (a share
+    /// when nothing was shared); ensembles leave it out of the estimate and
+    /// count the runs that defined it. Default: writes nothing.
+    fn quantities(&self, state: &Self::State, out: &mut [f64]) {
+        let _ = (state, out);
+    }
+
+    /// What the current run has cost the business through paid channels
+    /// (currency units; seeding fees are not the strategy's to know).
+    /// Default: 0.
+    fn spend(&self, state: &Self::State) -> f64 {
+        let _ = state;
+        0.0
+    }
 }
 
 /// Strategies behind references run as themselves.
@@ -208,6 +233,15 @@ impl<S: Strategy + ?Sized> Strategy for &S {
     }
     fn channel_names(&self) -> Vec<String> {
         (**self).channel_names()
+    }
+    fn quantity_names(&self) -> Vec<String> {
+        (**self).quantity_names()
+    }
+    fn quantities(&self, state: &Self::State, out: &mut [f64]) {
+        (**self).quantities(state, out)
+    }
+    fn spend(&self, state: &Self::State) -> f64 {
+        (**self).spend(state)
     }
 }
 

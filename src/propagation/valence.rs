@@ -421,6 +421,32 @@ impl Strategy for ValenceCascade {
         vec!["positive_wom".to_string(), "negative_wom".to_string()]
     }
 
+    /// Positive and negative talkers, rejecters, and net sentiment
+    /// (positive − negative talkers).
+    fn quantity_names(&self) -> Vec<String> {
+        [
+            "positive_talkers",
+            "negative_talkers",
+            "rejecting",
+            "net_sentiment",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn quantities(&self, state: &ValenceState, out: &mut [f64]) {
+        let c = state.counts();
+        let values = [
+            c.positive as f64,
+            c.negative as f64,
+            c.rejecting as f64,
+            c.net_sentiment() as f64,
+        ];
+        for (o, v) in out.iter_mut().zip(values) {
+            *o = v;
+        }
+    }
+
     fn new_state(&self, network: &Network) -> ValenceState {
         let n = network.node_count();
         ValenceState {
