@@ -119,21 +119,30 @@ impl Estimate {
 
 /// Streaming mean and variance (Welford), mergeable (Chan et al.).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-struct Moments {
+pub(crate) struct Moments {
     n: u64,
     mean: f64,
     m2: f64,
 }
 
 impl Moments {
-    fn push(&mut self, x: f64) {
+    /// Runs seen.
+    pub(crate) fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Adds one run's value; a NaN (undefined in that run) is left out.
+    pub(crate) fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
         self.n += 1;
         let d = x - self.mean;
         self.mean += d / self.n as f64;
         self.m2 += d * (x - self.mean);
     }
 
-    fn merge(&mut self, o: &Moments) {
+    pub(crate) fn merge(&mut self, o: &Moments) {
         if o.n == 0 {
             return;
         }
@@ -148,7 +157,7 @@ impl Moments {
         self.n = n;
     }
 
-    fn estimate(&self) -> Estimate {
+    pub(crate) fn estimate(&self) -> Estimate {
         let sd = if self.n > 1 {
             (self.m2 / (self.n - 1) as f64).max(0.0).sqrt()
         } else {
@@ -180,44 +189,94 @@ impl Observer for Curve {
         }
     }
     fn adopted(&mut self, e: &crate::propagation::Event) {
-        let i = e.step as usize;
-        if self.0.len() <= i {
-            self.0.resize(i + 1, 0);
-        }
-        self.0[i] += 1;
+        bump(&mut self.0, e.step);
+    }
+    fn step_ends(&mut self, step: u32) {
+        pad_through(&mut self.0, step);
     }
 }
 
-/// Statistics of a set of runs.
-#[derive(Debug, Clone, Default)]
-struct Batch {
-    adopted: Moments,
-    exposed: Moments,
-    steps: Moments,
-    finished: u64,
-    /// Cumulative adoption after each step; a run that ended earlier keeps
-    /// its final value.
-    curve: Vec<Moments>,
+/// Adds one to `counts[step]`, growing the vector as needed.
+#[inline]
+pub(crate) fn bump(counts: &mut Vec<u64>, step: u32) {
+    let i = step as usize;
+    if counts.len() <= i {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += 1;
 }
 
-impl Batch {
-    fn merge(&mut self, o: &Batch) {
-        if self.adopted.n == 0 {
-            *self = o.clone();
+/// Pads per-step counts with zeros through `step`: a step without events is
+/// still a point of the curve.
+#[inline]
+pub(crate) fn pad_through(counts: &mut Vec<u64>, step: u32) {
+    let len = step as usize + 1;
+    if counts.len() < len {
+        counts.resize(len, 0);
+    }
+}
+
+/// Streaming moments of a cumulative per-step curve over runs. A run that
+/// ended before the longest run keeps its final value for the later steps,
+/// so the moments of those points equal those of its last point; curves of
+/// different lengths therefore pad with their last point.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct CurveMoments {
+    points: Vec<Moments>,
+    runs: u64,
+}
+
+impl CurveMoments {
+    /// Adds one run, given its new counts per step (not cumulative); summed
+    /// in place, without a per-run vector.
+    pub(crate) fn push_run(&mut self, per_step: &[u64]) {
+        // A run that counted nothing is a run of zeros.
+        let per_step = if per_step.is_empty() { &[0] } else { per_step };
+        let len = self.points.len().max(per_step.len());
+        if self.runs == 0 {
+            self.points.resize(len, Moments::default());
+        } else {
+            extend_curve(&mut self.points, len);
+        }
+        self.runs += 1;
+        let mut cumulative = 0u64;
+        for (i, m) in self.points.iter_mut().enumerate() {
+            if let Some(&k) = per_step.get(i) {
+                cumulative += k;
+            }
+            m.push(cumulative as f64);
+        }
+    }
+
+    /// Adds the runs of `other` (which come after this one's).
+    pub(crate) fn merge(&mut self, other: &CurveMoments) {
+        if other.runs == 0 {
             return;
         }
-        self.adopted.merge(&o.adopted);
-        self.exposed.merge(&o.exposed);
-        self.steps.merge(&o.steps);
-        self.finished += o.finished;
-        // Extend the shorter curve with its runs' final values.
-        let len = self.curve.len().max(o.curve.len());
-        extend_curve(&mut self.curve, len);
-        let mut other = o.curve.clone();
-        extend_curve(&mut other, len);
-        for (a, b) in self.curve.iter_mut().zip(&other) {
+        if self.runs == 0 {
+            *self = other.clone();
+            return;
+        }
+        let len = self.points.len().max(other.points.len());
+        extend_curve(&mut self.points, len);
+        let mut o = other.points.clone();
+        extend_curve(&mut o, len);
+        for (a, b) in self.points.iter_mut().zip(&o) {
             a.merge(b);
         }
+        self.runs += other.runs;
+    }
+
+    /// The curve padded to `len` points, as estimates.
+    pub(crate) fn estimates(&self, len: usize) -> Vec<Estimate> {
+        let mut points = self.points.clone();
+        extend_curve(&mut points, len);
+        points.iter().map(Moments::estimate).collect()
+    }
+
+    /// Points in the curve (steps of the longest run + 1).
+    pub(crate) fn len(&self) -> usize {
+        self.points.len()
     }
 }
 
@@ -227,6 +286,135 @@ fn extend_curve(curve: &mut Vec<Moments>, len: usize) {
     if let Some(&last) = curve.last() {
         curve.resize(len, last);
     }
+}
+
+/// The statistics of a batch of runs, mergeable in batch order.
+pub(crate) trait Accumulate: Default + Send {
+    /// Adds the runs of `other`, which come after this one's.
+    fn merge(&mut self, other: Self);
+    /// Runs accumulated.
+    fn runs(&self) -> u64;
+    /// The half-width of the mean adoption's 95% interval, which a
+    /// [`RunBudget::HalfWidth`] budget watches.
+    fn adoption_half_width(&self) -> f64;
+}
+
+/// A callback told how many runs have just ended (called from worker
+/// threads, once per batch).
+pub type Progress<'a> = dyn Fn(u64) + Sync + 'a;
+
+/// Statistics of a set of runs.
+#[derive(Debug, Clone, Default)]
+struct Batch {
+    adopted: Moments,
+    exposed: Moments,
+    steps: Moments,
+    finished: u64,
+    /// Cumulative adoption after each step.
+    curve: CurveMoments,
+}
+
+impl Accumulate for Batch {
+    fn merge(&mut self, o: Batch) {
+        self.adopted.merge(&o.adopted);
+        self.exposed.merge(&o.exposed);
+        self.steps.merge(&o.steps);
+        self.finished += o.finished;
+        self.curve.merge(&o.curve);
+    }
+    fn runs(&self) -> u64 {
+        self.adopted.n
+    }
+    fn adoption_half_width(&self) -> f64 {
+        self.adopted.estimate().half_width()
+    }
+}
+
+/// Runs the batches the budget asks for, in parallel on the pool the
+/// options name, and merges them in batch order. `batch(from, to)` runs the
+/// run indices `from..to`.
+///
+/// `progress` is called, from worker threads, with the number of runs of
+/// each batch as it ends.
+pub(crate) fn drive<A, F>(options: &EnsembleOptions, progress: &Progress<'_>, batch: F) -> Result<A>
+where
+    A: Accumulate,
+    F: Fn(u64, u64) -> Result<A> + Sync,
+{
+    if options.batch_size == 0 {
+        return Err(Error::param("batch_size", 0, "must be at least 1"));
+    }
+    match options.threads {
+        None => drive_batches(options, progress, &batch),
+        Some(t) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t.max(1))
+                .build()
+                .map_err(|e| Error::param("threads", t, e.to_string()))?;
+            pool.install(|| drive_batches(options, progress, &batch))
+        }
+    }
+}
+
+fn drive_batches<A, F>(options: &EnsembleOptions, progress: &Progress<'_>, batch: &F) -> Result<A>
+where
+    A: Accumulate,
+    F: Fn(u64, u64) -> Result<A> + Sync,
+{
+    let b = options.batch_size;
+    let run_batches = |from: u64, to: u64, total: &mut A| -> Result<()> {
+        let first = from.div_ceil(b);
+        let last = to.div_ceil(b);
+        let batches: Vec<Result<A>> = (first..last)
+            .into_par_iter()
+            .map(|k| {
+                let (from, to) = (k * b, ((k + 1) * b).min(to));
+                let result = batch(from, to);
+                progress(to - from);
+                result
+            })
+            .collect();
+        for one in batches {
+            total.merge(one?);
+        }
+        Ok(())
+    };
+    let mut total = A::default();
+    match options.budget {
+        RunBudget::Runs(n) => {
+            if n == 0 {
+                return Err(Error::param("budget.runs", 0, "must be at least 1"));
+            }
+            run_batches(0, n, &mut total)?;
+        }
+        RunBudget::HalfWidth {
+            target,
+            min_runs,
+            max_runs,
+        } => {
+            if !(target.is_finite() && target > 0.0) || max_runs == 0 || min_runs > max_runs {
+                return Err(Error::param(
+                    "budget.half_width",
+                    format!("target {target}, min_runs {min_runs}, max_runs {max_runs}"),
+                    "needs target > 0 and 0 < min_runs <= max_runs",
+                ));
+            }
+            // Rounds end on batch boundaries, so the runs made depend only
+            // on the results, not on the threads.
+            let mut done = 0;
+            let mut next = min_runs.max(1).div_ceil(b) * b;
+            loop {
+                let to = next.min(max_runs);
+                run_batches(done, to, &mut total)?;
+                done = to;
+                if done >= max_runs || total.adoption_half_width() <= target {
+                    break;
+                }
+                next = done + done.max(b);
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// The result of an ensemble.
@@ -275,81 +463,9 @@ where
     }
     // Fail early, with the engine's own message, on bad seeds or network.
     Simulation::new(network, strategy).start(seeds, options.master_seed, 0, &mut ())?;
-    match options.threads {
-        None => ensemble(network, strategy, seeds, options),
-        Some(t) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(t.max(1))
-                .build()
-                .map_err(|e| Error::param("threads", t, e.to_string()))?;
-            pool.install(|| ensemble(network, strategy, seeds, options))
-        }
-    }
-}
-
-fn ensemble<S: Strategy + Sync>(
-    network: &Network,
-    strategy: &S,
-    seeds: &[u32],
-    options: &EnsembleOptions,
-) -> Result<EnsembleResult> {
-    let b = options.batch_size;
-    let run_batches = |from: u64, to: u64, total: &mut Batch| -> Result<()> {
-        let first = from.div_ceil(b);
-        let last = to.div_ceil(b);
-        let batches: Vec<Result<Batch>> = (first..last)
-            .into_par_iter()
-            .map(|k| {
-                run_batch(
-                    network,
-                    strategy,
-                    seeds,
-                    options,
-                    k * b,
-                    ((k + 1) * b).min(to),
-                )
-            })
-            .collect();
-        for batch in batches {
-            total.merge(&batch?);
-        }
-        Ok(())
-    };
-    let mut total = Batch::default();
-    match options.budget {
-        RunBudget::Runs(n) => {
-            if n == 0 {
-                return Err(Error::param("budget.runs", 0, "must be at least 1"));
-            }
-            run_batches(0, n, &mut total)?;
-        }
-        RunBudget::HalfWidth {
-            target,
-            min_runs,
-            max_runs,
-        } => {
-            if !(target.is_finite() && target > 0.0) || max_runs == 0 || min_runs > max_runs {
-                return Err(Error::param(
-                    "budget.half_width",
-                    format!("target {target}, min_runs {min_runs}, max_runs {max_runs}"),
-                    "needs target > 0 and 0 < min_runs <= max_runs",
-                ));
-            }
-            // Rounds end on batch boundaries, so the runs made depend only
-            // on the results, not on the threads.
-            let mut done = 0;
-            let mut next = min_runs.max(1).div_ceil(b) * b;
-            loop {
-                let to = next.min(max_runs);
-                run_batches(done, to, &mut total)?;
-                done = to;
-                if done >= max_runs || total.adopted.estimate().half_width() <= target {
-                    break;
-                }
-                next = done + done.max(b);
-            }
-        }
-    }
+    let total: Batch = drive(options, &|_| {}, |from, to| {
+        run_batch(network, strategy, seeds, options, from, to)
+    })?;
     Ok(EnsembleResult {
         strategy: strategy.name().to_string(),
         runs: total.adopted.n,
@@ -358,7 +474,7 @@ fn ensemble<S: Strategy + Sync>(
         exposed: total.exposed.estimate(),
         steps: total.steps.estimate(),
         finished_runs: total.finished,
-        adoption_curve: total.curve.iter().map(Moments::estimate).collect(),
+        adoption_curve: total.curve.estimates(total.curve.len()),
     })
 }
 
@@ -379,29 +495,7 @@ fn run_batch<S: Strategy>(
         batch.exposed.push(out.exposed as f64);
         batch.steps.push(f64::from(out.steps));
         batch.finished += u64::from(out.finished);
-        // This run's cumulative curve, padded to the batch's length (its
-        // final value repeats), and the batch's padded to this run's; summed
-        // in place, without a per-run vector.
-        let len = batch.curve.len().max(curve.0.len());
-        let before = batch.adopted.n - 1;
-        pad_runs(&mut batch.curve, len, before);
-        let mut cumulative = 0u64;
-        for (i, m) in batch.curve.iter_mut().enumerate() {
-            if let Some(&k) = curve.0.get(i) {
-                cumulative += k;
-            }
-            m.push(cumulative as f64);
-        }
+        batch.curve.push_run(&curve.0);
     }
     Ok(batch)
-}
-
-/// Pads the curve of `runs` earlier runs to `len` points (their final
-/// values repeat).
-fn pad_runs(curve: &mut Vec<Moments>, len: usize, runs: u64) {
-    if runs == 0 {
-        curve.resize(len, Moments::default());
-    } else {
-        extend_curve(curve, len);
-    }
 }

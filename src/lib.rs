@@ -59,16 +59,21 @@
 pub mod actor;
 pub mod centrality;
 pub mod channel;
+#[cfg(feature = "charts")]
+pub mod chart;
 pub mod ensemble;
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod id;
 pub mod io;
+pub mod kpi;
 pub mod message;
 pub mod network;
 pub mod propagation;
 pub mod rng;
 pub mod roles;
+pub mod scenario;
 pub mod stats;
 pub mod tie;
 

@@ -1,0 +1,798 @@
+//! SVG charts of ensemble results (feature `charts`).
+//!
+//! Three charts, each returned as a complete SVG document in a `String`
+//! (the caller decides where to write it):
+//!
+//! * [`adoption_curve`]: the mean cumulative adoption after each step as a
+//!   line, with its 95% confidence interval (`ci_low..ci_high`) as a shaded
+//!   band; feed it [`EnsembleResult::adoption_curve`].
+//! * [`channel_adoptions`]: the mean cumulative adoptions per channel per
+//!   step, stacked: one filled area per channel, the first at the bottom,
+//!   and a legend naming each channel.
+//! * [`cascade_sizes`]: the distribution of the cascade size over runs as
+//!   bars, grouped into at most `max_bins` equal-width bins, with the
+//!   fraction of runs on the y axis.
+//!
+//! [`stack_vertically`] puts several of them, one above the other, into a
+//! single document.
+//!
+//! Series take their colours, in order and cycling, from [`PALETTE`], the
+//! Okabe–Ito palette, which stays distinguishable under the common forms of
+//! colour blindness. Text is written as SVG `<text>` elements in the
+//! `sans-serif` family, so the viewer's fonts render it and no font is
+//! loaded here.
+//!
+//! Every function checks its input first and returns
+//! [`Error::InvalidParameter`] rather than panicking or drawing nonsense:
+//! empty data, NaN or infinite values, mismatched lengths, a zero size.
+//!
+//! [`EnsembleResult::adoption_curve`]: crate::ensemble::EnsembleResult::adoption_curve
+//!
+//! # Example
+//! ```
+//! use wom::chart::{adoption_curve, ChartOptions};
+//! use wom::ensemble::Estimate;
+//!
+//! let curve: Vec<Estimate> = [1.0, 3.0, 6.0, 8.0]
+//!     .iter()
+//!     .map(|&m| Estimate { runs: 100, mean: m, std_dev: 1.0, ci_low: m - 0.2, ci_high: m + 0.2 })
+//!     .collect();
+//! let options = ChartOptions { title: "Campaign A".into(), ..ChartOptions::default() };
+//! let svg = adoption_curve(&curve, &options)?;
+//! // std::fs::write("adoption.svg", &svg)?;
+//! assert!(svg.starts_with("<svg"));
+//! # Ok::<(), wom::Error>(())
+//! ```
+
+use std::ops::Range;
+
+use plotters::backend::SVGBackend;
+use plotters::chart::{ChartBuilder, ChartContext, SeriesLabelPosition};
+use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
+use plotters::drawing::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
+use plotters::element::{PathElement, Polygon, Rectangle};
+use plotters::series::LineSeries;
+use plotters::style::{BLACK, Color, RGBColor, TRANSPARENT, WHITE};
+
+use crate::ensemble::Estimate;
+use crate::error::{Error, Result};
+
+/// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color
+/// Universal Design"), as `(red, green, blue)`, in the order series use it:
+/// blue, orange, bluish green, vermillion, sky blue, reddish purple, yellow,
+/// black. The ninth series takes the first colour again.
+pub const PALETTE: [(u8, u8, u8); 8] = [
+    (0x00, 0x72, 0xB2),
+    (0xE6, 0x9F, 0x00),
+    (0x00, 0x9E, 0x73),
+    (0xD5, 0x5E, 0x00),
+    (0x56, 0xB4, 0xE9),
+    (0xCC, 0x79, 0xA7),
+    (0xF0, 0xE4, 0x42),
+    (0x00, 0x00, 0x00),
+];
+
+/// The largest width or height accepted, in pixels. It keeps every pixel
+/// coordinate far inside plotters' `i32` arithmetic.
+pub const MAX_SIDE: u32 = 100_000;
+
+/// Size and titles of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartOptions {
+    /// Width in pixels, `1..=MAX_SIDE`.
+    pub width: u32,
+    /// Height in pixels, `1..=MAX_SIDE`.
+    pub height: u32,
+    /// The title above the chart; empty for none.
+    pub title: String,
+    /// The x axis's label; empty for none.
+    pub x_label: String,
+    /// The y axis's label; empty for none.
+    pub y_label: String,
+}
+
+impl Default for ChartOptions {
+    /// 800 × 500 pixels, no title, axes labelled `"step"` and `"adopters"`.
+    fn default() -> Self {
+        ChartOptions {
+            width: 800,
+            height: 500,
+            title: String::new(),
+            x_label: "step".to_string(),
+            y_label: "adopters".to_string(),
+        }
+    }
+}
+
+/// Opacity of the confidence band.
+const BAND_OPACITY: f64 = 0.25;
+/// Font family of every text; SVG viewers substitute their own sans-serif.
+const FONT: &str = "sans-serif";
+const TITLE_SIZE: u32 = 24;
+const AXIS_LABEL_SIZE: u32 = 17;
+const TICK_SIZE: u32 = 14;
+const LEGEND_SIZE: u32 = 15;
+/// Most tick labels on an axis.
+const MAX_TICKS: usize = 10;
+/// Headroom above the highest value, as a share of the y range.
+const HEADROOM: f64 = 0.05;
+/// Half the width of the column drawn when a series has a single step.
+const SINGLE_STEP_HALF_WIDTH: f64 = 0.25;
+/// Cascade sizes above this are charted relative to the smallest size so
+/// that the f64 axis keeps integer resolution.
+const ABSOLUTE_SIZE_LIMIT: u64 = 1 << 40;
+
+/// Draws the mean cumulative adoption per step as a line, with its 95%
+/// confidence interval `ci_low..ci_high` shaded as a band behind it.
+///
+/// # Arguments
+/// * `curve`: one [`Estimate`] per step, step 0 first (the seeds), as in
+///   [`EnsembleResult::adoption_curve`](crate::ensemble::EnsembleResult::adoption_curve).
+/// * `options`: size and titles.
+///
+/// # Returns
+/// The SVG document. The band is one `<polygon>` with opacity 0.25 in the
+/// first [`PALETTE`] colour and the mean one `<polyline>`; the legend names
+/// them "mean" and "95% interval". A single step is drawn as a short
+/// horizontal bar (mean) over a box (interval). The y axis starts at 0, or
+/// lower if an interval goes below 0.
+///
+/// Complexity: O(T) time and space for T steps.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `curve` is empty, a mean or interval end
+/// is NaN or infinite, an interval has `ci_low > ci_high`, the values span
+/// more than an `f64` holds, or the options' size is 0 or above
+/// [`MAX_SIDE`].
+///
+/// # Example
+/// ```
+/// use wom::chart::{adoption_curve, ChartOptions};
+/// use wom::ensemble::Estimate;
+///
+/// let curve = vec![
+///     Estimate { runs: 50, mean: 1.0, std_dev: 0.0, ci_low: 1.0, ci_high: 1.0 },
+///     Estimate { runs: 50, mean: 4.0, std_dev: 2.0, ci_low: 3.4, ci_high: 4.6 },
+///     Estimate { runs: 50, mean: 7.5, std_dev: 3.0, ci_low: 6.7, ci_high: 8.3 },
+/// ];
+/// let svg = adoption_curve(&curve, &ChartOptions::default())?;
+/// assert!(svg.contains("95% interval"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn adoption_curve(curve: &[Estimate], options: &ChartOptions) -> Result<String> {
+    check_options(options)?;
+    if curve.is_empty() {
+        return Err(Error::param("curve", "[]", "the curve has no step"));
+    }
+    for (i, e) in curve.iter().enumerate() {
+        for (field, v) in [
+            ("mean", e.mean),
+            ("ci_low", e.ci_low),
+            ("ci_high", e.ci_high),
+        ] {
+            check_finite(&format!("curve[{i}].{field}"), v)?;
+        }
+        if e.ci_low > e.ci_high {
+            return Err(Error::param(
+                &format!("curve[{i}]"),
+                format!("{}..{}", e.ci_low, e.ci_high),
+                "ci_low is above ci_high",
+            ));
+        }
+    }
+    let lowest = curve
+        .iter()
+        .map(|e| e.ci_low.min(e.mean))
+        .fold(0.0, f64::min);
+    let highest = curve
+        .iter()
+        .map(|e| e.ci_high.max(e.mean))
+        .fold(0.0, f64::max);
+    let y = value_range("curve", lowest, highest)?;
+
+    let columns = step_columns(curve);
+    let colour = palette(0);
+    let band: Vec<(f64, f64)> = columns
+        .iter()
+        .map(|&(x, e)| (x, e.ci_high))
+        .chain(columns.iter().rev().map(|&(x, e)| (x, e.ci_low)))
+        .collect();
+    let mean: Vec<(f64, f64)> = columns.iter().map(|&(x, e)| (x, e.mean)).collect();
+
+    let axes = Axes {
+        x: step_range(curve.len()),
+        y,
+        x_ticks: tick_count(curve.len()),
+        x_origin: 0,
+        legend: Some(SeriesLabelPosition::UpperLeft),
+    };
+    render(options, axes, |chart| {
+        let band_style = colour.mix(BAND_OPACITY).filled();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, band_style)))?
+            .label("95% interval")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], band_style));
+        let line_style = colour.stroke_width(2);
+        chart
+            .draw_series(LineSeries::new(mean, line_style))?
+            .label("mean")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_style));
+        Ok(())
+    })
+}
+
+/// Draws the mean cumulative adoptions per channel per step, stacked: one
+/// filled area per channel, each on top of the ones before it, and a legend
+/// naming each channel.
+///
+/// # Arguments
+/// * `steps`: the number of steps, step 0 first; every series has this
+///   length.
+/// * `series`: `(channel name, mean cumulative adoptions after each step)`,
+///   bottom layer first. Channel `i` takes colour `PALETTE[i % 8]`.
+/// * `options`: size and titles.
+///
+/// # Returns
+/// The SVG document. Each channel is one `<polygon>` between the top of the
+/// channels below it and its own top. The legend lists the channels top
+/// layer first, in the order the layers appear on the chart. A single step
+/// is drawn as one stacked column.
+///
+/// Complexity: O(C × T) time and space for C channels and T steps.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `steps` is 0, `series` is empty, a
+/// series's length differs from `steps`, a value is negative, NaN or
+/// infinite, the stacked total overflows, or the options' size is 0 or
+/// above [`MAX_SIDE`].
+///
+/// # Example
+/// ```
+/// use wom::chart::{channel_adoptions, ChartOptions};
+///
+/// let series = vec![
+///     ("private message".to_string(), vec![0.0, 2.0, 5.0, 6.0]),
+///     ("post".to_string(), vec![0.0, 1.0, 4.0, 9.0]),
+/// ];
+/// let svg = channel_adoptions(4, &series, &ChartOptions::default())?;
+/// assert!(svg.contains("private message") && svg.contains("post"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn channel_adoptions(
+    steps: usize,
+    series: &[(String, Vec<f64>)],
+    options: &ChartOptions,
+) -> Result<String> {
+    check_options(options)?;
+    if steps == 0 {
+        return Err(Error::param("steps", 0, "a chart needs at least one step"));
+    }
+    if series.is_empty() {
+        return Err(Error::param("series", "[]", "no channel to draw"));
+    }
+    // tops[k][t]: the top of layer k at step t, the sum of channels 0..=k.
+    let mut tops: Vec<Vec<f64>> = Vec::with_capacity(series.len());
+    let mut below = vec![0.0; steps];
+    for (k, (name, values)) in series.iter().enumerate() {
+        if values.len() != steps {
+            return Err(Error::param(
+                &format!("series[{k}] ({name})"),
+                format!("{} values", values.len()),
+                format!("expected one value per step ({steps})"),
+            ));
+        }
+        let mut top = Vec::with_capacity(steps);
+        for (t, (&v, &b)) in values.iter().zip(&below).enumerate() {
+            let name = format!("series[{k}][{t}]");
+            check_finite(&name, v)?;
+            if v < 0.0 {
+                return Err(Error::param(&name, v, "stacked values cannot be negative"));
+            }
+            let sum = b + v;
+            if !sum.is_finite() {
+                return Err(Error::param(&name, v, "the stacked total overflows"));
+            }
+            top.push(sum);
+        }
+        below.clone_from(&top);
+        tops.push(top);
+    }
+    let highest = below.iter().copied().fold(0.0, f64::max);
+    let y = value_range("series", 0.0, highest)?;
+
+    let xs: Vec<f64> = step_columns(&below).into_iter().map(|(x, _)| x).collect();
+    let layer_top = |k: usize| -> Vec<f64> {
+        if steps == 1 {
+            vec![tops[k][0]; 2]
+        } else {
+            tops[k].clone()
+        }
+    };
+    let axes = Axes {
+        x: step_range(steps),
+        y,
+        x_ticks: tick_count(steps),
+        x_origin: 0,
+        legend: Some(SeriesLabelPosition::UpperLeft),
+    };
+    render(options, axes, |chart| {
+        // Top layer first, so that the legend reads like the stack.
+        for k in (0..series.len()).rev() {
+            let top = layer_top(k);
+            let bottom = if k == 0 {
+                vec![0.0; xs.len()]
+            } else {
+                layer_top(k - 1)
+            };
+            let outline: Vec<(f64, f64)> = xs
+                .iter()
+                .copied()
+                .zip(top)
+                .chain(xs.iter().copied().zip(bottom).rev())
+                .collect();
+            let style = palette(k).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, style)))?
+                .label(series[k].0.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], style));
+        }
+        Ok(())
+    })
+}
+
+/// Draws the distribution of the cascade size over runs as bars, grouped
+/// into at most `max_bins` equal-width bins; the y axis is the fraction of
+/// runs.
+///
+/// # Arguments
+/// * `histogram`: `(cascade size, runs)` pairs, sorted by size with distinct
+///   sizes. Pairs with 0 runs are allowed and draw nothing.
+/// * `max_bins`: the most bars. When the sizes span no more than `max_bins`
+///   values each size has its own bar; otherwise consecutive sizes are
+///   grouped into bins of equal integer width. Keep it below the chart's
+///   width in pixels for bars to stay visible.
+/// * `options`: size and titles; the defaults label the axes "step" and
+///   "adopters", so set `x_label` (e.g. "cascade size") and `y_label`
+///   (e.g. "fraction of runs").
+///
+/// # Returns
+/// The SVG document, with one filled `<rect>` in the first [`PALETTE`]
+/// colour per non-empty bin. A bin covering sizes `a..=b` spans
+/// `a - 0.5 .. b + 0.5` on the x axis.
+///
+/// Complexity: O(H) time and space for H pairs; independent of the range of
+/// sizes.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `histogram` is empty or holds no run,
+/// sizes are unsorted or repeated, `max_bins` is 0, the total of runs
+/// overflows `u64`, or the options' size is 0 or above [`MAX_SIDE`].
+///
+/// # Example
+/// ```
+/// use wom::chart::{cascade_sizes, ChartOptions};
+///
+/// // 60 runs stayed at the seed, 30 reached 2 nodes, 10 reached 5.
+/// let histogram = [(1, 60), (2, 30), (5, 10)];
+/// let options = ChartOptions {
+///     x_label: "cascade size".into(),
+///     y_label: "fraction of runs".into(),
+///     ..ChartOptions::default()
+/// };
+/// let svg = cascade_sizes(&histogram, 20, &options)?;
+/// assert!(svg.contains("fraction of runs"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn cascade_sizes(
+    histogram: &[(u64, u64)],
+    max_bins: usize,
+    options: &ChartOptions,
+) -> Result<String> {
+    check_options(options)?;
+    let (Some(&(first, _)), Some(&(last, _))) = (histogram.first(), histogram.last()) else {
+        return Err(Error::param("histogram", "[]", "no cascade size to draw"));
+    };
+    if max_bins == 0 {
+        return Err(Error::param("max_bins", 0, "at least one bin is needed"));
+    }
+    for (i, pair) in histogram.windows(2).enumerate() {
+        if pair[1].0 <= pair[0].0 {
+            return Err(Error::param(
+                &format!("histogram[{}]", i + 1),
+                pair[1].0,
+                format!(
+                    "sizes must be sorted and distinct; the size before is {}",
+                    pair[0].0
+                ),
+            ));
+        }
+    }
+    let total = histogram
+        .iter()
+        .try_fold(0u64, |acc, &(_, runs)| acc.checked_add(runs))
+        .ok_or_else(|| Error::param("histogram", "runs", "the total of runs overflows u64"))?;
+    if total == 0 {
+        return Err(Error::param(
+            "histogram",
+            "runs",
+            "the histogram holds no run",
+        ));
+    }
+
+    // Equal integer-width bins over first..=last; u128 holds the span of
+    // any u64 range and every product below.
+    let span = u128::from(last - first) + 1;
+    let bins_cap = u128::try_from(max_bins).unwrap_or(u128::MAX);
+    let width = span.div_ceil(bins_cap);
+    // Non-empty bins as (index, runs); sorted input keeps a bin's pairs
+    // together, so no array over all bins is needed.
+    let mut bars: Vec<(u128, u64)> = Vec::new();
+    for &(size, runs) in histogram.iter().filter(|&&(_, runs)| runs > 0) {
+        let bin = u128::from(size - first) / width;
+        match bars.last_mut() {
+            Some((b, r)) if *b == bin => *r += runs,
+            _ => bars.push((bin, runs)),
+        }
+    }
+    let bins = span.div_ceil(width);
+
+    // Far from 0 the axis is relative to `first`, so that f64 keeps
+    // integer resolution; the tick labels add `first` back.
+    let origin = if last > ABSOLUTE_SIZE_LIMIT { first } else { 0 };
+    let offset = (first - origin) as f64;
+    let x_at = |bin_start: u128| offset + bin_start as f64 - 0.5;
+    let x = x_at(0)..x_at(bins * width);
+    let highest = bars
+        .iter()
+        .map(|&(_, runs)| runs as f64 / total as f64)
+        .fold(0.0, f64::max);
+    let y = value_range("histogram", 0.0, highest)?;
+    let distinct_sizes = usize::try_from(span).unwrap_or(usize::MAX);
+    let axes = Axes {
+        x,
+        y,
+        x_ticks: tick_count(distinct_sizes),
+        x_origin: origin,
+        legend: None,
+    };
+    let colour = palette(0);
+    render(options, axes, |chart| {
+        let rects: Vec<Rectangle<(f64, f64)>> = bars
+            .iter()
+            .map(|&(bin, runs)| {
+                let (x0, x1) = (x_at(bin * width), x_at((bin + 1) * width));
+                let mut bar = Rectangle::new(
+                    [(x0, 0.0), (x1, runs as f64 / total as f64)],
+                    colour.filled(),
+                );
+                // A pixel of space between bars that are wide enough.
+                let pixels = chart.backend_coord(&(x1, 0.0)).0 - chart.backend_coord(&(x0, 0.0)).0;
+                if pixels >= 6 {
+                    bar.set_margin(0, 0, 1, 1);
+                }
+                bar
+            })
+            .collect();
+        chart.draw_series(rects)?;
+        Ok(())
+    })
+}
+
+/// Stacks SVG documents made by this module one above the other in a
+/// single document, for example an adoption curve over its channel
+/// breakdown.
+///
+/// # Arguments
+/// * `charts`: SVG documents as returned by [`adoption_curve`],
+///   [`channel_adoptions`] or [`cascade_sizes`], top first.
+///
+/// # Returns
+/// One SVG document as wide as the widest chart and as high as all of them
+/// together; each chart is a nested `<svg>` element at its own height,
+/// left-aligned, drawn unchanged.
+///
+/// Complexity: O(total length) time and space.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `charts` is empty, or a document does
+/// not start with an `<svg>` root carrying integer `width` and `height`
+/// attributes or does not end with `</svg>`.
+///
+/// # Example
+/// ```
+/// use wom::chart::{adoption_curve, cascade_sizes, stack_vertically, ChartOptions};
+/// use wom::ensemble::Estimate;
+///
+/// let curve = [Estimate { runs: 10, mean: 2.0, std_dev: 1.0, ci_low: 1.4, ci_high: 2.6 }; 3];
+/// let top = adoption_curve(&curve, &ChartOptions::default())?;
+/// let bottom = cascade_sizes(&[(1, 7), (3, 3)], 10, &ChartOptions::default())?;
+/// let both = stack_vertically(&[top, bottom])?;
+/// assert!(both.starts_with(r#"<svg width="800" height="1000""#));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn stack_vertically<S: AsRef<str>>(charts: &[S]) -> Result<String> {
+    if charts.is_empty() {
+        return Err(Error::param("charts", "[]", "no chart to stack"));
+    }
+    let mut parts = Vec::with_capacity(charts.len());
+    for (i, doc) in charts.iter().enumerate() {
+        let doc = doc.as_ref();
+        let not_ours = |reason: &str| {
+            Error::param(
+                &format!("charts[{i}]"),
+                format!("{} bytes", doc.len()),
+                format!("not an SVG document from wom::chart: {reason}"),
+            )
+        };
+        let root_end = doc
+            .starts_with("<svg ")
+            .then(|| doc.find('>'))
+            .flatten()
+            .ok_or_else(|| not_ours("no <svg> root element"))?;
+        let root = &doc[..root_end];
+        let side = |name: &str| -> Result<u64> {
+            let key = format!(" {name}=\"");
+            let start = root.find(&key).map(|p| p + key.len());
+            start
+                .and_then(|s| root[s..].split('"').next())
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| not_ours(&format!("no integer {name} on the root")))
+        };
+        let (width, height) = (side("width")?, side("height")?);
+        let body = doc[root_end + 1..]
+            .trim_end()
+            .strip_suffix("</svg>")
+            .ok_or_else(|| not_ours("it does not end with </svg>"))?;
+        parts.push((width, height, body));
+    }
+    let width = parts.iter().map(|p| p.0).max().unwrap_or(0);
+    let height: u64 = parts.iter().map(|p| p.1).sum();
+    let mut out = format!(
+        "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\n"
+    );
+    let mut y = 0;
+    for (w, h, body) in parts {
+        out.push_str(&format!(
+            "<svg x=\"0\" y=\"{y}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">"
+        ));
+        out.push_str(body);
+        out.push_str("</svg>\n");
+        y += h;
+    }
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+/// The ranges and tick settings of a chart's axes.
+struct Axes {
+    x: Range<f64>,
+    y: Range<f64>,
+    /// Most tick labels on the x axis.
+    x_ticks: usize,
+    /// Added to x tick values in their labels.
+    x_origin: u64,
+    /// Where the legend of the labelled series goes, if there is one.
+    legend: Option<SeriesLabelPosition>,
+}
+
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type DrawResult<T = ()> = std::result::Result<T, DrawingAreaErrorKind<std::io::Error>>;
+
+/// Draws the frame (background, title, axes, grid) and then `draw`'s
+/// series, and returns the SVG text.
+fn render<F>(options: &ChartOptions, axes: Axes, draw: F) -> Result<String>
+where
+    F: FnOnce(&mut Chart<'_, '_>) -> DrawResult,
+{
+    let mut svg = String::new();
+    let drawn = {
+        let root =
+            SVGBackend::with_string(&mut svg, (options.width, options.height)).into_drawing_area();
+        frame(&root, options, axes, draw).and_then(|()| root.present())
+    };
+    drawn.map_err(|e| {
+        Error::param(
+            "options",
+            format!("{}x{}", options.width, options.height),
+            format!("plotters could not draw the chart: {e}"),
+        )
+    })?;
+    Ok(svg)
+}
+
+/// Background, title, axes and grid on `root`, then `draw`, then the
+/// legend if `axes` asks for one.
+fn frame<F>(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    options: &ChartOptions,
+    axes: Axes,
+    draw: F,
+) -> DrawResult
+where
+    F: FnOnce(&mut Chart<'_, '_>) -> DrawResult,
+{
+    root.fill(&WHITE)?;
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .margin(12)
+        .x_label_area_size(if options.x_label.is_empty() { 28 } else { 48 })
+        .y_label_area_size(if options.y_label.is_empty() { 56 } else { 76 });
+    if !options.title.is_empty() {
+        builder.caption(&options.title, (FONT, TITLE_SIZE));
+    }
+    let mut chart = builder.build_cartesian_2d(axes.x, axes.y)?;
+
+    let origin = axes.x_origin;
+    let x_format = move |v: &f64| tick_label(origin as f64 + *v);
+    let y_format = |v: &f64| tick_label(*v);
+    let mut mesh = chart.configure_mesh();
+    mesh.x_labels(axes.x_ticks)
+        .y_labels(MAX_TICKS)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, AXIS_LABEL_SIZE))
+        .bold_line_style(BLACK.mix(0.12))
+        .light_line_style(TRANSPARENT);
+    if !options.x_label.is_empty() {
+        mesh.x_desc(options.x_label.as_str());
+    }
+    if !options.y_label.is_empty() {
+        mesh.y_desc(options.y_label.as_str());
+    }
+    mesh.draw()?;
+    draw(&mut chart)?;
+    if let Some(position) = axes.legend {
+        chart
+            .configure_series_labels()
+            .position(position)
+            .label_font((FONT, LEGEND_SIZE))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()?;
+    }
+    Ok(())
+}
+
+/// Checks the chart's size.
+fn check_options(options: &ChartOptions) -> Result<()> {
+    for (name, side) in [
+        ("options.width", options.width),
+        ("options.height", options.height),
+    ] {
+        if side == 0 || side > MAX_SIDE {
+            return Err(Error::param(
+                name,
+                side,
+                format!("must be between 1 and {MAX_SIDE} pixels"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_finite(name: &str, value: f64) -> Result<()> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::param(name, value, "not a finite number"))
+    }
+}
+
+/// The y range for values in `lo..=hi` (both finite, `lo <= 0 <= hi`):
+/// headroom above, and `0..1` when every value is 0.
+fn value_range(name: &str, lo: f64, hi: f64) -> Result<Range<f64>> {
+    let span = hi - lo;
+    if !span.is_finite() {
+        return Err(Error::param(
+            name,
+            format!("{lo}..{hi}"),
+            "the values span more than an f64 can hold",
+        ));
+    }
+    if span == 0.0 {
+        return Ok(lo..lo + 1.0);
+    }
+    // Plotters divides by the range's length: keep it finite.
+    let top = hi + HEADROOM * span;
+    Ok(lo..if (top - lo).is_finite() { top } else { hi })
+}
+
+/// The x range of `steps` steps: `0..steps - 1`, or a unit range centred
+/// on step 0 for a single step.
+fn step_range(steps: usize) -> Range<f64> {
+    if steps <= 1 {
+        -0.5..0.5
+    } else {
+        0.0..(steps - 1) as f64
+    }
+}
+
+/// The x position of each value: its step, or for a single step the value
+/// twice, at both sides of a narrow column, so that areas have a width.
+fn step_columns<T: Copy>(values: &[T]) -> Vec<(f64, T)> {
+    match values {
+        [only] => vec![
+            (-SINGLE_STEP_HALF_WIDTH, *only),
+            (SINGLE_STEP_HALF_WIDTH, *only),
+        ],
+        _ => values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (i as f64, v))
+            .collect(),
+    }
+}
+
+/// At most [`MAX_TICKS`] ticks, and no more than there are integer values
+/// (so that an axis of 3 steps is not labelled 0, 0.5, 1 ...).
+fn tick_count(integers: usize) -> usize {
+    integers.clamp(1, MAX_TICKS)
+}
+
+/// A tick label: integers without decimals, up to 4 decimals below 10^7,
+/// scientific notation with 3 significant digits beyond.
+fn tick_label(v: f64) -> String {
+    let a = v.abs();
+    let text = if a != 0.0 && !(1e-3..1e7).contains(&a) {
+        let s = format!("{v:.2e}");
+        match s.split_once('e') {
+            Some((mantissa, exponent)) => format!("{}e{exponent}", trim_zeros(mantissa)),
+            None => s,
+        }
+    } else {
+        trim_zeros(&format!("{v:.4}")).to_string()
+    };
+    if text == "-0" { "0".to_string() } else { text }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+fn palette(i: usize) -> RGBColor {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    RGBColor(r, g, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(tick_label(0.0), "0");
+        assert_eq!(tick_label(-0.0), "0");
+        assert_eq!(tick_label(5.0), "5");
+        assert_eq!(tick_label(0.25), "0.25");
+        assert_eq!(tick_label(0.1 + 0.2), "0.3");
+        assert_eq!(tick_label(1_500.0), "1500");
+        assert_eq!(tick_label(2.5e9), "2.5e9");
+        assert_eq!(tick_label(1e-5), "1e-5");
+    }
+
+    #[test]
+    fn value_range_pads_degenerate_ranges() {
+        assert_eq!(value_range("v", 0.0, 0.0).unwrap(), 0.0..1.0);
+        let r = value_range("v", 0.0, 10.0).unwrap();
+        assert_eq!(r.start, 0.0);
+        assert!(r.end > 10.0);
+        assert!(value_range("v", -f64::MAX, f64::MAX).is_err());
+        assert_eq!(value_range("v", 0.0, f64::MAX).unwrap().end, f64::MAX);
+        assert_eq!(value_range("v", -f64::MAX, 0.0).unwrap().end, 0.0);
+    }
+
+    #[test]
+    fn single_step_becomes_a_column() {
+        assert_eq!(step_columns(&[3]), vec![(-0.25, 3), (0.25, 3)]);
+        assert_eq!(step_columns(&[3, 4]), vec![(0.0, 3), (1.0, 4)]);
+        assert_eq!(step_range(1), -0.5..0.5);
+    }
+}

@@ -1,0 +1,862 @@
+//! Marketing KPIs of a campaign, each estimated over a Monte Carlo ensemble
+//! with its uncertainty.
+//!
+//! [`run_kpis`] runs a strategy many times (in parallel, bit-identical for
+//! any number of threads, like [`run_ensemble`](crate::ensemble::run_ensemble))
+//! and measures in every run:
+//!
+//! | KPI | per run |
+//! |---|---|
+//! | `reach` | nodes exposed (aware), seeds included |
+//! | `adoption` | adopters A, seeds included |
+//! | `adoption_rate` | A / n |
+//! | `target_adoption_rate` | adopters in the target audience / its size |
+//! | `steps` | steps until the run ended |
+//! | `time_to_50`, `time_to_90` | first step t with A(t) ≥ 0.5 A, 0.9 A |
+//! | `cascade_trees` | trees in the cascade forest (seeds, outside adoptions) |
+//! | `cascade_size` | mean adopters per tree |
+//! | `largest_cascade` | adopters in the largest tree |
+//! | `cascade_depth` | the deepest adopter's distance from its root |
+//! | `structural_virality` | mean pairwise distance in the largest tree (Goel et al. 2016) |
+//! | `seeds` | seeds of the run |
+//! | `adoptions:channel:<c>` | adoptions attributed to channel c (seeds excluded) |
+//! | `adoptions:role:<r>`, `adoptions:outside` | adoptions by the sender's role, or with no sender |
+//! | the strategy's [`quantity_names`](crate::propagation::Strategy::quantity_names) | e.g. talkers, messages, share of voice |
+//! | `cost` | seeding cost + the strategy's [`spend`](crate::propagation::Strategy::spend) |
+//! | `cost_per_adoption` | cost / (A − seeds) |
+//! | `roi` | (value × (A − seeds) − cost) / cost, when a value per adoption is given |
+//!
+//! A KPI undefined in a run (a ratio with a zero denominator, the
+//! structural virality of a one-node tree) is left out of its estimate,
+//! whose `runs` then says how many runs defined it. Formulas, conventions
+//! and references are in `docs/kpis.md`.
+//!
+//! # Example
+//! ```
+//! use wom::Network;
+//! use wom::ensemble::{EnsembleOptions, RunBudget};
+//! use wom::kpi::{KpiSpec, run_kpis};
+//! use wom::propagation::IndependentCascade;
+//!
+//! // A path 0 -> 1 -> 2 -> 3 with certain transmission: every run is the
+//! // same chain, depth 3, mean pairwise distance (1+2+3+1+2+1)/6 = 5/3.
+//! let net = Network::from_arcs(4, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)])?;
+//! let ic = IndependentCascade::uniform(&net, 1.0)?;
+//! let options = EnsembleOptions { budget: RunBudget::Runs(10), ..Default::default() };
+//! let report = run_kpis(&net, &ic, &[0], &KpiSpec::default(), &options)?;
+//! assert_eq!(report.kpi("adoption").unwrap().mean, 4.0);
+//! assert_eq!(report.kpi("cascade_depth").unwrap().mean, 3.0);
+//! assert!((report.kpi("structural_virality").unwrap().mean - 5.0 / 3.0).abs() < 1e-12);
+//! assert_eq!(report.kpi("time_to_50").unwrap().mean, 1.0);
+//! # Ok::<(), wom::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ensemble::{
+    Accumulate, CurveMoments, EnsembleOptions, Estimate, Moments, Progress, bump, drive,
+    pad_through,
+};
+use crate::error::{Error, Result};
+use crate::network::Network;
+use crate::propagation::{Event, Observer, Simulation, Strategy, advance_epoch};
+
+/// The nodes whose adoption rate is the `target_adoption_rate` KPI.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Target {
+    /// Every node.
+    #[default]
+    All,
+    /// The nodes of one role (by name, e.g. `"consumer"`).
+    Role(String),
+    /// The members of any of these groups (by name).
+    Groups(Vec<String>),
+    /// These node indices.
+    Nodes(Vec<u32>),
+}
+
+impl Target {
+    /// The target as one flag per node.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a role or group the network does not
+    /// have, a node index out of range, or a target with no node.
+    pub fn mask(&self, network: &Network) -> Result<Vec<bool>> {
+        let n = network.node_count();
+        let mask = match self {
+            Target::All => vec![true; n],
+            Target::Role(name) => {
+                let role = network.role_id(name).ok_or_else(|| {
+                    Error::param(
+                        "target.role",
+                        name,
+                        format!(
+                            "the network has no such role (it has {:?})",
+                            network.role_names()
+                        ),
+                    )
+                })?;
+                network.roles().iter().map(|&r| r == role).collect()
+            }
+            Target::Groups(names) => {
+                let mut mask = vec![false; n];
+                for name in names {
+                    let g = (0..network.group_count() as u32)
+                        .find(|&g| network.group_name(g) == Some(name.as_str()))
+                        .ok_or_else(|| {
+                            Error::param("target.groups", name, "the network has no such group")
+                        })?;
+                    for m in network.group_members(g) {
+                        mask[m.node as usize] = true;
+                    }
+                }
+                mask
+            }
+            Target::Nodes(nodes) => {
+                let mut mask = vec![false; n];
+                for &v in nodes {
+                    *mask.get_mut(v as usize).ok_or_else(|| {
+                        Error::param("target.nodes", v, format!("the network has {n} nodes"))
+                    })? = true;
+                }
+                mask
+            }
+        };
+        if !mask.contains(&true) {
+            return Err(Error::param(
+                "target",
+                format!("{self:?}"),
+                "the target audience has no node",
+            ));
+        }
+        Ok(mask)
+    }
+}
+
+/// What [`run_kpis`] measures beyond the run itself: the target audience
+/// and the economics of the campaign.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KpiSpec {
+    /// The target audience.
+    pub target: Target,
+    /// What the seeds cost, in total (fees of paid opinion leaders ...);
+    /// added to the strategy's [`spend`](Strategy::spend) in every run.
+    pub seeding_cost: f64,
+    /// What one adoption beyond the seeds is worth (a margin); with it, the
+    /// report has the `roi` KPI.
+    pub value_per_adoption: Option<f64>,
+}
+
+impl KpiSpec {
+    fn check(&self) -> Result<()> {
+        if !(self.seeding_cost.is_finite() && self.seeding_cost >= 0.0) {
+            return Err(Error::param(
+                "seeding_cost",
+                self.seeding_cost,
+                "must be finite and non-negative",
+            ));
+        }
+        if let Some(v) = self.value_per_adoption
+            && !(v.is_finite() && v >= 0.0)
+        {
+            return Err(Error::param(
+                "value_per_adoption",
+                v,
+                "must be finite and non-negative",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Shape measures of one run's cascade forest.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CascadeMetrics {
+    /// Trees: adopters with no sender among earlier adopters (seeds,
+    /// adoptions from outside the network).
+    pub trees: usize,
+    /// Adopters in all trees.
+    pub adopters: usize,
+    /// Adopters in the largest tree (the first in adoption order on ties).
+    pub largest: usize,
+    /// The deepest adopter's distance from its root (0 for a forest of
+    /// roots).
+    pub depth: u32,
+    /// The mean distance between two distinct adopters of the largest tree
+    /// (Goel, Anderson, Hofman & Watts 2016); `None` for a one-node tree.
+    pub structural_virality: Option<f64>,
+}
+
+impl CascadeMetrics {
+    /// Mean adopters per tree (0 for an empty forest).
+    pub fn mean_size(&self) -> f64 {
+        if self.trees == 0 {
+            0.0
+        } else {
+            self.adopters as f64 / self.trees as f64
+        }
+    }
+}
+
+/// The shape of a cascade given as adoption events in the order they
+/// happened (as [`Recorder::cascade`](crate::propagation::Recorder::cascade)
+/// returns them): an adopter's parent is its sender when the sender adopted
+/// earlier in the list; otherwise the adopter roots a tree.
+///
+/// Structural virality uses Σ_{i<j} d(i, j) = Σ_edges s (N − s), where s is
+/// the size of the subtree below the edge, so it costs O(N), not O(N²).
+///
+/// ```
+/// use wom::ChannelId;
+/// use wom::kpi::cascade_metrics;
+/// use wom::propagation::Event;
+///
+/// // A star: root 0 with children 1, 2, 3. Distances: 3 pairs at 1, 3 at 2.
+/// let e = |node, sender, step| Event { node, sender, channel: ChannelId(0), step };
+/// let star = [e(0, None, 0), e(1, Some(0), 1), e(2, Some(0), 1), e(3, Some(0), 1)];
+/// let m = cascade_metrics(&star);
+/// assert_eq!((m.trees, m.largest, m.depth), (1, 4, 1));
+/// assert_eq!(m.structural_virality, Some(1.5));
+/// ```
+pub fn cascade_metrics(cascade: &[Event]) -> CascadeMetrics {
+    let n = cascade
+        .iter()
+        .map(|e| e.node as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut forest = Forest::new(n);
+    forest.clear();
+    for e in cascade {
+        forest.push(e);
+    }
+    forest.metrics()
+}
+
+/// One adopter in the forest.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    parent: u32,
+    root: u32,
+    depth: u32,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+/// A cascade forest with reusable buffers: node -> position of its
+/// adoption (epoch-stamped), and the adopters in adoption order.
+#[derive(Debug, Clone)]
+struct Forest {
+    position: Vec<u32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    links: Vec<Link>,
+    sizes: Vec<u32>,
+}
+
+impl Forest {
+    fn new(n: usize) -> Self {
+        Forest {
+            position: vec![0; n],
+            stamp: vec![0; n],
+            epoch: 0,
+            links: Vec::new(),
+            sizes: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        let stamp = &mut self.stamp;
+        advance_epoch(&mut self.epoch, || stamp.iter_mut().for_each(|s| *s = 0));
+        self.links.clear();
+    }
+
+    fn position_of(&self, v: u32) -> Option<u32> {
+        let i = v as usize;
+        (self.stamp.get(i) == Some(&self.epoch)).then(|| self.position[i])
+    }
+
+    fn push(&mut self, e: &Event) {
+        let me = self.links.len() as u32;
+        let link = match e.sender.and_then(|s| self.position_of(s)) {
+            Some(p) if e.sender != Some(e.node) => {
+                let parent = self.links[p as usize];
+                Link {
+                    parent: p,
+                    root: parent.root,
+                    depth: parent.depth + 1,
+                }
+            }
+            _ => Link {
+                parent: NO_PARENT,
+                root: me,
+                depth: 0,
+            },
+        };
+        self.links.push(link);
+        if let Some(slot) = self.stamp.get_mut(e.node as usize) {
+            *slot = self.epoch;
+            self.position[e.node as usize] = me;
+        }
+    }
+
+    fn metrics(&mut self) -> CascadeMetrics {
+        let links = &self.links;
+        self.sizes.clear();
+        self.sizes.resize(links.len(), 1);
+        // Children come after their parents: sum subtree sizes backwards.
+        for i in (0..links.len()).rev() {
+            let p = links[i].parent;
+            if p != NO_PARENT {
+                self.sizes[p as usize] += self.sizes[i];
+            }
+        }
+        let mut trees = 0;
+        let mut largest: Option<(u32, u32)> = None;
+        let mut depth = 0;
+        for (i, l) in links.iter().enumerate() {
+            depth = depth.max(l.depth);
+            if l.parent == NO_PARENT {
+                trees += 1;
+                let size = self.sizes[i];
+                if largest.is_none_or(|(_, s)| size > s) {
+                    largest = Some((i as u32, size));
+                }
+            }
+        }
+        let (root, size) = largest.unwrap_or((0, 0));
+        let structural_virality = (size >= 2).then(|| {
+            let big_n = f64::from(size);
+            let pairs: f64 = links
+                .iter()
+                .zip(&self.sizes)
+                .filter(|(l, _)| l.root == root && l.parent != NO_PARENT)
+                .map(|(_, &s)| f64::from(s) * (big_n - f64::from(s)))
+                .sum();
+            2.0 * pairs / (big_n * (big_n - 1.0))
+        });
+        CascadeMetrics {
+            trees,
+            adopters: links.len(),
+            largest: size as usize,
+            depth,
+            structural_virality,
+        }
+    }
+}
+
+/// Records what one run's KPIs need.
+#[derive(Debug)]
+struct RunObserver<'a> {
+    network: &'a Network,
+    target: &'a [bool],
+    adopted: Vec<u64>,
+    exposed: Vec<u64>,
+    /// New adoptions per step: seeds first, then each channel.
+    by_channel: Vec<Vec<u64>>,
+    /// Adoptions per sender role, then from outside.
+    by_role: Vec<u64>,
+    target_adopted: u64,
+    forest: Forest,
+}
+
+impl<'a> RunObserver<'a> {
+    fn new(network: &'a Network, target: &'a [bool], channels: usize) -> Self {
+        RunObserver {
+            network,
+            target,
+            adopted: Vec::new(),
+            exposed: Vec::new(),
+            by_channel: vec![Vec::new(); channels + 1],
+            by_role: vec![0; network.role_names().len() + 1],
+            target_adopted: 0,
+            forest: Forest::new(network.node_count()),
+        }
+    }
+}
+
+impl Observer for RunObserver<'_> {
+    fn step_begins(&mut self, step: u32) {
+        if step == 0 {
+            self.adopted.clear();
+            self.exposed.clear();
+            self.by_channel.iter_mut().for_each(Vec::clear);
+            self.by_role.iter_mut().for_each(|c| *c = 0);
+            self.target_adopted = 0;
+            self.forest.clear();
+        }
+    }
+
+    fn step_ends(&mut self, step: u32) {
+        // One point per step, steps without adoptions or exposures
+        // included, so that the curves have the run's steps + 1 points.
+        pad_through(&mut self.adopted, step);
+        pad_through(&mut self.exposed, step);
+        for counts in &mut self.by_channel {
+            pad_through(counts, step);
+        }
+    }
+
+    fn exposed(&mut self, e: &Event) {
+        bump(&mut self.exposed, e.step);
+    }
+
+    fn adopted(&mut self, e: &Event) {
+        bump(&mut self.adopted, e.step);
+        if self.target.get(e.node as usize) == Some(&true) {
+            self.target_adopted += 1;
+        }
+        if e.step == 0 {
+            bump(&mut self.by_channel[0], 0);
+        } else {
+            // A strategy naming a channel it did not declare is counted
+            // in the last channel rather than dropped.
+            let c = (usize::from(e.channel.0) + 1).min(self.by_channel.len() - 1);
+            bump(&mut self.by_channel[c], e.step);
+            let r = match e.sender {
+                Some(s) => usize::from(self.network.role(s).0),
+                None => self.by_role.len() - 1,
+            };
+            let last = self.by_role.len() - 1;
+            self.by_role[r.min(last)] += 1;
+        }
+        self.forest.push(e);
+    }
+}
+
+/// The first step at which the cumulative count reaches `fraction` of its
+/// final value; NaN (undefined) when the final value is 0.
+fn time_to(per_step: &[u64], fraction: f64) -> f64 {
+    let total: u64 = per_step.iter().sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    let goal = fraction * total as f64;
+    let mut cumulative = 0u64;
+    for (t, &k) in per_step.iter().enumerate() {
+        cumulative += k;
+        if cumulative as f64 >= goal {
+            return t as f64;
+        }
+    }
+    f64::NAN
+}
+
+/// The KPIs' names and the layout of a run's values.
+#[derive(Debug, Clone)]
+struct Layout {
+    names: Vec<String>,
+    channels: usize,
+    roles: usize,
+    quantities: usize,
+    roi: bool,
+}
+
+const BASE: [&str; 13] = [
+    "reach",
+    "adoption",
+    "adoption_rate",
+    "target_adoption_rate",
+    "steps",
+    "time_to_50",
+    "time_to_90",
+    "cascade_trees",
+    "cascade_size",
+    "largest_cascade",
+    "cascade_depth",
+    "structural_virality",
+    "seeds",
+];
+
+impl Layout {
+    fn new<S: Strategy>(network: &Network, strategy: &S, spec: &KpiSpec) -> Self {
+        let channels = strategy.channel_names();
+        let quantities = strategy.quantity_names();
+        let mut names: Vec<String> = BASE.iter().map(|s| s.to_string()).collect();
+        names.extend(channels.iter().map(|c| format!("adoptions:channel:{c}")));
+        names.extend(
+            network
+                .role_names()
+                .iter()
+                .map(|r| format!("adoptions:role:{r}")),
+        );
+        names.push("adoptions:outside".to_string());
+        names.extend(quantities.iter().cloned());
+        names.extend(["cost", "cost_per_adoption"].map(String::from));
+        if spec.value_per_adoption.is_some() {
+            names.push("roi".to_string());
+        }
+        Layout {
+            names,
+            channels: channels.len(),
+            roles: network.role_names().len(),
+            quantities: quantities.len(),
+            roi: spec.value_per_adoption.is_some(),
+        }
+    }
+}
+
+/// Statistics of a batch of runs.
+#[derive(Debug, Clone, Default)]
+struct KpiBatch {
+    values: Vec<Moments>,
+    finished: u64,
+    adoption: CurveMoments,
+    reach: CurveMoments,
+    by_channel: Vec<CurveMoments>,
+    sizes: BTreeMap<u64, u64>,
+}
+
+impl Accumulate for KpiBatch {
+    fn merge(&mut self, o: KpiBatch) {
+        if self.values.is_empty() {
+            *self = o;
+            return;
+        }
+        for (a, b) in self.values.iter_mut().zip(&o.values) {
+            a.merge(b);
+        }
+        self.finished += o.finished;
+        self.adoption.merge(&o.adoption);
+        self.reach.merge(&o.reach);
+        for (a, b) in self.by_channel.iter_mut().zip(&o.by_channel) {
+            a.merge(b);
+        }
+        for (size, runs) in o.sizes {
+            *self.sizes.entry(size).or_default() += runs;
+        }
+    }
+    fn runs(&self) -> u64 {
+        self.values.get(1).map_or(0, Moments::count)
+    }
+    fn adoption_half_width(&self) -> f64 {
+        self.values
+            .get(1)
+            .map_or(f64::INFINITY, |m| m.estimate().half_width())
+    }
+}
+
+/// One KPI and its estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kpi {
+    /// The KPI's name (see the [module docs](self)).
+    pub name: String,
+    /// Its mean, standard deviation and 95% interval over the runs that
+    /// defined it.
+    #[serde(flatten)]
+    pub estimate: Estimate,
+}
+
+/// A named curve with its band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedCurve {
+    /// What it counts.
+    pub name: String,
+    /// One point per step, step 0 first.
+    pub points: Vec<Estimate>,
+}
+
+/// The curves of an ensemble: cumulative counts after each step, with
+/// bands; a run that ended early keeps its final value. All curves have the
+/// same length (the longest run's steps + 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    /// Cumulative adopters.
+    pub adoption: Vec<Estimate>,
+    /// Cumulative exposed nodes (reach).
+    pub reach: Vec<Estimate>,
+    /// Cumulative adoptions by source: `seeds` first, then each channel;
+    /// at every step they sum to the adoption curve's mean.
+    pub by_channel: Vec<NamedCurve>,
+}
+
+impl Curves {
+    /// The mean of each source's cumulative adoptions, per step: the
+    /// series of a stacked chart (`chart::channel_adoptions`).
+    pub fn by_channel_means(&self) -> Vec<(String, Vec<f64>)> {
+        self.by_channel
+            .iter()
+            .map(|c| (c.name.clone(), c.points.iter().map(|p| p.mean).collect()))
+            .collect()
+    }
+}
+
+/// How many runs ended with a given number of adopters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizeCount {
+    /// Adopters at the end of a run, seeds included.
+    pub adopters: u64,
+    /// Runs that ended with that many.
+    pub runs: u64,
+}
+
+/// The KPIs of an ensemble, with their uncertainty, and its curves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiReport {
+    /// The strategy's name.
+    pub strategy: String,
+    /// Runs made.
+    pub runs: u64,
+    /// The master seed.
+    pub master_seed: u64,
+    /// Runs that ended on their own, not at the step limit.
+    pub finished_runs: u64,
+    /// Every KPI, in the order of the [module docs](self).
+    pub kpis: Vec<Kpi>,
+    /// Mean curves with bands.
+    pub curves: Curves,
+    /// The distribution of the final number of adopters over the runs,
+    /// sorted by size (exact: one entry per size seen).
+    pub adoption_distribution: Vec<SizeCount>,
+}
+
+impl KpiReport {
+    /// The estimate of the KPI named `name`.
+    pub fn kpi(&self, name: &str) -> Option<&Estimate> {
+        self.kpis
+            .iter()
+            .find(|k| k.name == name)
+            .map(|k| &k.estimate)
+    }
+}
+
+impl fmt::Display for KpiReport {
+    /// A table: one KPI a line with its mean, standard deviation, 95%
+    /// interval and the runs that defined it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self
+            .kpis
+            .iter()
+            .map(|k| k.name.len())
+            .max()
+            .unwrap_or(3)
+            .max(3);
+        writeln!(
+            f,
+            "{:<width$}  {:>12}  {:>10}  {:>27}  {:>6}",
+            "KPI", "mean", "sd", "95% CI", "runs"
+        )?;
+        for k in &self.kpis {
+            let e = &k.estimate;
+            if e.runs == 0 {
+                writeln!(f, "{:<width$}  {:>12}", k.name, "undefined")?;
+                continue;
+            }
+            let ci = format!("[{}, {}]", number(e.ci_low), number(e.ci_high));
+            writeln!(
+                f,
+                "{:<width$}  {:>12}  {:>10}  {:>27}  {:>6}",
+                k.name,
+                number(e.mean),
+                number(e.std_dev),
+                ci,
+                e.runs
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A number with four significant digits, or scientific notation when
+/// very large or small.
+fn number(x: f64) -> String {
+    let a = x.abs();
+    if x == 0.0 {
+        "0".to_string()
+    } else if !(1e-3..1e7).contains(&a) {
+        format!("{x:.3e}")
+    } else {
+        let decimals = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+        format!("{x:.decimals$}")
+    }
+}
+
+/// Runs `strategy` on `network` from `seeds` as `options` say and returns
+/// every KPI (see the [module docs](self)) with its uncertainty, the curves
+/// and the distribution of final adoption.
+///
+/// Runs are batched and merged in batch order as in
+/// [`run_ensemble`](crate::ensemble::run_ensemble), so the report is
+/// bit-identical whatever the number of threads; a half-width budget
+/// watches the `adoption` KPI.
+///
+/// Complexity: the runs' cost plus O(adopters + exposures) per run; memory
+/// O(n) per thread plus O(T × channels) for curves of T steps.
+///
+/// # Errors
+/// The engine's errors (seeds, network), the ensemble's (budget, batch
+/// size, threads), and [`Error::InvalidParameter`] for an invalid spec or
+/// target.
+pub fn run_kpis<S>(
+    network: &Network,
+    strategy: &S,
+    seeds: &[u32],
+    spec: &KpiSpec,
+    options: &EnsembleOptions,
+) -> Result<KpiReport>
+where
+    S: Strategy + Sync,
+{
+    run_kpis_with_progress(network, strategy, seeds, spec, options, &|_| {})
+}
+
+/// [`run_kpis`], telling `progress` the number of runs of each batch as it
+/// ends (from worker threads; sum them for a progress bar).
+///
+/// # Errors
+/// Those of [`run_kpis`].
+pub fn run_kpis_with_progress<S>(
+    network: &Network,
+    strategy: &S,
+    seeds: &[u32],
+    spec: &KpiSpec,
+    options: &EnsembleOptions,
+    progress: &Progress<'_>,
+) -> Result<KpiReport>
+where
+    S: Strategy + Sync,
+{
+    spec.check()?;
+    let target = spec.target.mask(network)?;
+    let layout = Layout::new(network, strategy, spec);
+    // Fail early, with the engine's own message, on bad seeds or network.
+    Simulation::new(network, strategy).start(seeds, options.master_seed, 0, &mut ())?;
+    let total: KpiBatch = drive(options, progress, |from, to| {
+        kpi_batch(
+            network, strategy, seeds, spec, &target, &layout, options, from, to,
+        )
+    })?;
+    let len = total.adoption.len().max(total.reach.len()).max(
+        total
+            .by_channel
+            .iter()
+            .map(CurveMoments::len)
+            .max()
+            .unwrap_or(0),
+    );
+    let mut sources = vec!["seeds".to_string()];
+    sources.extend(strategy.channel_names());
+    Ok(KpiReport {
+        strategy: strategy.name().to_string(),
+        runs: total.runs(),
+        master_seed: options.master_seed,
+        finished_runs: total.finished,
+        kpis: layout
+            .names
+            .iter()
+            .zip(&total.values)
+            .map(|(name, m)| Kpi {
+                name: name.clone(),
+                estimate: m.estimate(),
+            })
+            .collect(),
+        curves: Curves {
+            adoption: total.adoption.estimates(len),
+            reach: total.reach.estimates(len),
+            by_channel: sources
+                .into_iter()
+                .zip(&total.by_channel)
+                .map(|(name, c)| NamedCurve {
+                    name,
+                    points: c.estimates(len),
+                })
+                .collect(),
+        },
+        adoption_distribution: total
+            .sizes
+            .iter()
+            .map(|(&adopters, &runs)| SizeCount { adopters, runs })
+            .collect(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn kpi_batch<S: Strategy>(
+    network: &Network,
+    strategy: &S,
+    seeds: &[u32],
+    spec: &KpiSpec,
+    target: &[bool],
+    layout: &Layout,
+    options: &EnsembleOptions,
+    from: u64,
+    to: u64,
+) -> Result<KpiBatch> {
+    let mut sim = Simulation::new(network, strategy).with_max_steps(options.max_steps);
+    let mut obs = RunObserver::new(network, target, layout.channels);
+    let target_size = target.iter().filter(|&&t| t).count() as f64;
+    let n = network.node_count() as f64;
+    let mut batch = KpiBatch {
+        values: vec![Moments::default(); layout.names.len()],
+        by_channel: vec![CurveMoments::default(); layout.channels + 1],
+        ..KpiBatch::default()
+    };
+    let mut values = vec![0.0; layout.names.len()];
+    for run in from..to {
+        let out = sim.run(seeds, options.master_seed, run, &mut obs)?;
+        let cascade = obs.forest.metrics();
+        let adopted = out.adopted as f64;
+        let gained = adopted - seeds.len() as f64;
+        let base = [
+            out.exposed as f64,
+            adopted,
+            adopted / n,
+            obs.target_adopted as f64 / target_size,
+            f64::from(out.steps),
+            time_to(&obs.adopted, 0.5),
+            time_to(&obs.adopted, 0.9),
+            cascade.trees as f64,
+            // Mean adopters per tree: undefined without a tree.
+            if cascade.trees == 0 {
+                f64::NAN
+            } else {
+                cascade.mean_size()
+            },
+            cascade.largest as f64,
+            f64::from(cascade.depth),
+            cascade.structural_virality.unwrap_or(f64::NAN),
+            seeds.len() as f64,
+        ];
+        let (head, rest) = values.split_at_mut(BASE.len());
+        head.copy_from_slice(&base);
+        let (channels, rest) = rest.split_at_mut(layout.channels);
+        for (c, v) in channels.iter_mut().enumerate() {
+            *v = obs.by_channel[c + 1].iter().sum::<u64>() as f64;
+        }
+        let (roles, rest) = rest.split_at_mut(layout.roles + 1);
+        for (r, v) in roles.iter_mut().enumerate() {
+            *v = obs.by_role[r] as f64;
+        }
+        let (quantities, rest) = rest.split_at_mut(layout.quantities);
+        quantities.iter_mut().for_each(|q| *q = f64::NAN);
+        strategy.quantities(sim.state(), quantities);
+        let cost = spec.seeding_cost + strategy.spend(sim.state());
+        rest[0] = cost;
+        rest[1] = if gained > 0.0 {
+            cost / gained
+        } else {
+            f64::NAN
+        };
+        if layout.roi {
+            let value = spec.value_per_adoption.unwrap_or(0.0);
+            rest[2] = if cost > 0.0 {
+                (value * gained - cost) / cost
+            } else {
+                f64::NAN
+            };
+        }
+        for (m, &v) in batch.values.iter_mut().zip(&values) {
+            m.push(v);
+        }
+        batch.finished += u64::from(out.finished);
+        batch.adoption.push_run(&obs.adopted);
+        batch.reach.push_run(&obs.exposed);
+        for (curve, counts) in batch.by_channel.iter_mut().zip(&obs.by_channel) {
+            curve.push_run(counts);
+        }
+        *batch.sizes.entry(out.adopted as u64).or_default() += 1;
+    }
+    Ok(batch)
+}

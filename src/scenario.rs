@@ -1,0 +1,1015 @@
+//! Scenario documents: a whole campaign study as one JSON file, run into a
+//! results document.
+//!
+//! A [`Scenario`] names the graph (an edge-list file with its reading
+//! options, or a generator with its parameters and seed), the roles to
+//! assign (opinion leaders, a business), the campaign (seeds by external id
+//! or by a rule, a seeding budget, seed prices, the value of an adoption,
+//! the target audience), the model with its parameters, and the ensemble
+//! (runs or a confidence-interval target, master seed). [`Scenario::run`]
+//! builds it all and returns a [`Results`] document: the scenario echoed
+//! with every default filled in, facts about the network and the seeds,
+//! every KPI with its uncertainty, the curves, and the crate's version.
+//!
+//! Every field is checked: the schema and the ranges that need no network
+//! when the document is read ([`Scenario::from_json`]), the rest (ids,
+//! roles, groups, model parameters that depend on the network) when it
+//! runs. A document that does not fit, or a value out of range, is an
+//! [`Error::InvalidDocument`] whose `path` names the field
+//! (`$.model.bass.q`, `$.campaign.seeds.ids[3]`); errors in a file the
+//! scenario names (an edge list) keep their own file and line.
+//! The schema is documented in `docs/scenario.md`, and `examples/scenarios/`
+//! holds one scenario per built-in model.
+//!
+//! # Example
+//! ```
+//! use wom::scenario::Scenario;
+//!
+//! let scenario = Scenario::from_json(r#"{
+//!     "graph": {"generate": {"generator": {"model": "gnp", "n": 200, "p": 0.03}, "seed": 7}},
+//!     "campaign": {"seeds": {"random": {"count": 5}}},
+//!     "model": {"independent_cascade": {"kind": "uniform", "p": 0.1}},
+//!     "ensemble": {"budget": {"runs": 200}, "master_seed": 1}
+//! }"#)?;
+//! let results = scenario.run(None)?;
+//! assert_eq!(results.report.runs, 200);
+//! assert!(results.report.kpi("adoption").unwrap().mean >= 5.0);
+//!
+//! let err = Scenario::from_json(r#"{"graph": {"generate": {"generator":
+//!     {"model": "gnp", "n": 10, "p": 0.1}}}, "model": {"bass": {"p": 0.1, "qq": 0.2}}}"#)
+//!     .unwrap_err();
+//! assert!(err.to_string().contains("$.model.bass"), "{err}");
+//! # Ok::<(), wom::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::actor::{BusinessOrganization, OpinionLeader};
+use crate::ensemble::{EnsembleOptions, Progress, RunBudget};
+use crate::error::{Error, Result, check_probability};
+use crate::generate::Generator;
+use crate::id::NodeId;
+use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
+use crate::kpi::{KpiReport, KpiSpec, Target, run_kpis_with_progress};
+use crate::network::Network;
+use crate::propagation::bass::BassOptions;
+use crate::propagation::competition::CompetitionOptions;
+use crate::propagation::composite::CampaignOptions;
+use crate::propagation::epidemic::{ContinuousSirOptions, EpidemicOptions};
+use crate::propagation::lt::{LtThresholds, LtWeights};
+use crate::propagation::rumor::RumorOptions;
+use crate::propagation::valence::ValenceOptions;
+use crate::propagation::{
+    Bass, Campaign, CompetitiveCascade, ContinuousSir, IcProbabilities, IndependentCascade,
+    LinearThreshold, Rumor, Sir, Sis, Strategy, ValenceCascade,
+};
+use crate::rng::{below, stream_rng};
+use crate::roles::{Audience, Centrality, LeaderSelection, add_business, assign_opinion_leaders};
+
+/// Mixed into the master seed for the draw of the business's followers.
+const BUSINESS_STREAM: u64 = 0x6275_7369_6e65_7373;
+
+/// A campaign study: graph, roles, campaign, model and ensemble.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A name for the study (free text).
+    #[serde(default)]
+    pub name: String,
+    /// The social network.
+    pub graph: GraphSpec,
+    /// Roles to assign before the campaign.
+    #[serde(default)]
+    pub roles: RolesSpec,
+    /// Seeds, budget, prices and target audience.
+    #[serde(default)]
+    pub campaign: CampaignSpec,
+    /// The propagation model and its parameters.
+    pub model: ModelSpec,
+    /// Runs, master seed, batch size, step limit.
+    #[serde(default)]
+    pub ensemble: EnsembleOptions,
+}
+
+/// Where the network comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum GraphSpec {
+    /// A SNAP-style edge list, plain or gzip.
+    EdgeList {
+        /// The file; a relative path is relative to the scenario file's
+        /// folder (or the working folder for a scenario given as text).
+        path: PathBuf,
+        /// How to read it.
+        #[serde(default)]
+        options: EdgeListOptions,
+    },
+    /// A random graph.
+    Generate {
+        /// The model and its parameters.
+        generator: Generator,
+        /// The generator's seed.
+        #[serde(default)]
+        seed: u64,
+    },
+}
+
+/// Roles assigned to the graph's nodes (every node starts a consumer).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolesSpec {
+    /// Turn the most central consumers into opinion leaders.
+    #[serde(default)]
+    pub opinion_leaders: Option<LeadersSpec>,
+    /// Add a business account with followers.
+    #[serde(default)]
+    pub business: Option<BusinessSpec>,
+}
+
+/// Which consumers become opinion leaders, and as what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadersSpec {
+    /// By which centrality, how many.
+    pub selection: LeaderSelection,
+    /// The leaders' profile and sponsorship.
+    #[serde(default)]
+    pub leader: OpinionLeader,
+}
+
+/// A business account added to the graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessSpec {
+    /// Its external id (must be new).
+    pub id: NodeId,
+    /// The brand.
+    #[serde(default = "default_business")]
+    pub business: BusinessOrganization,
+    /// Who follows it.
+    pub followers: Audience,
+    /// The trust of each follow tie, in [0, 1].
+    #[serde(default = "half")]
+    pub trust: f64,
+}
+
+fn default_business() -> BusinessOrganization {
+    BusinessOrganization::new("brand")
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+/// How seeds are chosen (default: every opinion leader).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SeedRule {
+    /// These nodes, by external id, in this order.
+    Ids(Vec<NodeId>),
+    /// Every opinion leader, most followed first.
+    #[default]
+    OpinionLeaders,
+    /// Every business account.
+    Business,
+    /// The `count` most central nodes.
+    Top {
+        /// The centrality.
+        by: Centrality,
+        /// How many.
+        count: usize,
+    },
+    /// `count` distinct nodes drawn uniformly with the master seed.
+    Random {
+        /// How many.
+        count: usize,
+    },
+}
+
+/// The target audience of the `target_adoption_rate` KPI.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum TargetSpec {
+    /// Everyone.
+    #[default]
+    All,
+    /// The nodes of a role.
+    Role(String),
+    /// The members of any of these groups.
+    Groups(Vec<String>),
+    /// These nodes, by external id.
+    Ids(Vec<NodeId>),
+}
+
+/// Seeds, budget, prices, target.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignSpec {
+    /// How the seeds are chosen (default: every opinion leader).
+    #[serde(default)]
+    pub seeds: SeedRule,
+    /// The seeding budget: a rule's seeds are taken in its order while
+    /// their prices fit; explicit ids that do not fit are an error.
+    #[serde(default)]
+    pub budget: Option<f64>,
+    /// Seed prices and the value of an adoption.
+    #[serde(default)]
+    pub prices: Prices,
+    /// Whose adoption rate is the `target_adoption_rate` KPI.
+    #[serde(default)]
+    pub target: TargetSpec,
+}
+
+/// What seeds cost and what adoptions are worth. Channel costs belong to
+/// the channels (`cost_per_message` of a campaign's channel).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    /// The price of seeding one node of each role (by role name; a role
+    /// not listed costs 0).
+    #[serde(default)]
+    pub seed: BTreeMap<String, f64>,
+    /// What one adoption beyond the seeds is worth; gives the `roi` KPI.
+    #[serde(default)]
+    pub value_per_adoption: Option<f64>,
+}
+
+/// The propagation model and its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ModelSpec {
+    /// Independent cascade ([`IndependentCascade`]).
+    IndependentCascade(IcProbabilities),
+    /// Linear threshold ([`LinearThreshold`]).
+    LinearThreshold {
+        /// Arc weights.
+        weights: LtWeights,
+        /// Thresholds (default: uniform random each run).
+        #[serde(default = "random_thresholds")]
+        thresholds: LtThresholds,
+    },
+    /// Bass diffusion on the network ([`Bass`]).
+    Bass(BassOptions),
+    /// Maki–Thompson / Daley–Kendall rumor ([`Rumor`]).
+    Rumor(RumorOptions),
+    /// Discrete SIR ([`Sir`]).
+    Sir(EpidemicOptions),
+    /// Discrete SIS ([`Sis`]).
+    Sis(EpidemicOptions),
+    /// Event-driven SIR ([`ContinuousSir`]).
+    ContinuousSir(ContinuousSirOptions),
+    /// Positive and negative WOM ([`ValenceCascade`]).
+    Valence(ValenceOptions),
+    /// Two competing brands ([`CompetitiveCascade`]); the campaign's seeds
+    /// are brand A's.
+    Competition {
+        /// Probabilities and tie rule.
+        options: CompetitionOptions,
+        /// Brand B's seeds.
+        rival_seeds: SeedRule,
+    },
+    /// A multi-channel campaign ([`Campaign`]).
+    Campaign(CampaignOptions),
+}
+
+fn random_thresholds() -> LtThresholds {
+    LtThresholds::Random
+}
+
+/// Facts about the network a scenario ran on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkFacts {
+    /// Nodes.
+    pub nodes: usize,
+    /// Arcs.
+    pub arcs: usize,
+    /// Nodes per role.
+    pub roles: BTreeMap<String, usize>,
+    /// Groups (communities).
+    pub groups: usize,
+    /// The content fingerprint of the network.
+    pub fingerprint: u64,
+    /// What reading the edge list met and did (for an edge list).
+    pub load_report: Option<LoadReport>,
+}
+
+/// The seeds a scenario ran with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedFacts {
+    /// The seeds, by external id, in the rule's order.
+    pub ids: Vec<NodeId>,
+    /// How many the rule proposed before the budget.
+    pub proposed: usize,
+    /// What they cost in total.
+    pub cost: f64,
+    /// Brand B's seeds (competition only).
+    pub rival_ids: Option<Vec<NodeId>>,
+}
+
+/// The results document of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// The `wom` version that produced it.
+    pub wom_version: String,
+    /// The scenario, with every default filled in.
+    pub scenario: Scenario,
+    /// The network.
+    pub network: NetworkFacts,
+    /// The seeds.
+    pub seeds: SeedFacts,
+    /// The channels adoptions are attributed to.
+    pub channels: Vec<String>,
+    /// KPIs with uncertainty, curves, adoption distribution.
+    pub report: KpiReport,
+}
+
+impl Results {
+    /// The document as pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a results document.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] with the path of the field that does not
+    /// fit.
+    pub fn from_json(text: &str) -> Result<Results> {
+        parse(text, "")
+    }
+}
+
+/// Deserializes `text`, naming the path of a field that does not fit.
+fn parse<T: serde::de::DeserializeOwned>(text: &str, prefix: &str) -> Result<T> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        Error::InvalidDocument {
+            path: json_path(prefix, &path),
+            reason: inner.to_string(),
+        }
+    })
+}
+
+/// `$` followed by serde_path_to_error's dotted path.
+fn json_path(prefix: &str, path: &str) -> String {
+    let path = if path == "." { "" } else { path };
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, true) => "$".to_string(),
+        (true, false) => format!("$.{path}"),
+        (false, true) => format!("$.{prefix}"),
+        (false, false) => format!("$.{prefix}.{path}"),
+    }
+}
+
+/// An error found while building part `path` of a scenario, as a document
+/// error naming that path; errors about a file the scenario names (not
+/// found, unreadable, a bad line) keep their own file and line.
+fn at(path: &str) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::FileNotFound { .. }
+        | Error::Io { .. }
+        | Error::CorruptGzip { .. }
+        | Error::EmptyInput { .. }
+        | Error::MalformedLine { .. }
+        | Error::AllocationFailed { .. }
+        | Error::InvalidWeight {
+            location: Some(_), ..
+        }
+        | Error::ProbabilityOutOfRange {
+            location: Some(_), ..
+        }
+        | Error::TooManyNodes {
+            location: Some(_), ..
+        } => e,
+        Error::InvalidDocument {
+            path: inner,
+            reason,
+        } => Error::InvalidDocument {
+            path: format!("{path}{}", inner.trim_start_matches('$')),
+            reason,
+        },
+        other => Error::InvalidDocument {
+            path: path.to_string(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Error {
+    Error::InvalidDocument {
+        path: path.into(),
+        reason: reason.into(),
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario from JSON text; relative paths in it are relative
+    /// to the working folder.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] naming the path of the first field that
+    /// does not fit the schema or is out of range.
+    pub fn from_json(text: &str) -> Result<Scenario> {
+        let scenario: Scenario = parse(text, "").map_err(|e| refine_generator(text, e))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads a scenario file; relative paths in it become relative to the
+    /// file's folder.
+    ///
+    /// # Errors
+    /// [`Error::FileNotFound`] or [`Error::Io`] for the file, then those of
+    /// [`from_json`](Scenario::from_json).
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                Error::FileNotFound {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                Error::Io {
+                    file: path.display().to_string(),
+                    line: None,
+                    source,
+                }
+            }
+        })?;
+        let mut scenario = Scenario::from_json(&text)?;
+        if let GraphSpec::EdgeList { path: file, .. } = &mut scenario.graph
+            && file.is_relative()
+            && let Some(folder) = path.parent()
+        {
+            *file = folder.join(&*file);
+        }
+        Ok(scenario)
+    }
+
+    /// Checks the values the schema alone does not: ranges, counts, and
+    /// the model's and generator's own parameters (networks and files are
+    /// checked when the scenario runs).
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] naming the field.
+    pub fn validate(&self) -> Result<()> {
+        if let GraphSpec::Generate { generator, .. } = &self.graph {
+            generator
+                .validate()
+                .map_err(at("$.graph.generate.generator"))?;
+        }
+        if let Some(b) = &self.roles.business
+            && !(0.0..=1.0).contains(&b.trust)
+        {
+            return Err(invalid(
+                "$.roles.business.trust",
+                format!("{} is not in [0, 1]", b.trust),
+            ));
+        }
+        let c = &self.campaign;
+        if let Some(budget) = c.budget
+            && !(budget.is_finite() && budget >= 0.0)
+        {
+            return Err(invalid(
+                "$.campaign.budget",
+                format!("{budget} is not a finite non-negative amount"),
+            ));
+        }
+        for (role, &price) in &c.prices.seed {
+            if !(price.is_finite() && price >= 0.0) {
+                return Err(invalid(
+                    format!("$.campaign.prices.seed.{role}"),
+                    format!("{price} is not a finite non-negative price"),
+                ));
+            }
+        }
+        if let Some(v) = c.prices.value_per_adoption
+            && !(v.is_finite() && v >= 0.0)
+        {
+            return Err(invalid(
+                "$.campaign.prices.value_per_adoption",
+                format!("{v} is not a finite non-negative value"),
+            ));
+        }
+        check_rule(&c.seeds, "$.campaign.seeds")?;
+        if let ModelSpec::Competition { rival_seeds, .. } = &self.model {
+            check_rule(rival_seeds, "$.model.competition.rival_seeds")?;
+        }
+        let e = &self.ensemble;
+        if e.batch_size == 0 {
+            return Err(invalid("$.ensemble.batch_size", "must be at least 1"));
+        }
+        match e.budget {
+            RunBudget::Runs(0) => {
+                return Err(invalid("$.ensemble.budget.runs", "must be at least 1"));
+            }
+            RunBudget::HalfWidth {
+                target,
+                min_runs,
+                max_runs,
+            } => {
+                if !(target.is_finite() && target > 0.0) {
+                    return Err(invalid(
+                        "$.ensemble.budget.half_width.target",
+                        format!("{target} is not a positive number"),
+                    ));
+                }
+                if max_runs == 0 || min_runs > max_runs {
+                    return Err(invalid(
+                        "$.ensemble.budget.half_width",
+                        format!("needs 0 < min_runs <= max_runs, got {min_runs} and {max_runs}"),
+                    ));
+                }
+            }
+            RunBudget::Runs(_) => {}
+        }
+        if e.max_steps == 0 {
+            return Err(invalid("$.ensemble.max_steps", "must be at least 1"));
+        }
+        if e.threads == Some(0) {
+            return Err(invalid("$.ensemble.threads", "must be at least 1"));
+        }
+        self.check_model()
+    }
+
+    /// Checks the model parameters that need no network.
+    fn check_model(&self) -> Result<()> {
+        match &self.model {
+            ModelSpec::IndependentCascade(IcProbabilities::Uniform { p }) => {
+                check_probability("p", *p, None).map_err(at("$.model.independent_cascade"))?;
+            }
+            ModelSpec::Bass(o) => {
+                for (name, v) in [("p", o.p), ("q", o.q)] {
+                    check_probability(name, v, None).map_err(at("$.model.bass"))?;
+                }
+            }
+            ModelSpec::Sir(o) => {
+                Sir::new(*o).map_err(at("$.model.sir"))?;
+            }
+            ModelSpec::Sis(o) => {
+                Sis::new(*o).map_err(at("$.model.sis"))?;
+            }
+            ModelSpec::ContinuousSir(o) => {
+                ContinuousSir::new(*o).map_err(at("$.model.continuous_sir"))?;
+            }
+            ModelSpec::Valence(o) => {
+                ValenceCascade::new(*o).map_err(at("$.model.valence"))?;
+            }
+            ModelSpec::Campaign(o) if o.channels.is_empty() => {
+                return Err(invalid(
+                    "$.model.campaign.channels",
+                    "a campaign needs a channel",
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Builds the network, assigns roles, chooses seeds and runs the
+    /// ensemble. `threads` overrides the scenario's thread count (results
+    /// are the same for any).
+    ///
+    /// # Errors
+    /// File errors of the edge list (with file and line), and
+    /// [`Error::InvalidDocument`] naming the field for anything the network
+    /// makes invalid (an unknown seed id, a role with no node ...).
+    pub fn run(&self, threads: Option<usize>) -> Result<Results> {
+        self.run_with_progress(threads, &|_| {})
+    }
+
+    /// The total runs a progress bar should expect: the run count, or the
+    /// most runs of a half-width budget.
+    pub fn planned_runs(&self) -> u64 {
+        match self.ensemble.budget {
+            RunBudget::Runs(n) => n,
+            RunBudget::HalfWidth { max_runs, .. } => max_runs,
+        }
+    }
+
+    /// [`run`](Scenario::run), telling `progress` how many runs each batch
+    /// made as it ends.
+    ///
+    /// # Errors
+    /// Those of [`run`](Scenario::run).
+    pub fn run_with_progress(
+        &self,
+        threads: Option<usize>,
+        progress: &Progress<'_>,
+    ) -> Result<Results> {
+        self.validate()?;
+        let (network, load_report) = self.build_network()?;
+        let (seeds, proposed, cost) = choose_seeds(
+            &network,
+            &self.campaign,
+            &self.campaign.seeds,
+            "$.campaign.seeds",
+            self.ensemble.master_seed,
+            &[],
+        )?;
+        for role in self.campaign.prices.seed.keys() {
+            if network.role_id(role).is_none() {
+                return Err(invalid(
+                    format!("$.campaign.prices.seed.{role}"),
+                    format!(
+                        "the network has no role {role:?} (it has {:?})",
+                        network.role_names()
+                    ),
+                ));
+            }
+        }
+        let target = match &self.campaign.target {
+            TargetSpec::All => Target::All,
+            TargetSpec::Role(r) => Target::Role(r.clone()),
+            TargetSpec::Groups(g) => Target::Groups(g.clone()),
+            TargetSpec::Ids(ids) => {
+                Target::Nodes(resolve_ids(&network, ids, "$.campaign.target.ids")?)
+            }
+        };
+        let spec = KpiSpec {
+            target,
+            seeding_cost: cost,
+            value_per_adoption: self.campaign.prices.value_per_adoption,
+        };
+        target_check(&spec, &network)?;
+        let mut options = self.ensemble;
+        if threads.is_some() {
+            options.threads = threads;
+        }
+        let run = Runner {
+            network: &network,
+            seeds: &seeds,
+            spec: &spec,
+            options: &options,
+            progress,
+        };
+        let mut rival_ids = None;
+        let (report, channels) = match &self.model {
+            ModelSpec::IndependentCascade(p) => run
+                .go(&IndependentCascade::new(&network, *p)
+                    .map_err(at("$.model.independent_cascade"))?)?,
+            ModelSpec::LinearThreshold {
+                weights,
+                thresholds,
+            } => run.go(
+                &LinearThreshold::new(&network, *weights, thresholds.clone())
+                    .map_err(at("$.model.linear_threshold"))?,
+            )?,
+            ModelSpec::Bass(o) => run.go(&Bass::new(&network, *o).map_err(at("$.model.bass"))?)?,
+            ModelSpec::Rumor(o) => {
+                run.go(&Rumor::for_network(&network, *o).map_err(at("$.model.rumor"))?)?
+            }
+            ModelSpec::Sir(o) => run.go(&Sir::new(*o).map_err(at("$.model.sir"))?)?,
+            ModelSpec::Sis(o) => run.go(&Sis::new(*o).map_err(at("$.model.sis"))?)?,
+            ModelSpec::ContinuousSir(o) => {
+                run.go(&ContinuousSir::new(*o).map_err(at("$.model.continuous_sir"))?)?
+            }
+            ModelSpec::Valence(o) => {
+                run.go(&ValenceCascade::new(*o).map_err(at("$.model.valence"))?)?
+            }
+            ModelSpec::Competition {
+                options: o,
+                rival_seeds,
+            } => {
+                let path = "$.model.competition.rival_seeds";
+                // The rival pays nothing from our budget; its rules pick
+                // among the nodes that are not our seeds.
+                let (rivals, _, _) = choose_seeds(
+                    &network,
+                    &CampaignSpec::default(),
+                    rival_seeds,
+                    path,
+                    self.ensemble.master_seed.wrapping_add(1),
+                    &seeds,
+                )?;
+                if let Some(&both) = rivals.iter().find(|v| seeds.contains(v)) {
+                    return Err(invalid(
+                        path,
+                        format!("{} is a seed of both brands", id_text(&network, both)),
+                    ));
+                }
+                rival_ids = Some(ids_of(&network, &rivals));
+                let strategy = CompetitiveCascade::new(&network, *o, &seeds, &rivals)
+                    .map_err(at("$.model.competition"))?;
+                let all: Vec<u32> = seeds.iter().chain(&rivals).copied().collect();
+                Runner { seeds: &all, ..run }.go(&strategy)?
+            }
+            ModelSpec::Campaign(o) => {
+                run.go(&Campaign::new(&network, o.clone()).map_err(at("$.model.campaign"))?)?
+            }
+        };
+        Ok(Results {
+            wom_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: self.clone(),
+            network: network_facts(&network, load_report),
+            seeds: SeedFacts {
+                ids: ids_of(&network, &seeds),
+                proposed,
+                cost,
+                rival_ids,
+            },
+            channels,
+            report,
+        })
+    }
+
+    /// The network of the scenario, with roles assigned, and the load
+    /// report of its edge list.
+    ///
+    /// # Errors
+    /// Those of [`run`](Scenario::run) that concern the graph and roles.
+    pub fn build_network(&self) -> Result<(Network, Option<LoadReport>)> {
+        let (mut graph, report) = match &self.graph {
+            GraphSpec::EdgeList { path, options } => {
+                let loaded =
+                    read_edge_list(path, options).map_err(at("$.graph.edge_list.options"))?;
+                (loaded.graph, Some(loaded.report))
+            }
+            GraphSpec::Generate { generator, seed } => (
+                generator
+                    .generate(*seed)
+                    .map_err(at("$.graph.generate.generator"))?,
+                None,
+            ),
+        };
+        if let Some(l) = &self.roles.opinion_leaders {
+            assign_opinion_leaders(&mut graph, &l.selection, &l.leader)
+                .map_err(at("$.roles.opinion_leaders"))?;
+        }
+        if let Some(b) = &self.roles.business {
+            add_business(
+                &mut graph,
+                b.id.clone(),
+                b.business.clone(),
+                &b.followers,
+                b.trust,
+                // A stream of its own, apart from every run's.
+                crate::rng::splitmix64(&mut (self.ensemble.master_seed ^ BUSINESS_STREAM)),
+            )
+            .map_err(at("$.roles.business"))?;
+        }
+        let network = graph.freeze().map_err(at("$.graph"))?;
+        Ok((network, report))
+    }
+}
+
+/// The pieces every model's ensemble shares.
+#[derive(Clone, Copy)]
+struct Runner<'a> {
+    network: &'a Network,
+    seeds: &'a [u32],
+    spec: &'a KpiSpec,
+    options: &'a EnsembleOptions,
+    progress: &'a Progress<'a>,
+}
+
+impl Runner<'_> {
+    fn go<S: Strategy + Sync>(&self, strategy: &S) -> Result<(KpiReport, Vec<String>)> {
+        let report = run_kpis_with_progress(
+            self.network,
+            strategy,
+            self.seeds,
+            self.spec,
+            self.options,
+            self.progress,
+        )
+        .map_err(at("$.campaign.seeds"))?;
+        Ok((report, strategy.channel_names()))
+    }
+}
+
+/// A generator error deep inside `$.graph.generate.generator` is located
+/// by the generator's own reader, which knows its fields.
+fn refine_generator(text: &str, e: Error) -> Error {
+    let Error::InvalidDocument { path, .. } = &e else {
+        return e;
+    };
+    if !path.starts_with("$.graph.generate.generator") {
+        return e;
+    }
+    let Ok(doc) = serde_json::from_str::<Value>(text) else {
+        return e;
+    };
+    let Some(spec) = doc.pointer("/graph/generate/generator") else {
+        return e;
+    };
+    match Generator::from_json(&spec.to_string()) {
+        Err(inner @ Error::InvalidDocument { .. }) => at("$.graph.generate.generator")(inner),
+        _ => e,
+    }
+}
+
+fn check_rule(rule: &SeedRule, path: &str) -> Result<()> {
+    match rule {
+        SeedRule::Ids(ids) if ids.is_empty() => {
+            Err(invalid(format!("{path}.ids"), "no seed given"))
+        }
+        SeedRule::Top { count: 0, .. } => {
+            Err(invalid(format!("{path}.top.count"), "must be at least 1"))
+        }
+        SeedRule::Random { count: 0 } => Err(invalid(
+            format!("{path}.random.count"),
+            "must be at least 1",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn id_text(network: &Network, v: u32) -> String {
+    network
+        .id_of(v)
+        .map_or_else(|| format!("node #{v}"), |id| format!("node {id}"))
+}
+
+fn ids_of(network: &Network, nodes: &[u32]) -> Vec<NodeId> {
+    nodes
+        .iter()
+        .filter_map(|&v| network.id_of(v).cloned())
+        .collect()
+}
+
+/// External ids to node indices, each checked, without repeats.
+fn resolve_ids(network: &Network, ids: &[NodeId], path: &str) -> Result<Vec<u32>> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let v = network.index_of(id).map_err(|_| {
+                invalid(
+                    format!("{path}[{i}]"),
+                    format!("the network has no node {id}"),
+                )
+            })?;
+            if !seen.insert(v) {
+                return Err(invalid(
+                    format!("{path}[{i}]"),
+                    format!("node {id} is listed twice"),
+                ));
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+/// The seeds of `rule`, how many it proposed, and their cost, within the
+/// campaign's budget.
+fn choose_seeds(
+    network: &Network,
+    campaign: &CampaignSpec,
+    rule: &SeedRule,
+    path: &str,
+    seed: u64,
+    exclude: &[u32],
+) -> Result<(Vec<u32>, usize, f64)> {
+    let n = network.node_count();
+    let mut skip = vec![false; n];
+    for &v in exclude {
+        skip[v as usize] = true;
+    }
+    let excluded = |v: &u32| skip[*v as usize];
+    let by_role = |role: &str| -> Vec<u32> {
+        let Some(r) = network.role_id(role) else {
+            return Vec::new();
+        };
+        (0..n as u32)
+            .filter(|v| network.role(*v) == r && !excluded(v))
+            .collect()
+    };
+    let ranked = |mut nodes: Vec<u32>, scores: &[f64]| {
+        // Highest score first; ties by index, so the order is total.
+        nodes.sort_by(|&a, &b| {
+            scores[b as usize]
+                .total_cmp(&scores[a as usize])
+                .then(a.cmp(&b))
+        });
+        nodes
+    };
+    let explicit = matches!(rule, SeedRule::Ids(_));
+    let proposed: Vec<u32> = match rule {
+        SeedRule::Ids(ids) => resolve_ids(network, ids, &format!("{path}.ids"))?,
+        SeedRule::OpinionLeaders => {
+            let leaders = by_role(crate::actor::roles::OPINION_LEADER);
+            if leaders.is_empty() {
+                let reason = if exclude.is_empty() {
+                    "the network has no opinion leader (set roles.opinion_leaders)"
+                } else {
+                    "every opinion leader is already a seed of the campaign"
+                };
+                return Err(invalid(format!("{path}.opinion_leaders"), reason));
+            }
+            let scores = Centrality::Followers.scores(network)?;
+            ranked(leaders, &scores)
+        }
+        SeedRule::Business => {
+            let business = by_role(crate::actor::roles::BUSINESS);
+            if business.is_empty() {
+                return Err(invalid(
+                    format!("{path}.business"),
+                    "the network has no business (set roles.business)",
+                ));
+            }
+            business
+        }
+        SeedRule::Top { by, count } => {
+            if *count > n - exclude.len() {
+                return Err(invalid(
+                    format!("{path}.top.count"),
+                    format!("{count} seeds asked of a network of {n} nodes"),
+                ));
+            }
+            let scores = by.scores(network).map_err(at(path))?;
+            let mut all = ranked((0..n as u32).filter(|v| !excluded(v)).collect(), &scores);
+            all.truncate(*count);
+            all
+        }
+        SeedRule::Random { count } => {
+            if *count > n - exclude.len() {
+                return Err(invalid(
+                    format!("{path}.random.count"),
+                    format!("{count} seeds asked of a network of {n} nodes"),
+                ));
+            }
+            // A partial Fisher–Yates shuffle on a stream no run uses.
+            let mut rng = stream_rng(seed, u64::MAX);
+            let mut all: Vec<u32> = (0..n as u32).filter(|v| !excluded(v)).collect();
+            for i in 0..*count {
+                let j = i + below(&mut rng, (all.len() - i) as u64) as usize;
+                all.swap(i, j);
+            }
+            all.truncate(*count);
+            all
+        }
+    };
+    let price = |v: u32| -> f64 {
+        network
+            .role_name(network.role(v))
+            .and_then(|r| campaign.prices.seed.get(r))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let mut cost = 0.0;
+    let mut chosen = Vec::with_capacity(proposed.len());
+    for (i, &v) in proposed.iter().enumerate() {
+        let p = price(v);
+        if let Some(budget) = campaign.budget
+            && cost + p > budget
+        {
+            if explicit {
+                return Err(invalid(
+                    format!("{path}.ids[{i}]"),
+                    format!(
+                        "seeding {} (price {p}) would exceed the budget {budget} (spent {cost})",
+                        id_text(network, v)
+                    ),
+                ));
+            }
+            break;
+        }
+        cost += p;
+        chosen.push(v);
+    }
+    if chosen.is_empty() {
+        return Err(invalid(
+            "$.campaign.budget",
+            format!(
+                "the budget {} buys none of the {} seeds proposed",
+                campaign.budget.unwrap_or(0.0),
+                proposed.len()
+            ),
+        ));
+    }
+    Ok((chosen, proposed.len(), cost))
+}
+
+fn target_check(spec: &KpiSpec, network: &Network) -> Result<()> {
+    spec.target.mask(network).map(drop).map_err(|e| match e {
+        Error::InvalidParameter { value, reason, .. } => {
+            invalid("$.campaign.target", format!("{value}: {reason}"))
+        }
+        other => other,
+    })
+}
+
+fn network_facts(network: &Network, load_report: Option<LoadReport>) -> NetworkFacts {
+    let mut roles = BTreeMap::new();
+    for &r in network.roles() {
+        if let Some(name) = network.role_name(r) {
+            *roles.entry(name.to_string()).or_insert(0) += 1;
+        }
+    }
+    NetworkFacts {
+        nodes: network.node_count(),
+        arcs: network.arc_count(),
+        roles,
+        groups: network.group_count(),
+        fingerprint: network.id().0,
+        load_report,
+    }
+}

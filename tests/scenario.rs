@@ -1,0 +1,351 @@
+//! Scenario documents: every example scenario runs, results documents
+//! round-trip, and invalid documents name the field that is wrong.
+
+use std::path::{Path, PathBuf};
+
+use wom::Error;
+use wom::scenario::{Results, Scenario};
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/scenarios exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The scenario's error, which must be an invalid document at `path`.
+fn error_path(text: &str) -> (String, String) {
+    match Scenario::from_json(text) {
+        Err(Error::InvalidDocument { path, reason }) => (path, reason),
+        Err(other) => panic!("expected an invalid document, got {other}"),
+        Ok(_) => panic!("accepted: {text}"),
+    }
+}
+
+/// Like [`error_path`] for errors found only when the scenario runs.
+fn run_error_path(text: &str) -> (String, String) {
+    let scenario = Scenario::from_json(text).expect("valid document");
+    match scenario.run(Some(1)) {
+        Err(Error::InvalidDocument { path, reason }) => (path, reason),
+        Err(other) => panic!("expected an invalid document, got {other}"),
+        Ok(_) => panic!("ran: {text}"),
+    }
+}
+
+const GRAPH: &str =
+    r#""graph": {"generate": {"generator": {"model": "gnp", "n": 50, "p": 0.1}, "seed": 3}}"#;
+
+fn doc(rest: &str) -> String {
+    format!("{{{GRAPH}, {rest}}}")
+}
+
+#[test]
+fn there_is_one_example_per_built_in_model_and_a_campaign() {
+    let names: Vec<String> = examples()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for model in [
+        "independent_cascade",
+        "linear_threshold",
+        "bass",
+        "rumor",
+        "sir",
+        "sis",
+        "continuous_sir",
+        "valence",
+        "competition",
+        "campaign",
+    ] {
+        assert!(names.iter().any(|n| n == model), "no example for {model}");
+    }
+}
+
+#[test]
+fn every_example_scenario_runs_and_its_results_round_trip() {
+    for path in examples() {
+        let scenario = Scenario::from_file(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let results = scenario
+            .run(None)
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let report = &results.report;
+        assert_eq!(report.runs, scenario.planned_runs(), "{path:?}");
+        assert_eq!(results.wom_version, env!("CARGO_PKG_VERSION"));
+        let adoption = report.kpi("adoption").expect("adoption KPI");
+        assert_eq!(adoption.runs, report.runs);
+        assert!(
+            adoption.mean >= results.seeds.ids.len() as f64,
+            "{path:?}: seeds adopt"
+        );
+        assert!(adoption.ci_low <= adoption.mean && adoption.mean <= adoption.ci_high);
+        // The curve ends at the mean adoption; its sources sum to it.
+        let last = report.curves.adoption.last().expect("a curve");
+        assert!((last.mean - adoption.mean).abs() < 1e-9 * adoption.mean.max(1.0));
+        let by_source: f64 = report
+            .curves
+            .by_channel
+            .iter()
+            .map(|c| c.points.last().unwrap().mean)
+            .sum();
+        assert!((by_source - adoption.mean).abs() < 1e-9 * adoption.mean.max(1.0));
+        // The results document is its own schema.
+        let text = results.to_json();
+        let back = Results::from_json(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        assert_eq!(back, results, "{path:?}");
+        // The echoed scenario runs again to the same results.
+        assert_eq!(back.scenario, scenario);
+    }
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_results_on_any_thread_count() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/campaign.json");
+    let scenario = Scenario::from_file(path).unwrap();
+    let one = scenario.run(Some(1)).unwrap();
+    let two = scenario.run(Some(2)).unwrap();
+    assert_eq!(one.report, two.report);
+    assert_eq!(one.to_json(), two.to_json());
+}
+
+#[test]
+fn the_campaign_example_prices_its_seeds_and_attributes_its_channels() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/campaign.json");
+    let results = Scenario::from_file(path).unwrap().run(None).unwrap();
+    // 3,000 consumers, 1% leaders at 200 each within a budget of 5,000.
+    assert_eq!(results.network.roles["opinion_leader"], 30);
+    assert_eq!(results.seeds.proposed, 30);
+    assert_eq!(results.seeds.ids.len(), 25);
+    assert_eq!(results.seeds.cost, 5000.0);
+    assert_eq!(results.channels.len(), 5);
+    let report = &results.report;
+    let channel_sum: f64 = results
+        .channels
+        .iter()
+        .map(|c| report.kpi(&format!("adoptions:channel:{c}")).unwrap().mean)
+        .sum();
+    let adoption = report.kpi("adoption").unwrap().mean;
+    assert!((channel_sum - (adoption - 25.0)).abs() < 1e-9 * adoption);
+    // Advertising costs 250 per burst, sent by the business every step it
+    // is active (activity 1): 30 steps unless the run ends first.
+    let cost = report.kpi("cost").unwrap();
+    let bursts = report.kpi("messages:advertising").unwrap();
+    assert!((cost.mean - (5000.0 + 250.0 * bursts.mean)).abs() < 1e-6);
+}
+
+#[test]
+fn seeds_by_id_resolve_and_unknown_ids_are_named() {
+    let ok = doc(
+        r#""campaign": {"seeds": {"ids": [3, 7]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}},
+           "ensemble": {"budget": {"runs": 50}}"#,
+    );
+    let results = Scenario::from_json(&ok).unwrap().run(None).unwrap();
+    assert_eq!(results.seeds.ids, vec![3u64.into(), 7u64.into()]);
+    let bad = doc(
+        r#""campaign": {"seeds": {"ids": [3, 99]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}}"#,
+    );
+    let (path, reason) = run_error_path(&bad);
+    assert_eq!(path, "$.campaign.seeds.ids[1]");
+    assert!(reason.contains("99"), "{reason}");
+    let twice = doc(
+        r#""campaign": {"seeds": {"ids": [3, 3]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}}"#,
+    );
+    assert_eq!(run_error_path(&twice).0, "$.campaign.seeds.ids[1]");
+}
+
+#[test]
+fn schema_errors_name_the_field() {
+    let cases = [
+        // An unknown top-level field.
+        (format!("{{{GRAPH}, \"model\": {{\"bass\": {{\"p\": 0.1, \"q\": 0.1}}}}, \"runz\": 5}}"), "$"),
+        // A missing model.
+        (format!("{{{GRAPH}}}"), "$"),
+        // A mistyped number inside the model.
+        (doc(r#""model": {"bass": {"p": "high", "q": 0.1}}"#), "$.model.bass.p"),
+        // An unknown model.
+        (doc(r#""model": {"tipping": {"p": 0.1}}"#), "$.model"),
+        // A mistyped run count.
+        (
+            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"budget": {"runs": -3}}"#),
+            "$.ensemble.budget.runs",
+        ),
+        // A generator's own field, located by the generator's reader.
+        (
+            r#"{"graph": {"generate": {"generator": {"model": "gnp", "n": 10, "p": "x"}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}}"#.to_string(),
+            "$.graph.generate.generator.p",
+        ),
+        // A seed id of the wrong type.
+        (
+            doc(r#""campaign": {"seeds": {"ids": [1, true]}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#),
+            "$.campaign.seeds.ids[1]",
+        ),
+    ];
+    for (text, want) in cases {
+        let (path, reason) = error_path(&text);
+        assert!(
+            path == want || (want == "$" && path.starts_with('$')),
+            "{text}\n -> {path}: {reason} (wanted {want})"
+        );
+        assert!(!reason.is_empty());
+    }
+}
+
+#[test]
+fn value_errors_name_the_field() {
+    let cases = [
+        (doc(r#""model": {"bass": {"p": 1.5, "q": 0.1}}"#), "$.model.bass"),
+        (
+            doc(r#""model": {"independent_cascade": {"kind": "uniform", "p": -0.1}}"#),
+            "$.model.independent_cascade",
+        ),
+        (doc(r#""model": {"sir": {"beta": 0.1, "gamma": 0.0}}"#), "$.model.sir"),
+        (
+            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"budget": {"runs": 0}}"#),
+            "$.ensemble.budget.runs",
+        ),
+        (
+            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "campaign": {"budget": -1}"#),
+            "$.campaign.budget",
+        ),
+        (
+            doc(
+                r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "campaign": {"prices": {"seed": {"consumer": -5}}}"#,
+            ),
+            "$.campaign.prices.seed.consumer",
+        ),
+        (
+            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "campaign": {"seeds": {"random": {"count": 0}}}"#),
+            "$.campaign.seeds.random.count",
+        ),
+        (
+            r#"{"graph": {"generate": {"generator": {"model": "gnp", "n": 10, "p": 2.0}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}}"#.to_string(),
+            "$.graph.generate.generator",
+        ),
+        (
+            doc(r#""model": {"campaign": {"channels": [], "horizon": 5}}"#),
+            "$.model.campaign.channels",
+        ),
+    ];
+    for (text, want) in cases {
+        let (path, reason) = error_path(&text);
+        assert!(
+            path.starts_with(want),
+            "{text}\n -> {path}: {reason} (wanted {want})"
+        );
+    }
+}
+
+#[test]
+fn errors_found_on_the_network_name_the_field() {
+    // No opinion leaders assigned, yet seeded with them.
+    let (path, _) = run_error_path(&doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}"#));
+    assert_eq!(path, "$.campaign.seeds.opinion_leaders");
+    // More random seeds than nodes.
+    let (path, _) = run_error_path(&doc(
+        r#""campaign": {"seeds": {"random": {"count": 51}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    ));
+    assert_eq!(path, "$.campaign.seeds.random.count");
+    // A target role nobody has.
+    let (path, reason) = run_error_path(&doc(
+        r#""campaign": {"seeds": {"random": {"count": 2}}, "target": {"role": "influencer"}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    ));
+    assert_eq!(path, "$.campaign.target", "{reason}");
+    // A budget that buys no seed.
+    let (path, _) = run_error_path(&doc(
+        r#""campaign": {"seeds": {"random": {"count": 2}}, "budget": 5, "prices": {"seed": {"consumer": 10}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    ));
+    assert_eq!(path, "$.campaign.budget");
+    // Explicit ids over budget are refused, not dropped.
+    let (path, reason) = run_error_path(&doc(
+        r#""campaign": {"seeds": {"ids": [1, 2, 3]}, "budget": 25, "prices": {"seed": {"consumer": 10}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    ));
+    assert_eq!(path, "$.campaign.seeds.ids[2]", "{reason}");
+}
+
+#[test]
+fn a_missing_edge_list_names_the_file() {
+    let text = r#"{"graph": {"edge_list": {"path": "/nonexistent/graph.txt"}}, "campaign": {"seeds": {"ids": [1]}},
+                  "model": {"independent_cascade": {"kind": "uniform", "p": 0.1}}}"#;
+    let err = Scenario::from_json(text).unwrap().run(None).unwrap_err();
+    assert!(matches!(err, Error::FileNotFound { .. }), "{err}");
+    assert!(err.to_string().contains("/nonexistent/graph.txt"), "{err}");
+}
+
+#[test]
+fn an_edge_list_scenario_reads_its_file_relative_to_the_scenario() {
+    let dir = std::env::temp_dir().join(format!("wom-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("g.txt"), "# a path\n1 2\n2 3\n3 4\n").unwrap();
+    std::fs::write(
+        dir.join("s.json"),
+        r#"{"graph": {"edge_list": {"path": "g.txt"}}, "campaign": {"seeds": {"ids": [1]}},
+            "model": {"independent_cascade": {"kind": "uniform", "p": 1.0}},
+            "ensemble": {"budget": {"runs": 10}}}"#,
+    )
+    .unwrap();
+    let results = Scenario::from_file(dir.join("s.json"))
+        .unwrap()
+        .run(None)
+        .unwrap();
+    let report = &results.report;
+    assert_eq!(report.kpi("adoption").unwrap().mean, 4.0);
+    assert_eq!(report.kpi("cascade_depth").unwrap().mean, 3.0);
+    assert_eq!(results.network.load_report.as_ref().unwrap().records, 3);
+    // A bad line in the file keeps its file and line.
+    std::fs::write(dir.join("g.txt"), "1 2\n2 x\n").unwrap();
+    let err = Scenario::from_file(dir.join("s.json"))
+        .unwrap()
+        .run(None)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("g.txt") && err.to_string().contains('2'),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn unknown_fields_inside_library_objects_are_refused() {
+    // A post has no cost: a cost given to it must not vanish silently.
+    let text = doc(
+        r#""campaign": {"seeds": {"ids": [1]}}, "model": {"campaign": {"channels": [
+            {"channel": {"kind": "post", "persuasion": 0.2, "cost_per_message": 5}, "senders": "adopters"}],
+            "horizon": 5}}"#,
+    );
+    let (path, reason) = error_path(&text);
+    assert!(
+        path.starts_with("$.model.campaign.channels"),
+        "{path}: {reason}"
+    );
+    assert!(reason.contains("cost_per_message"), "{reason}");
+    // A misspelt PageRank option.
+    let text = doc(
+        r#""campaign": {"seeds": {"top": {"by": {"pagerank": {"dampin": 0.5}}, "count": 2}}},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    );
+    let (path, reason) = error_path(&text);
+    assert!(
+        path.starts_with("$.campaign.seeds.top.by"),
+        "{path}: {reason}"
+    );
+    assert!(reason.contains("dampin"), "{reason}");
+}
+
+#[test]
+fn a_price_for_a_role_the_network_lacks_is_a_typo_not_a_free_seed() {
+    let text = doc(
+        r#""campaign": {"seeds": {"ids": [1]}, "prices": {"seed": {"opinion_leaders": 100}}},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    );
+    let (path, reason) = run_error_path(&text);
+    assert_eq!(path, "$.campaign.prices.seed.opinion_leaders", "{reason}");
+}
+
+#[test]
+fn a_zero_step_limit_is_refused() {
+    let text = doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"max_steps": 0}"#);
+    assert_eq!(error_path(&text).0, "$.ensemble.max_steps");
+}
