@@ -1,27 +1,48 @@
-//! The main job (at this stage of the crate): build the default campaign
-//! network, assign roles, and print its summary.
+//! The main job: a default multi-channel campaign on a built-in social
+//! network, run 1,000 times, with its KPIs and their uncertainty, charts
+//! and exports.
 //!
 //! The network: 10,000 consumers in 20 communities of 500 (a stochastic
 //! block model; each community is also a group, a forum its members share),
-//! 1% of them turned into opinion leaders by number of followers, and a
-//! business organization whose account 5% of the people follow.
+//! 1% of them turned into paid opinion leaders by number of followers, and
+//! a business organization whose account 5% of the people follow.
+//!
+//! The campaign, 30 steps: the brand posts to its followers and buys
+//! advertising bursts; the leaders, paid 100 each, post to their
+//! followers; adopters send private messages to trusted friends and
+//! comment where five of their followers read, for 3 steps after adopting.
+//!
+//! Output: the KPI table on stdout; in `target/campaign/` (or the folder
+//! named by `WOM_OUT`) the SVG charts, the curves as CSV and one run's
+//! cascade as DOT and GraphML.
 //!
 //! Run with `cargo run --release --example campaign`. Written as a
 //! downstream crate would write it: only the public API.
 
 use std::error::Error;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
 use std::time::Instant;
 
-use wom::channel::{Advertising, Comment, Forum, Post, PrivateMessage, RecipientChoice};
+use wom::channel::{Advertising, Comment, Post, PrivateMessage, RecipientChoice};
+use wom::chart::{self, ChartOptions};
+use wom::ensemble::{EnsembleOptions, RunBudget};
+use wom::export::{write_cascade_dot, write_cascade_graphml, write_curves_csv};
 use wom::generate::{StochasticBlockModel, stochastic_block_model};
+use wom::kpi::{KpiSpec, Target, run_kpis};
+use wom::propagation::composite::{CampaignChannel, CampaignOptions, Sender};
+use wom::propagation::{Campaign, Recorder, Simulation, Strategy};
 use wom::roles::{
     Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
 };
-use wom::{BuiltinChannel, BusinessOrganization, Channel, OpinionLeader, Sponsorship};
+use wom::{BusinessOrganization, OpinionLeader, Sponsorship};
 
 const COMMUNITIES: usize = 20;
 const COMMUNITY_SIZE: usize = 500;
 const SEED: u64 = 2026;
+const RUNS: u64 = 1_000;
+const LEADER_FEE: f64 = 100.0;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
@@ -50,13 +71,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let template = OpinionLeader {
         sponsorship: Sponsorship::Sponsored,
-        fee: 100.0,
+        fee: LEADER_FEE,
         ..OpinionLeader::default()
     };
     let chosen = assign_opinion_leaders(&mut graph, &leaders, &template)?;
 
     // The brand's own account, followed by 5% of the people.
-    let brand = add_business(
+    add_business(
         &mut graph,
         "acme",
         BusinessOrganization::new("Acme"),
@@ -66,44 +87,131 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
 
     let network = graph.freeze()?;
-    let summary = wom::stats::summarize(&network);
-    println!("The default campaign network (seed {SEED})");
-    println!("{summary}");
-    let memory = network.memory();
     println!(
-        "frozen network: {} bytes forward ({:.2} per arc), built in {:.0?}",
-        memory.forward,
-        memory.forward as f64 / network.arc_count() as f64,
+        "network: {} nodes ({} opinion leaders, 1 business), {} arcs, {} communities; built in {:.0?}",
+        network.node_count(),
+        chosen.len(),
+        network.arc_count(),
+        network.group_count(),
         started.elapsed()
     );
 
-    // What one message from the top leader and from the brand reaches,
-    // channel by channel, averaged over 1,000 draws.
-    let channels: Vec<BuiltinChannel> = vec![
-        PrivateMessage::new(1.0, RecipientChoice::ByTrust)?.into(),
-        Comment::new(0.6, 5)?.into(),
-        Post::new(0.8)?.into(),
-        Forum::new(0.3)?.into(),
-        Advertising::new(0.02, 0.2)?.into(),
-    ];
-    let top = chosen[0].index() as u32;
-    let brand = brand.index() as u32;
-    let mut rng = wom::rng::stream_rng(SEED, 1);
-    println!("\nreceivers of one message (mean of 1,000 draws)");
-    println!("{:<16} {:>12} {:>12}", "channel", "top leader", "brand");
-    for channel in &channels {
-        let mut totals = [0usize; 2];
-        for _ in 0..1_000 {
-            for (slot, sender) in [top, brand].into_iter().enumerate() {
-                channel.deliver(&network, sender, &mut rng, |_| totals[slot] += 1);
-            }
-        }
-        println!(
-            "{:<16} {:>12.1} {:>12.1}",
-            channel.name(),
-            totals[0] as f64 / 1_000.0,
-            totals[1] as f64 / 1_000.0
-        );
+    // The campaign's channels, in processing order.
+    let options = CampaignOptions {
+        channels: vec![
+            CampaignChannel::new(Post::new(0.15)?, Sender::Business).labelled("brand_posts"),
+            CampaignChannel::new(
+                Advertising::new(0.01, 0.1)?.with_cost_per_message(500.0)?,
+                Sender::Business,
+            )
+            .labelled("advertising"),
+            CampaignChannel::new(Post::new(0.2)?, Sender::OpinionLeaders).labelled("leader_posts"),
+            CampaignChannel::new(
+                PrivateMessage::new(0.3, RecipientChoice::ByTrust)?,
+                Sender::Adopters,
+            )
+            .labelled("private_messages"),
+            CampaignChannel::new(Comment::new(0.1, 5)?, Sender::Adopters).labelled("comments"),
+        ],
+        horizon: 30,
+        talk_periods: Some(3),
+    };
+    let campaign = Campaign::new(&network, options)?;
+
+    // Seeds: the paid leaders. Each adoption beyond them is worth 40.
+    let seeds: Vec<u32> = chosen.iter().map(|v| v.index() as u32).collect();
+    let spec = KpiSpec {
+        target: Target::Role("consumer".into()),
+        seeding_cost: LEADER_FEE * seeds.len() as f64,
+        value_per_adoption: Some(40.0),
+    };
+    let ensemble = EnsembleOptions {
+        budget: RunBudget::Runs(RUNS),
+        master_seed: SEED,
+        ..EnsembleOptions::default()
+    };
+    let clock = Instant::now();
+    let report = run_kpis(&network, &campaign, &seeds, &spec, &ensemble)?;
+    let elapsed = clock.elapsed();
+    println!(
+        "\n{} runs of the campaign in {:.2?} ({:.0} runs/s), master seed {SEED}\n",
+        report.runs,
+        elapsed,
+        report.runs as f64 / elapsed.as_secs_f64()
+    );
+    print!("{report}");
+
+    // Charts, curves and one run's cascade.
+    let out = PathBuf::from(std::env::var("WOM_OUT").unwrap_or_else(|_| "target/campaign".into()));
+    std::fs::create_dir_all(&out)?;
+    let titled = |title: &str, y: &str| ChartOptions {
+        title: title.to_string(),
+        y_label: y.to_string(),
+        ..ChartOptions::default()
+    };
+    let curve = chart::adoption_curve(
+        &report.curves.adoption,
+        &titled("Adopters: mean and 95% band", "adopters"),
+    )?;
+    let series = report.curves.by_channel_means();
+    let channels = chart::channel_adoptions(
+        report.curves.adoption.len(),
+        &series,
+        &titled("Adoptions by channel (mean, stacked)", "adopters"),
+    )?;
+    let histogram: Vec<(u64, u64)> = report
+        .adoption_distribution
+        .iter()
+        .map(|s| (s.adopters, s.runs))
+        .collect();
+    let sizes = chart::cascade_sizes(
+        &histogram,
+        30,
+        &ChartOptions {
+            x_label: "adopters at the end of a run".into(),
+            y_label: "share of runs".into(),
+            ..titled("Distribution of campaign size", "")
+        },
+    )?;
+    for (name, svg) in [
+        ("adoption.svg", curve),
+        ("channels.svg", channels),
+        ("cascade_sizes.svg", sizes),
+    ] {
+        std::fs::write(out.join(name), svg)?;
     }
+    let mut named: Vec<(&str, &[wom::ensemble::Estimate])> = vec![
+        ("adoption", &report.curves.adoption),
+        ("reach", &report.curves.reach),
+    ];
+    for c in &report.curves.by_channel {
+        named.push((&c.name, &c.points));
+    }
+    write_curves_csv(
+        BufWriter::new(File::create(out.join("curves.csv"))?),
+        &named,
+    )?;
+    let mut recorder = Recorder::new();
+    Simulation::new(&network, &campaign).run(&seeds, SEED, 0, &mut recorder)?;
+    let names = campaign.channel_names();
+    write_cascade_dot(
+        BufWriter::new(File::create(out.join("cascade.dot"))?),
+        &network,
+        recorder.cascade(),
+        &names,
+    )?;
+    write_cascade_graphml(
+        BufWriter::new(File::create(out.join("cascade.graphml"))?),
+        &network,
+        recorder.cascade(),
+        &names,
+    )?;
+    println!(
+        "\nwrote adoption.svg, channels.svg, cascade_sizes.svg, curves.csv, cascade.dot and \
+         cascade.graphml (run 0: {} adopters) to {}; {:.1?} in all",
+        recorder.adopted(),
+        out.display(),
+        started.elapsed()
+    );
     Ok(())
 }
