@@ -4,8 +4,11 @@
 //!
 //! ```text
 //! cargo run --release --example mc_throughput -- FILE --model ic|wc|lt \
-//!     [--p 0.01] [--runs 10000] [--seeds 1,2,3] [--master-seed 1]
+//!     [--p 0.01] [--runs 10000] [--seeds 1,2,3] [--master-seed 1] [--kpis true]
 //! ```
+//! With `--kpis true` the runs go through `wom::kpi::run_kpis` on one
+//! thread instead of a bare engine loop, which measures what computing every
+//! KPI and curve costs.
 //! `ic` is the independent cascade with uniform p, `wc` the weighted cascade
 //! p(u, v) = 1 / indeg(v), `lt` the linear threshold with weights
 //! 1 / indeg(v) and uniform random thresholds. Seeds are external ids of the
@@ -14,7 +17,9 @@
 use std::error::Error;
 use std::time::Instant;
 
+use wom::ensemble::{EnsembleOptions, RunBudget};
 use wom::io::{EdgeListOptions, read_edge_list};
+use wom::kpi::{KpiSpec, run_kpis};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
 use wom::propagation::{IndependentCascade, Simulation, Strategy};
 use wom::{Network, NodeId};
@@ -26,6 +31,7 @@ struct Args {
     runs: u64,
     seeds: Vec<u64>,
     master_seed: u64,
+    kpis: bool,
 }
 
 fn parse() -> Result<Args, Box<dyn Error>> {
@@ -40,6 +46,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
         runs: 10_000,
         seeds: vec![0],
         master_seed: 1,
+        kpis: false,
     };
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -48,6 +55,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
             "--p" => args.p = value.parse()?,
             "--runs" => args.runs = value.parse()?,
             "--master-seed" => args.master_seed = value.parse()?,
+            "--kpis" => args.kpis = value.parse()?,
             "--seeds" => args.seeds = value.split(',').map(str::parse).collect::<Result<_, _>>()?,
             other => return Err(format!("unknown flag {other}").into()),
         }
@@ -56,7 +64,26 @@ fn parse() -> Result<Args, Box<dyn Error>> {
 }
 
 /// Runs `runs` simulations; returns (mean, sample sd, seconds).
-fn measure<S: Strategy>(net: &Network, strategy: S, seeds: &[u32], args: &Args) -> (f64, f64, f64) {
+fn measure<S: Strategy + Sync>(
+    net: &Network,
+    strategy: S,
+    seeds: &[u32],
+    args: &Args,
+) -> (f64, f64, f64) {
+    if args.kpis {
+        let options = EnsembleOptions {
+            budget: RunBudget::Runs(args.runs),
+            master_seed: args.master_seed,
+            threads: Some(1),
+            ..EnsembleOptions::default()
+        };
+        let started = Instant::now();
+        let report = run_kpis(net, &strategy, seeds, &KpiSpec::default(), &options)
+            .expect("seeds were validated");
+        let seconds = started.elapsed().as_secs_f64();
+        let adoption = report.kpi("adoption").expect("always reported");
+        return (adoption.mean, adoption.std_dev, seconds);
+    }
     let mut sim = Simulation::new(net, strategy);
     let started = Instant::now();
     let (mut sum, mut sum_sq) = (0.0f64, 0.0f64);
@@ -105,7 +132,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let half = 1.96 * sd / (args.runs as f64).sqrt();
     println!(
-        "{{\"engine\":\"wom\",\"model\":\"{}\",\"runs\":{},\"mean\":{mean},\"sd\":{sd},\"ci95\":{half},\"seconds\":{seconds},\"runs_per_second\":{}}}",
+        "{{\"engine\":\"wom{}\",\"model\":\"{}\",\"runs\":{},\"mean\":{mean},\"sd\":{sd},\"ci95\":{half},\"seconds\":{seconds},\"runs_per_second\":{}}}",
+        if args.kpis { "+kpis" } else { "" },
         args.model,
         args.runs,
         args.runs as f64 / seconds

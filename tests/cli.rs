@@ -1,0 +1,167 @@
+//! The `wom` command line: each command's output, and errors as one line
+//! with a non-zero exit status.
+#![cfg(feature = "cli")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use wom::scenario::Results;
+
+fn wom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wom"))
+        .args(args)
+        .output()
+        .expect("the wom binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wom-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/scenarios")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The error of a failed command: exactly one line on stderr, naming `what`.
+fn assert_one_line_error(out: &Output, what: &str) {
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("wom: error: "), "{err}");
+    assert!(err.contains(what), "{err} should name {what}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn run_writes_the_results_document_to_stdout() {
+    let out = wom(&["run", &example("bass.json"), "--threads", "2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let results = Results::from_json(&text(&out.stdout)).expect("a results document");
+    assert_eq!(results.report.runs, 300);
+    assert_eq!(
+        results.scenario.model,
+        wom::scenario::Scenario::from_file(example("bass.json"))
+            .unwrap()
+            .model
+    );
+    // The library gives the same document.
+    let direct = wom::scenario::Scenario::from_file(example("bass.json"))
+        .unwrap()
+        .run(Some(1))
+        .unwrap();
+    assert_eq!(results, direct);
+}
+
+#[test]
+fn run_with_out_writes_the_file_and_prints_the_kpi_table_then_plot_draws_it() {
+    let dir = scratch("run");
+    let results = dir.join("r.json");
+    let out = wom(&[
+        "run",
+        &example("campaign.json"),
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("KPI"), "{table}");
+    for kpi in [
+        "adoption",
+        "structural_virality",
+        "adoptions:channel:leader_posts",
+        "roi",
+    ] {
+        assert!(
+            table.lines().any(|l| l.starts_with(kpi)),
+            "{kpi} missing:\n{table}"
+        );
+    }
+    let doc = Results::from_json(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    assert_eq!(doc.channels.len(), 5);
+
+    let svg = dir.join("r.svg");
+    let out = wom(&[
+        "plot",
+        results.to_str().unwrap(),
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawn.starts_with("<svg"));
+    // Both charts: the band and one area per source (seeds + 5 channels).
+    assert!(drawn.contains("95% interval"));
+    for name in ["seeds", "brand_posts", "community_forums"] {
+        assert!(drawn.contains(name), "{name} not in the legend");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn stats_prints_the_summary_as_json() {
+    let dir = scratch("stats");
+    let file = dir.join("g.txt");
+    // A directed path 1 -> 2 -> 3, a self-loop on 3, and a separate arc.
+    std::fs::write(&file, "# test\n1 2\n2 3\n3 3\n7 8\n").unwrap();
+    let out = wom(&["stats", file.to_str().unwrap(), "--directed"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &doc["summary"];
+    assert_eq!(s["nodes"], 5);
+    assert_eq!(s["arcs"], 4);
+    assert_eq!(s["self_loops"], 1);
+    assert_eq!(s["weak_components"], 2);
+    assert_eq!(s["largest_weak_component"], 3);
+    assert_eq!(s["out_degree"]["max"], 1);
+    // Undirected (the default): each record is two arcs, a loop one.
+    let out = wom(&["stats", file.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["arcs"], 7);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn errors_are_one_line_with_a_non_zero_status() {
+    let dir = scratch("errors");
+    assert_one_line_error(
+        &wom(&["run", "/no/such/scenario.json"]),
+        "/no/such/scenario.json",
+    );
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"graph\": {\"generate\": {\"generator\": {\"model\": \"gnp\", \"n\": 10, \"p\": 0.1}}},\n\
+         \"model\": {\"bass\": {\"p\": 1.5, \"q\": 0.1}}}",
+    )
+    .unwrap();
+    assert_one_line_error(&wom(&["run", bad.to_str().unwrap()]), "$.model.bass");
+    let lines = dir.join("g.txt");
+    std::fs::write(&lines, "1 2\n2 x\n").unwrap();
+    assert_one_line_error(&wom(&["stats", lines.to_str().unwrap()]), "g.txt:2");
+    assert_one_line_error(
+        &wom(&[
+            "plot",
+            bad.to_str().unwrap(),
+            "--out",
+            dir.join("x.svg").to_str().unwrap(),
+        ]),
+        "bad.json",
+    );
+    assert_one_line_error(
+        &wom(&["run", &example("bass.json"), "--threads", "0"]),
+        "--threads",
+    );
+    // A bad command line is clap's usage error, status 2.
+    assert_eq!(wom(&["launch"]).status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
