@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::network::Network;
-use crate::propagation::{Observer, Simulation, Strategy};
+use crate::propagation::{Observer, RunOutcome, Simulation, Strategy};
 
 /// The 0.975 quantile of the standard normal distribution.
 const Z975: f64 = 1.959_963_984_540_054;
@@ -68,11 +68,14 @@ pub struct EnsembleOptions {
     pub threads: Option<usize>,
     /// The step limit of each run.
     pub max_steps: u32,
+    /// Keep every run's figures in the result, in run order, besides the
+    /// streaming statistics (memory grows with the runs). Default `false`.
+    pub keep_runs: bool,
 }
 
 impl Default for EnsembleOptions {
     /// 1,000 runs, master seed 0, batches of 64, rayon's pool, the engine's
-    /// default step limit.
+    /// default step limit, runs not kept.
     fn default() -> Self {
         EnsembleOptions {
             budget: RunBudget::Runs(1_000),
@@ -80,6 +83,7 @@ impl Default for EnsembleOptions {
             batch_size: 64,
             threads: None,
             max_steps: crate::propagation::DEFAULT_MAX_STEPS,
+            keep_runs: false,
         }
     }
 }
@@ -312,6 +316,8 @@ struct Batch {
     finished: u64,
     /// Cumulative adoption after each step.
     curve: CurveMoments,
+    /// Every run's outcome, when kept.
+    kept: Vec<RunOutcome>,
 }
 
 impl Accumulate for Batch {
@@ -321,6 +327,7 @@ impl Accumulate for Batch {
         self.steps.merge(&o.steps);
         self.finished += o.finished;
         self.curve.merge(&o.curve);
+        self.kept.extend(o.kept);
     }
     fn runs(&self) -> u64 {
         self.adopted.n
@@ -437,6 +444,10 @@ pub struct EnsembleResult {
     /// Mean cumulative adoption after each step (step 0 = seeds), with its
     /// interval as a band.
     pub adoption_curve: Vec<Estimate>,
+    /// Every run's outcome in run order, when
+    /// [`keep_runs`](EnsembleOptions::keep_runs) asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_run: Option<Vec<RunOutcome>>,
 }
 
 /// Runs `strategy` on `network` from `seeds` as the options say, in
@@ -475,6 +486,7 @@ where
         steps: total.steps.estimate(),
         finished_runs: total.finished,
         adoption_curve: total.curve.estimates(total.curve.len()),
+        per_run: options.keep_runs.then_some(total.kept),
     })
 }
 
@@ -496,6 +508,9 @@ fn run_batch<S: Strategy>(
         batch.steps.push(f64::from(out.steps));
         batch.finished += u64::from(out.finished);
         batch.curve.push_run(&curve.0);
+        if options.keep_runs {
+            batch.kept.push(out);
+        }
     }
     Ok(batch)
 }

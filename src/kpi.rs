@@ -507,6 +507,8 @@ struct KpiBatch {
     reach: CurveMoments,
     by_channel: Vec<CurveMoments>,
     sizes: BTreeMap<u64, u64>,
+    /// Every run's KPI values, when kept.
+    kept: Vec<Vec<Option<f64>>>,
 }
 
 impl Accumulate for KpiBatch {
@@ -527,6 +529,7 @@ impl Accumulate for KpiBatch {
         for (size, runs) in o.sizes {
             *self.sizes.entry(size).or_default() += runs;
         }
+        self.kept.extend(o.kept);
     }
     fn runs(&self) -> u64 {
         self.values.get(1).map_or(0, Moments::count)
@@ -610,6 +613,11 @@ pub struct KpiReport {
     /// The distribution of the final number of adopters over the runs,
     /// sorted by size (exact: one entry per size seen).
     pub adoption_distribution: Vec<SizeCount>,
+    /// Every run's KPI values, in run order and in the order of
+    /// [`kpis`](KpiReport::kpis) (`None` where undefined), when
+    /// [`keep_runs`](EnsembleOptions::keep_runs) asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_run: Option<Vec<Vec<Option<f64>>>>,
 }
 
 impl KpiReport {
@@ -769,6 +777,7 @@ where
             .iter()
             .map(|(&adopters, &runs)| SizeCount { adopters, runs })
             .collect(),
+        per_run: options.keep_runs.then_some(total.kept),
     })
 }
 
@@ -849,6 +858,11 @@ fn kpi_batch<S: Strategy>(
         }
         for (m, &v) in batch.values.iter_mut().zip(&values) {
             m.push(v);
+        }
+        if options.keep_runs {
+            let run: Vec<Option<f64>> =
+                values.iter().map(|&v| (!v.is_nan()).then_some(v)).collect();
+            batch.kept.push(run);
         }
         batch.finished += u64::from(out.finished);
         batch.adoption.push_run(&obs.adopted);

@@ -1367,3 +1367,50 @@ fn a_half_width_budget_stops_once_the_adoption_interval_is_narrow() {
     assert_eq!(r.runs, 730);
     assert!(kpi(&r, "adoption").half_width() > 1e-6);
 }
+
+#[test]
+fn kept_runs_hold_every_kpi_of_every_run_and_none_where_undefined() {
+    // Out-star, k = 10, p = 0.3: a run where no leaf adopts has no
+    // structural virality.
+    let star = net(11, &(1..=10).map(|v| (0, v)).collect::<Vec<_>>());
+    let ic = IndependentCascade::uniform(&star, 0.3).unwrap();
+    let keep = EnsembleOptions {
+        keep_runs: true,
+        ..options(500, 16)
+    };
+    let report = run_kpis(&star, &ic, &[0], &KpiSpec::default(), &keep).unwrap();
+    let runs = report.per_run.as_ref().expect("runs kept");
+    assert_eq!(runs.len(), 500);
+    for (j, k) in report.kpis.iter().enumerate() {
+        let defined: Vec<f64> = runs.iter().filter_map(|r| r[j]).collect();
+        assert_eq!(defined.len() as u64, k.estimate.runs, "{}", k.name);
+        if !defined.is_empty() {
+            let mean = defined.iter().sum::<f64>() / defined.len() as f64;
+            assert!(
+                (mean - k.estimate.mean).abs() <= 1e-9 * mean.abs().max(1.0),
+                "{}",
+                k.name
+            );
+        }
+    }
+    let v = report
+        .kpis
+        .iter()
+        .position(|k| k.name == "structural_virality")
+        .unwrap();
+    let a = report
+        .kpis
+        .iter()
+        .position(|k| k.name == "adoption")
+        .unwrap();
+    for r in runs {
+        assert_eq!(r[v].is_none(), r[a] == Some(1.0));
+    }
+    // Streaming alone gives the same estimates and no runs.
+    let streamed = run_kpis(&star, &ic, &[0], &KpiSpec::default(), &options(500, 16)).unwrap();
+    assert_eq!(streamed.per_run, None);
+    assert_eq!(streamed.kpis, report.kpis);
+    // The kept runs survive a JSON round trip.
+    let text = serde_json::to_string(&report).unwrap();
+    assert_eq!(serde_json::from_str::<KpiReport>(&text).unwrap(), report);
+}
