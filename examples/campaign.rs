@@ -124,6 +124,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         target: Target::Role("consumer".into()),
         seeding_cost: LEADER_FEE * seeds.len() as f64,
         value_per_adoption: Some(40.0),
+        ..KpiSpec::default()
     };
     let ensemble = EnsembleOptions {
         budget: RunBudget::Runs(RUNS),

@@ -91,7 +91,11 @@ impl Default for EnsembleOptions {
 /// A quantity's distribution over the runs: mean, standard deviation and
 /// the 95% confidence interval of the mean (normal approximation,
 /// `mean ± 1.96 sd / sqrt(n)`).
+///
+/// In JSON, an estimate of no runs (a quantity no run defined) has `null`
+/// for its mean, standard deviation and interval, not a made-up 0.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(into = "EstimateDoc", from = "EstimateDoc")]
 pub struct Estimate {
     /// Number of runs.
     pub runs: u64,
@@ -103,6 +107,42 @@ pub struct Estimate {
     pub ci_low: f64,
     /// Upper end of the 95% interval of the mean.
     pub ci_high: f64,
+}
+
+/// An [`Estimate`] as a document: `null` figures when no run defined it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EstimateDoc {
+    runs: u64,
+    mean: Option<f64>,
+    std_dev: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+impl From<Estimate> for EstimateDoc {
+    fn from(e: Estimate) -> Self {
+        let figure = |x: f64| (e.runs > 0).then_some(x);
+        EstimateDoc {
+            runs: e.runs,
+            mean: figure(e.mean),
+            std_dev: figure(e.std_dev),
+            ci_low: figure(e.ci_low),
+            ci_high: figure(e.ci_high),
+        }
+    }
+}
+
+impl From<EstimateDoc> for Estimate {
+    fn from(d: EstimateDoc) -> Self {
+        Estimate {
+            runs: d.runs,
+            mean: d.mean.unwrap_or(0.0),
+            std_dev: d.std_dev.unwrap_or(0.0),
+            ci_low: d.ci_low.unwrap_or(0.0),
+            ci_high: d.ci_high.unwrap_or(0.0),
+        }
+    }
 }
 
 impl Estimate {
@@ -337,6 +377,10 @@ impl Accumulate for Batch {
     }
 }
 
+/// Batches run in parallel before their statistics are merged: the most
+/// batch statistics held at once.
+const CHUNK_BATCHES: u64 = 256;
+
 /// Runs the batches the budget asks for, in parallel on the pool the
 /// options name, and merges them in batch order. `batch(from, to)` runs the
 /// run indices `from..to`.
@@ -369,20 +413,30 @@ where
     F: Fn(u64, u64) -> Result<A> + Sync,
 {
     let b = options.batch_size;
+    // Batches are made a chunk at a time and merged in batch order, so
+    // memory stays bounded by the chunk whatever the number of runs, and
+    // the merge order (hence every bit of the result) does not depend on
+    // the threads or on the chunk size.
     let run_batches = |from: u64, to: u64, total: &mut A| -> Result<()> {
         let first = from.div_ceil(b);
         let last = to.div_ceil(b);
-        let batches: Vec<Result<A>> = (first..last)
-            .into_par_iter()
-            .map(|k| {
-                let (from, to) = (k * b, ((k + 1) * b).min(to));
-                let result = batch(from, to);
-                progress(to - from);
-                result
-            })
-            .collect();
-        for one in batches {
-            total.merge(one?);
+        let mut start = first;
+        while start < last {
+            let end = start.saturating_add(CHUNK_BATCHES).min(last);
+            let batches: Vec<Result<A>> = (start..end)
+                .into_par_iter()
+                .map(|k| {
+                    let lo = k.saturating_mul(b);
+                    let hi = k.saturating_add(1).saturating_mul(b).min(to);
+                    let result = batch(lo, hi);
+                    progress(hi - lo);
+                    result
+                })
+                .collect();
+            for one in batches {
+                total.merge(one?);
+            }
+            start = end;
         }
         Ok(())
     };
@@ -409,7 +463,7 @@ where
             // Rounds end on batch boundaries, so the runs made depend only
             // on the results, not on the threads.
             let mut done = 0;
-            let mut next = min_runs.max(1).div_ceil(b) * b;
+            let mut next = min_runs.max(1).div_ceil(b).saturating_mul(b);
             loop {
                 let to = next.min(max_runs);
                 run_batches(done, to, &mut total)?;
@@ -417,7 +471,7 @@ where
                 if done >= max_runs || total.adoption_half_width() <= target {
                     break;
                 }
-                next = done + done.max(b);
+                next = done.saturating_add(done.max(b));
             }
         }
     }

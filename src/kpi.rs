@@ -23,8 +23,8 @@
 //! | `adoptions:role:<r>`, `adoptions:outside` | adoptions by the sender's role, or with no sender |
 //! | the strategy's [`quantity_names`](crate::propagation::Strategy::quantity_names) | e.g. talkers, messages, share of voice |
 //! | `cost` | seeding cost + the strategy's [`spend`](crate::propagation::Strategy::spend) |
-//! | `cost_per_adoption` | cost / (A − seeds) |
-//! | `roi` | (value × (A − seeds) − cost) / cost, when a value per adoption is given |
+//! | `cost_per_adoption` | cost / G, G = A − seeds (or the [`Returns`] quantity) |
+//! | `roi` | (value × G − cost) / cost, when a value per adoption is given |
 //!
 //! A KPI undefined in a run (a ratio with a zero denominator, the
 //! structural virality of a one-node tree) is left out of its estimate,
@@ -136,6 +136,29 @@ impl Target {
     }
 }
 
+/// Which adoptions are the campaign's return, for `cost_per_adoption` and
+/// `roi`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Returns {
+    /// Every adopter beyond the seeds: A − s.
+    #[default]
+    AllAdopters,
+    /// One of the strategy's [quantities](Strategy::quantity_names) minus
+    /// the campaign's own seeds, when not every adopter is the campaign's:
+    /// in a competition, `"adopted:brand_a"` less brand A's seeds, so the
+    /// rival's adopters are not counted as a return.
+    Quantity {
+        /// The quantity's name.
+        name: String,
+        /// The campaign's own seeds, subtracted from it.
+        seeds: usize,
+    },
+}
+
+/// The largest money amount accepted (prices, costs, values): beyond it,
+/// sums and products over runs could overflow to infinity.
+pub const MAX_AMOUNT: f64 = 1e15;
+
 /// What [`run_kpis`] measures beyond the run itself: the target audience
 /// and the economics of the campaign.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,27 +171,48 @@ pub struct KpiSpec {
     /// What one adoption beyond the seeds is worth (a margin); with it, the
     /// report has the `roi` KPI.
     pub value_per_adoption: Option<f64>,
+    /// Which adoptions are the return (default: every adopter beyond the
+    /// seeds).
+    pub returns: Returns,
 }
 
 impl KpiSpec {
     fn check(&self) -> Result<()> {
-        if !(self.seeding_cost.is_finite() && self.seeding_cost >= 0.0) {
-            return Err(Error::param(
-                "seeding_cost",
-                self.seeding_cost,
-                "must be finite and non-negative",
-            ));
-        }
-        if let Some(v) = self.value_per_adoption
-            && !(v.is_finite() && v >= 0.0)
-        {
-            return Err(Error::param(
-                "value_per_adoption",
-                v,
-                "must be finite and non-negative",
-            ));
+        let amount = |name: &str, v: f64| {
+            if (0.0..=MAX_AMOUNT).contains(&v) {
+                Ok(())
+            } else {
+                Err(Error::param(
+                    name,
+                    v,
+                    format!("must be a number in [0, {MAX_AMOUNT:e}]"),
+                ))
+            }
+        };
+        amount("seeding_cost", self.seeding_cost)?;
+        if let Some(v) = self.value_per_adoption {
+            amount("value_per_adoption", v)?;
         }
         Ok(())
+    }
+
+    /// The index of the return quantity among the strategy's, and the
+    /// seeds to subtract from it.
+    fn returns_index(&self, quantities: &[String]) -> Result<Option<(usize, usize)>> {
+        match &self.returns {
+            Returns::AllAdopters => Ok(None),
+            Returns::Quantity { name, seeds } => quantities
+                .iter()
+                .position(|q| q == name)
+                .map(|i| Some((i, *seeds)))
+                .ok_or_else(|| {
+                    Error::param(
+                        "returns",
+                        name,
+                        format!("the strategy has no such quantity (it has {quantities:?})"),
+                    )
+                }),
+        }
     }
 }
 
@@ -452,6 +496,9 @@ struct Layout {
     roles: usize,
     quantities: usize,
     roi: bool,
+    /// The return quantity's index among the quantities, and the seeds
+    /// subtracted from it.
+    returns: Option<(usize, usize)>,
 }
 
 const BASE: [&str; 13] = [
@@ -471,9 +518,10 @@ const BASE: [&str; 13] = [
 ];
 
 impl Layout {
-    fn new<S: Strategy>(network: &Network, strategy: &S, spec: &KpiSpec) -> Self {
+    fn new<S: Strategy>(network: &Network, strategy: &S, spec: &KpiSpec) -> Result<Self> {
         let channels = strategy.channel_names();
         let quantities = strategy.quantity_names();
+        let returns = spec.returns_index(&quantities)?;
         let mut names: Vec<String> = BASE.iter().map(|s| s.to_string()).collect();
         names.extend(channels.iter().map(|c| format!("adoptions:channel:{c}")));
         names.extend(
@@ -488,13 +536,14 @@ impl Layout {
         if spec.value_per_adoption.is_some() {
             names.push("roi".to_string());
         }
-        Layout {
+        Ok(Layout {
             names,
             channels: channels.len(),
             roles: network.role_names().len(),
             quantities: quantities.len(),
             roi: spec.value_per_adoption.is_some(),
-        }
+            returns,
+        })
     }
 }
 
@@ -728,7 +777,7 @@ where
 {
     spec.check()?;
     let target = spec.target.mask(network)?;
-    let layout = Layout::new(network, strategy, spec);
+    let layout = Layout::new(network, strategy, spec)?;
     // Fail early, with the engine's own message, on bad seeds or network.
     Simulation::new(network, strategy).start(seeds, options.master_seed, 0, &mut ())?;
     let total: KpiBatch = drive(options, progress, |from, to| {
@@ -807,7 +856,6 @@ fn kpi_batch<S: Strategy>(
         let out = sim.run(seeds, options.master_seed, run, &mut obs)?;
         let cascade = obs.forest.metrics();
         let adopted = out.adopted as f64;
-        let gained = adopted - seeds.len() as f64;
         let base = [
             out.exposed as f64,
             adopted,
@@ -841,6 +889,10 @@ fn kpi_batch<S: Strategy>(
         let (quantities, rest) = rest.split_at_mut(layout.quantities);
         quantities.iter_mut().for_each(|q| *q = f64::NAN);
         strategy.quantities(sim.state(), quantities);
+        let gained = match layout.returns {
+            None => adopted - seeds.len() as f64,
+            Some((q, own)) => quantities[q] - own as f64,
+        };
         let cost = spec.seeding_cost + strategy.spend(sim.state());
         rest[0] = cost;
         rest[1] = if gained > 0.0 {

@@ -54,7 +54,7 @@ use crate::error::{Error, Result, check_probability};
 use crate::generate::Generator;
 use crate::id::NodeId;
 use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
-use crate::kpi::{KpiReport, KpiSpec, Target, run_kpis_with_progress};
+use crate::kpi::{KpiReport, KpiSpec, MAX_AMOUNT, Returns, Target, run_kpis_with_progress};
 use crate::network::Network;
 use crate::propagation::bass::BassOptions;
 use crate::propagation::competition::CompetitionOptions;
@@ -69,6 +69,9 @@ use crate::propagation::{
 };
 use crate::rng::{below, stream_rng};
 use crate::roles::{Audience, Centrality, LeaderSelection, add_business, assign_opinion_leaders};
+
+/// The most worker threads a scenario may ask for.
+pub const MAX_THREADS: usize = 1024;
 
 /// Mixed into the master seed for the draw of the business's followers.
 const BUSINESS_STREAM: u64 = 0x6275_7369_6e65_7373;
@@ -329,9 +332,12 @@ pub struct Results {
 
 impl Results {
     /// The document as pretty JSON.
-    pub fn to_json(&self) -> String {
-        // Serializing plain data with string keys cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] if serialization fails (it does not for
+    /// documents that [`Scenario::run`] produces).
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| invalid("$", e.to_string()))
     }
 
     /// Reads a results document.
@@ -417,7 +423,23 @@ impl Scenario {
     /// [`Error::InvalidDocument`] naming the path of the first field that
     /// does not fit the schema or is out of range.
     pub fn from_json(text: &str) -> Result<Scenario> {
+        // serde keeps the last of two equal keys in a map (`prices.seed`):
+        // refuse them before anything is dropped.
+        if let Some(path) = duplicate_key(text) {
+            return Err(invalid(path, "this key is given twice in one object"));
+        }
         let scenario: Scenario = parse(text, "").map_err(|e| refine_generator(text, e))?;
+        // A field that serde accepted but no part of the scenario kept
+        // (an extra key beside a parameter-less `kind`, say) would be
+        // silently dropped: compare the document with its echo.
+        let input: Value = serde_json::from_str(text).map_err(|e| invalid("$", e.to_string()))?;
+        let echo = serde_json::to_value(&scenario).map_err(|e| invalid("$", e.to_string()))?;
+        if let Some(path) = ignored_field(&input, &echo, "$") {
+            return Err(invalid(
+                path,
+                "unknown field: no part of the scenario reads it",
+            ));
+        }
         scenario.validate()?;
         Ok(scenario)
     }
@@ -474,29 +496,24 @@ impl Scenario {
             ));
         }
         let c = &self.campaign;
-        if let Some(budget) = c.budget
-            && !(budget.is_finite() && budget >= 0.0)
-        {
-            return Err(invalid(
-                "$.campaign.budget",
-                format!("{budget} is not a finite non-negative amount"),
-            ));
+        let amount = |path: String, v: f64| {
+            if (0.0..=MAX_AMOUNT).contains(&v) {
+                Ok(())
+            } else {
+                Err(invalid(
+                    path,
+                    format!("{v} is not an amount in [0, {MAX_AMOUNT:e}]"),
+                ))
+            }
+        };
+        if let Some(budget) = c.budget {
+            amount("$.campaign.budget".to_string(), budget)?;
         }
         for (role, &price) in &c.prices.seed {
-            if !(price.is_finite() && price >= 0.0) {
-                return Err(invalid(
-                    format!("$.campaign.prices.seed.{role}"),
-                    format!("{price} is not a finite non-negative price"),
-                ));
-            }
+            amount(format!("$.campaign.prices.seed.{role}"), price)?;
         }
-        if let Some(v) = c.prices.value_per_adoption
-            && !(v.is_finite() && v >= 0.0)
-        {
-            return Err(invalid(
-                "$.campaign.prices.value_per_adoption",
-                format!("{v} is not a finite non-negative value"),
-            ));
+        if let Some(v) = c.prices.value_per_adoption {
+            amount("$.campaign.prices.value_per_adoption".to_string(), v)?;
         }
         check_rule(&c.seeds, "$.campaign.seeds")?;
         if let ModelSpec::Competition { rival_seeds, .. } = &self.model {
@@ -533,8 +550,13 @@ impl Scenario {
         if e.max_steps == 0 {
             return Err(invalid("$.ensemble.max_steps", "must be at least 1"));
         }
-        if e.threads == Some(0) {
-            return Err(invalid("$.ensemble.threads", "must be at least 1"));
+        if let Some(t) = e.threads
+            && !(1..=MAX_THREADS).contains(&t)
+        {
+            return Err(invalid(
+                "$.ensemble.threads",
+                format!("{t} is not in [1, {MAX_THREADS}]"),
+            ));
         }
         self.check_model()
     }
@@ -637,6 +659,7 @@ impl Scenario {
             target,
             seeding_cost: cost,
             value_per_adoption: self.campaign.prices.value_per_adoption,
+            returns: Returns::AllAdopters,
         };
         target_check(&spec, &network)?;
         let mut options = self.ensemble;
@@ -699,7 +722,20 @@ impl Scenario {
                 let strategy = CompetitiveCascade::new(&network, *o, &seeds, &rivals)
                     .map_err(at("$.model.competition"))?;
                 let all: Vec<u32> = seeds.iter().chain(&rivals).copied().collect();
-                Runner { seeds: &all, ..run }.go(&strategy)?
+                // The campaign's return is brand A's adopters, not the rival's.
+                let ours = KpiSpec {
+                    returns: Returns::Quantity {
+                        name: "adopted:brand_a".to_string(),
+                        seeds: seeds.len(),
+                    },
+                    ..spec.clone()
+                };
+                Runner {
+                    seeds: &all,
+                    spec: &ours,
+                    ..run
+                }
+                .go(&strategy)?
             }
             ModelSpec::Campaign(o) => {
                 run.go(&Campaign::new(&network, o.clone()).map_err(at("$.model.campaign"))?)?
@@ -780,8 +816,121 @@ impl Runner<'_> {
             self.options,
             self.progress,
         )
-        .map_err(at("$.campaign.seeds"))?;
+        .map_err(|e| match &e {
+            Error::InvalidParameter { name, .. } => {
+                let path = match name.as_str() {
+                    "threads" | "batch_size" | "max_steps" => format!("$.ensemble.{name}"),
+                    n if n.starts_with("budget") => format!("$.ensemble.{n}"),
+                    "seeding_cost" => "$.campaign.prices.seed".to_string(),
+                    "value_per_adoption" => "$.campaign.prices.value_per_adoption".to_string(),
+                    _ => "$.campaign.seeds".to_string(),
+                };
+                at(&path)(e)
+            }
+            _ => at("$.campaign.seeds")(e),
+        })?;
         Ok((report, strategy.channel_names()))
+    }
+}
+
+/// The path of the first key repeated within one JSON object of `text`
+/// (`None` when there is none, or when `text` is not JSON: the parser
+/// reports that).
+fn duplicate_key(text: &str) -> Option<String> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::cell::RefCell;
+
+    /// Walks a value at `path`, recording the first repeated key.
+    struct Walk<'a> {
+        path: String,
+        found: &'a RefCell<Option<String>>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            let mut i = 0;
+            while let Some(()) = seq.next_element_seed(Walk {
+                path: format!("{}[{i}]", self.path),
+                found: self.found,
+            })? {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            let mut keys = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let here = format!("{}.{key}", self.path);
+                if !keys.insert(key) && self.found.borrow().is_none() {
+                    *self.found.borrow_mut() = Some(here.clone());
+                }
+                map.next_value_seed(Walk {
+                    path: here,
+                    found: self.found,
+                })?;
+            }
+            Ok(())
+        }
+    }
+
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let walked = Walk {
+        path: "$".to_string(),
+        found: &found,
+    }
+    .deserialize(&mut de);
+    walked.ok()?;
+    found.into_inner()
+}
+
+/// The path of the first field of `input` that `echo` (the parsed
+/// document written back) lacks; a `null` field may be left out.
+fn ignored_field(input: &Value, echo: &Value, path: &str) -> Option<String> {
+    match (input, echo) {
+        (Value::Object(given), Value::Object(kept)) => given.iter().find_map(|(key, v)| {
+            let here = format!("{path}.{key}");
+            match kept.get(key) {
+                None if v.is_null() => None,
+                None => Some(here),
+                Some(w) => ignored_field(v, w, &here),
+            }
+        }),
+        (Value::Array(given), Value::Array(kept)) => given
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .find_map(|(i, (v, w))| ignored_field(v, w, &format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 
@@ -874,6 +1023,16 @@ fn choose_seeds(
         skip[v as usize] = true;
     }
     let excluded = |v: &u32| skip[*v as usize];
+    let available = n - skip.iter().filter(|&&s| s).count();
+    let too_many = |count: usize| {
+        if exclude.is_empty() {
+            format!("{count} seeds asked of a network of {n} nodes")
+        } else {
+            format!(
+                "{count} seeds asked of the {available} nodes that are not the campaign's seeds"
+            )
+        }
+    };
     let by_role = |role: &str| -> Vec<u32> {
         let Some(r) = network.role_id(role) else {
             return Vec::new();
@@ -910,19 +1069,18 @@ fn choose_seeds(
         SeedRule::Business => {
             let business = by_role(crate::actor::roles::BUSINESS);
             if business.is_empty() {
-                return Err(invalid(
-                    format!("{path}.business"),
-                    "the network has no business (set roles.business)",
-                ));
+                let reason = if exclude.is_empty() {
+                    "the network has no business (set roles.business)"
+                } else {
+                    "every business is already a seed of the campaign"
+                };
+                return Err(invalid(format!("{path}.business"), reason));
             }
             business
         }
         SeedRule::Top { by, count } => {
-            if *count > n - exclude.len() {
-                return Err(invalid(
-                    format!("{path}.top.count"),
-                    format!("{count} seeds asked of a network of {n} nodes"),
-                ));
+            if *count > available {
+                return Err(invalid(format!("{path}.top.count"), too_many(*count)));
             }
             let scores = by.scores(network).map_err(at(path))?;
             let mut all = ranked((0..n as u32).filter(|v| !excluded(v)).collect(), &scores);
@@ -930,11 +1088,8 @@ fn choose_seeds(
             all
         }
         SeedRule::Random { count } => {
-            if *count > n - exclude.len() {
-                return Err(invalid(
-                    format!("{path}.random.count"),
-                    format!("{count} seeds asked of a network of {n} nodes"),
-                ));
+            if *count > available {
+                return Err(invalid(format!("{path}.random.count"), too_many(*count)));
             }
             // A partial Fisher–Yates shuffle on a stream no run uses.
             let mut rng = stream_rng(seed, u64::MAX);
@@ -958,8 +1113,10 @@ fn choose_seeds(
     let mut chosen = Vec::with_capacity(proposed.len());
     for (i, &v) in proposed.iter().enumerate() {
         let p = price(v);
+        // A relative tolerance, so that three seeds at 0.1 fit a budget of
+        // 0.3 although 0.1 + 0.1 + 0.1 > 0.3 in binary floating point.
         if let Some(budget) = campaign.budget
-            && cost + p > budget
+            && cost + p > budget * (1.0 + 1e-12)
         {
             if explicit {
                 return Err(invalid(

@@ -161,7 +161,26 @@ fn errors_are_one_line_with_a_non_zero_status() {
         &wom(&["run", &example("bass.json"), "--threads", "0"]),
         "--threads",
     );
-    // A bad command line is clap's usage error, status 2.
-    assert_eq!(wom(&["launch"]).status.code(), Some(2));
+    // An output that cannot be written is found before the ensemble runs.
+    assert_one_line_error(
+        &wom(&["run", &example("bass.json"), "--out", "/no/such/dir/r.json"]),
+        "/no/such/dir/r.json",
+    );
+    // A bad command line: one line too, status 2.
+    for args in [
+        &["launch"][..],
+        &["run"],
+        &["run", "x.json", "--threads", "many"],
+    ] {
+        let out = wom(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("wom: error: "), "{err}");
+    }
+    // Help is not an error.
+    let help = wom(&["--help"]);
+    assert!(help.status.success());
+    assert!(text(&help.stdout).contains("stats"));
     std::fs::remove_dir_all(&dir).ok();
 }

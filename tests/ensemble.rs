@@ -165,3 +165,60 @@ fn kept_runs_are_each_run_in_order_and_agree_with_the_estimates() {
         kept
     );
 }
+
+#[test]
+fn ensembles_of_many_batches_are_merged_in_order_chunk_after_chunk() {
+    // 700 batches of one run: more batches than are held at once, so the
+    // batches are made and merged in several chunks.
+    let net = network();
+    let ic = IndependentCascade::weighted_cascade(&net);
+    let options = |threads, batch_size| EnsembleOptions {
+        budget: RunBudget::Runs(700),
+        master_seed: 9,
+        batch_size,
+        threads: Some(threads),
+        keep_runs: true,
+        ..EnsembleOptions::default()
+    };
+    let one = run_ensemble(&net, &ic, &[0, 1], &options(1, 1)).unwrap();
+    assert_eq!(
+        run_ensemble(&net, &ic, &[0, 1], &options(2, 1)).unwrap(),
+        one
+    );
+    // The same runs in one batch give the same kept runs and, up to the
+    // rounding of a different merge tree, the same mean.
+    let single = run_ensemble(&net, &ic, &[0, 1], &options(1, 700)).unwrap();
+    assert_eq!(single.per_run, one.per_run);
+    let exact = one
+        .per_run
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|r| r.adopted as f64)
+        .sum::<f64>()
+        / 700.0;
+    assert!((one.adopted.mean - exact).abs() < 1e-9 * exact);
+    assert!((single.adopted.mean - exact).abs() < 1e-9 * exact);
+}
+
+#[test]
+fn an_estimate_of_no_runs_is_null_in_json_not_zero() {
+    use wom::ensemble::Estimate;
+    let none = Estimate::default();
+    let text = serde_json::to_string(&none).unwrap();
+    assert_eq!(
+        text,
+        r#"{"runs":0,"mean":null,"std_dev":null,"ci_low":null,"ci_high":null}"#
+    );
+    assert_eq!(serde_json::from_str::<Estimate>(&text).unwrap(), none);
+    let some = Estimate {
+        runs: 3,
+        mean: 0.0,
+        std_dev: 0.5,
+        ci_low: -0.5,
+        ci_high: 0.5,
+    };
+    let text = serde_json::to_string(&some).unwrap();
+    assert!(text.contains(r#""mean":0.0"#), "{text}");
+    assert_eq!(serde_json::from_str::<Estimate>(&text).unwrap(), some);
+}

@@ -1259,6 +1259,7 @@ fn reports_are_bit_identical_whatever_the_threads() {
         target: Target::Role("consumer".into()),
         seeding_cost: 12.5,
         value_per_adoption: Some(1.5),
+        ..KpiSpec::default()
     };
     let run = |threads| {
         let options = EnsembleOptions {
@@ -1413,4 +1414,26 @@ fn kept_runs_hold_every_kpi_of_every_run_and_none_where_undefined() {
     // The kept runs survive a JSON round trip.
     let text = serde_json::to_string(&report).unwrap();
     assert_eq!(serde_json::from_str::<KpiReport>(&text).unwrap(), report);
+}
+
+#[test]
+fn a_return_quantity_the_strategy_lacks_is_an_error() {
+    use wom::kpi::Returns;
+    let network = path(4);
+    let ic = IndependentCascade::uniform(&network, 1.0).unwrap();
+    let spec = KpiSpec {
+        returns: Returns::Quantity {
+            name: "adopted:brand_a".into(),
+            seeds: 1,
+        },
+        ..KpiSpec::default()
+    };
+    let err = run_kpis(&network, &ic, &[0], &spec, &options(3, 1)).unwrap_err();
+    assert!(err.to_string().contains("adopted:brand_a"), "{err}");
+    // Amounts beyond MAX_AMOUNT are refused.
+    let dear = KpiSpec {
+        seeding_cost: wom::kpi::MAX_AMOUNT * 2.0,
+        ..KpiSpec::default()
+    };
+    assert!(run_kpis(&network, &ic, &[0], &dear, &options(3, 1)).is_err());
 }

@@ -93,7 +93,7 @@ fn every_example_scenario_runs_and_its_results_round_trip() {
             .sum();
         assert!((by_source - adoption.mean).abs() < 1e-9 * adoption.mean.max(1.0));
         // The results document is its own schema.
-        let text = results.to_json();
+        let text = results.to_json().unwrap();
         let back = Results::from_json(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
         assert_eq!(back, results, "{path:?}");
         // The echoed scenario runs again to the same results.
@@ -108,7 +108,7 @@ fn the_same_scenario_gives_the_same_results_on_any_thread_count() {
     let one = scenario.run(Some(1)).unwrap();
     let two = scenario.run(Some(2)).unwrap();
     assert_eq!(one.report, two.report);
-    assert_eq!(one.to_json(), two.to_json());
+    assert_eq!(one.to_json().unwrap(), two.to_json().unwrap());
 }
 
 #[test]
@@ -348,4 +348,76 @@ fn a_price_for_a_role_the_network_lacks_is_a_typo_not_a_free_seed() {
 fn a_zero_step_limit_is_refused() {
     let text = doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"max_steps": 0}"#);
     assert_eq!(error_path(&text).0, "$.ensemble.max_steps");
+}
+
+#[test]
+fn a_field_that_serde_would_ignore_is_refused_with_its_path() {
+    let text = doc(r#""model": {"independent_cascade": {"kind": "weighted_cascade", "p": 0.5}}"#);
+    assert_eq!(error_path(&text).0, "$.model.independent_cascade.p");
+    let text = doc(
+        r#""model": {"linear_threshold": {"weights": {"kind": "uniform"},
+            "thresholds": {"kind": "random", "values": [1]}}}"#,
+    );
+    assert_eq!(
+        error_path(&text).0,
+        "$.model.linear_threshold.thresholds.values"
+    );
+    // A null where a default is meant is not a dropped value.
+    let text = doc(r#""campaign": {"seeds": {"ids": [1]}, "budget": null},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}"#);
+    assert!(Scenario::from_json(&text).is_ok());
+}
+
+#[test]
+fn a_budget_that_the_prices_fill_exactly_buys_every_seed() {
+    // 0.1 + 0.1 + 0.1 exceeds 0.3 in binary floating point.
+    let text = doc(
+        r#""campaign": {"seeds": {"ids": [1, 2, 3]}, "budget": 0.3, "prices": {"seed": {"consumer": 0.1}}},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"budget": {"runs": 5}}"#,
+    );
+    let results = Scenario::from_json(&text).unwrap().run(None).unwrap();
+    assert_eq!(results.seeds.ids.len(), 3);
+}
+
+#[test]
+fn amounts_and_threads_have_bounds() {
+    let text = doc(
+        r#""campaign": {"prices": {"seed": {"consumer": 1e307}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    );
+    assert_eq!(error_path(&text).0, "$.campaign.prices.seed.consumer");
+    let text = doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"threads": 100000}"#);
+    assert_eq!(error_path(&text).0, "$.ensemble.threads");
+}
+
+#[test]
+fn a_competition_counts_only_its_own_adopters_as_return() {
+    // Brand A cannot spread (a = 0): its return is nothing, whatever the
+    // rival does, so cost per adoption is undefined and ROI is -1.
+    let text = doc(r#""campaign": {"seeds": {"ids": [1, 2]}, "budget": 1000,
+                        "prices": {"seed": {"consumer": 50}, "value_per_adoption": 10}},
+           "model": {"competition": {"options": {"probabilities": {"kind": "uniform", "a": 0.0, "b": 0.5}},
+                                     "rival_seeds": {"ids": [3, 4]}}},
+           "ensemble": {"budget": {"runs": 200}}"#);
+    let results = Scenario::from_json(&text).unwrap().run(None).unwrap();
+    let report = &results.report;
+    assert_eq!(report.kpi("adopted:brand_a").unwrap().mean, 2.0);
+    assert!(
+        report.kpi("adopted:brand_b").unwrap().mean > 2.0,
+        "the rival spreads"
+    );
+    assert_eq!(report.kpi("cost").unwrap().mean, 100.0);
+    assert_eq!(report.kpi("cost_per_adoption").unwrap().runs, 0);
+    let roi = report.kpi("roi").unwrap();
+    assert_eq!((roi.runs, roi.mean, roi.std_dev), (200, -1.0, 0.0));
+}
+
+#[test]
+fn a_key_given_twice_is_refused_not_overwritten() {
+    let text = doc(
+        r#""campaign": {"prices": {"seed": {"consumer": 10, "consumer": 0}}},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    );
+    assert_eq!(error_path(&text).0, "$.campaign.prices.seed.consumer");
+    let text = doc(r#""model": {"bass": {"p": 0.1, "q": 0.1, "p": 0.2}}"#);
+    assert_eq!(error_path(&text).0, "$.model.bass.p");
 }

@@ -12,7 +12,7 @@
 //!   band above the adoptions per channel.
 //!
 //! Errors print one line on stderr and exit with status 1 (2 for a bad
-//! command line).
+//! command line; `--help` and `--version` print clap's text).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use wom::chart::{self, ChartOptions};
 use wom::io::{Direction, EdgeListOptions, IdFormat, read_edge_list};
-use wom::scenario::{Results, Scenario};
+use wom::scenario::{MAX_THREADS, Results, Scenario};
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -72,7 +72,23 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap prints them and exits 0.
+            e.exit();
+        }
+        Err(e) => {
+            // A usage error: its first line, without clap's "error: ".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid command line");
+            eprintln!(
+                "wom: error: {} (see wom --help)",
+                first.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -101,10 +117,16 @@ fn run(command: Command) -> Result<(), String> {
 }
 
 fn run_scenario(path: &Path, out: Option<&Path>, threads: Option<usize>) -> Result<(), String> {
-    if threads == Some(0) {
-        return Err("--threads must be at least 1".to_string());
+    if let Some(t) = threads
+        && !(1..=MAX_THREADS).contains(&t)
+    {
+        return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
     }
     let scenario = Scenario::from_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Find an unwritable output before the ensemble runs, not after.
+    let out_file = out
+        .map(|file| std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display())))
+        .transpose()?;
     let bar =
         ProgressBar::with_draw_target(Some(scenario.planned_runs()), ProgressDrawTarget::stderr());
     bar.set_style(
@@ -121,13 +143,14 @@ fn run_scenario(path: &Path, out: Option<&Path>, threads: Option<usize>) -> Resu
     let results = scenario.run_with_progress(threads, &progress);
     bar.finish_and_clear();
     let results = results.map_err(|e| format!("{}: {e}", path.display()))?;
-    let json = results.to_json();
-    match out {
-        Some(file) => {
-            write_file(file, json.as_bytes())?;
+    let json = results.to_json().map_err(|e| e.to_string())?;
+    match (out, out_file) {
+        (Some(file), Some(mut f)) => {
+            f.write_all(json.as_bytes())
+                .map_err(|e| format!("{}: {e}", file.display()))?;
             stdout(&results.report.to_string())
         }
-        None => stdout(&format!("{json}\n")),
+        _ => stdout(&format!("{json}\n")),
     }
 }
 
