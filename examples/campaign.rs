@@ -160,24 +160,42 @@ fn main() -> Result<(), Box<dyn Error>> {
         &series,
         &titled("Adoptions by channel (mean, stacked)", "adopters"),
     )?;
-    let histogram: Vec<(u64, u64)> = report
-        .adoption_distribution
-        .iter()
-        .map(|s| (s.adopters, s.runs))
-        .collect();
-    let sizes = chart::cascade_sizes(
-        &histogram,
-        30,
-        &ChartOptions {
-            x_label: "adopters at the end of a run".into(),
-            y_label: "share of runs".into(),
-            ..titled("Distribution of campaign size", "")
-        },
+    let histogram = |pairs: Vec<(u64, u64)>, title: &str, x: &str, y: &str| {
+        chart::cascade_sizes(
+            &pairs,
+            30,
+            &ChartOptions {
+                x_label: x.into(),
+                y_label: y.into(),
+                ..titled(title, "")
+            },
+        )
+    };
+    let trees = histogram(
+        report
+            .tree_size_distribution
+            .iter()
+            .map(|t| (t.adopters, t.trees))
+            .collect(),
+        "Cascade trees by size, all runs",
+        "adopters in a tree",
+        "share of trees",
+    )?;
+    let campaigns = histogram(
+        report
+            .adoption_distribution
+            .iter()
+            .map(|s| (s.adopters, s.runs))
+            .collect(),
+        "Campaign size over runs",
+        "adopters at the end of a run",
+        "share of runs",
     )?;
     for (name, svg) in [
         ("adoption.svg", curve),
         ("channels.svg", channels),
-        ("cascade_sizes.svg", sizes),
+        ("cascade_sizes.svg", trees),
+        ("campaign_sizes.svg", campaigns),
     ] {
         std::fs::write(out.join(name), svg)?;
     }
@@ -208,8 +226,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         &names,
     )?;
     println!(
-        "\nwrote adoption.svg, channels.svg, cascade_sizes.svg, curves.csv, cascade.dot and \
-         cascade.graphml (run 0: {} adopters) to {}; {:.1?} in all",
+        "\nwrote adoption.svg, channels.svg, cascade_sizes.svg, campaign_sizes.svg, curves.csv, \
+         cascade.dot and cascade.graphml (run 0: {} adopters) to {}; {:.1?} in all",
         recorder.adopted(),
         out.display(),
         started.elapsed()

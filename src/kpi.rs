@@ -389,6 +389,15 @@ impl Forest {
             structural_virality,
         }
     }
+
+    /// The size of each tree, in root order (after [`metrics`](Self::metrics)).
+    fn tree_sizes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.links
+            .iter()
+            .zip(&self.sizes)
+            .filter(|(l, _)| l.parent == NO_PARENT)
+            .map(|(_, &s)| s)
+    }
 }
 
 /// Records what one run's KPIs need.
@@ -556,6 +565,7 @@ struct KpiBatch {
     reach: CurveMoments,
     by_channel: Vec<CurveMoments>,
     sizes: BTreeMap<u64, u64>,
+    trees: BTreeMap<u64, u64>,
     /// Every run's KPI values, when kept.
     kept: Vec<Vec<Option<f64>>>,
 }
@@ -577,6 +587,9 @@ impl Accumulate for KpiBatch {
         }
         for (size, runs) in o.sizes {
             *self.sizes.entry(size).or_default() += runs;
+        }
+        for (size, trees) in o.trees {
+            *self.trees.entry(size).or_default() += trees;
         }
         self.kept.extend(o.kept);
     }
@@ -644,6 +657,15 @@ pub struct SizeCount {
     pub runs: u64,
 }
 
+/// How many cascade trees, over all runs, had a given number of adopters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeCount {
+    /// Adopters in a tree, its root included.
+    pub adopters: u64,
+    /// Trees of that size, over all runs.
+    pub trees: u64,
+}
+
 /// The KPIs of an ensemble, with their uncertainty, and its curves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiReport {
@@ -662,6 +684,10 @@ pub struct KpiReport {
     /// The distribution of the final number of adopters over the runs,
     /// sorted by size (exact: one entry per size seen).
     pub adoption_distribution: Vec<SizeCount>,
+    /// The distribution of cascade tree sizes over all the trees of all
+    /// the runs (Goel et al. 2016's cascade size), sorted by size.
+    #[serde(default)]
+    pub tree_size_distribution: Vec<TreeCount>,
     /// Every run's KPI values, in run order and in the order of
     /// [`kpis`](KpiReport::kpis) (`None` where undefined), when
     /// [`keep_runs`](EnsembleOptions::keep_runs) asked for them.
@@ -826,6 +852,11 @@ where
             .iter()
             .map(|(&adopters, &runs)| SizeCount { adopters, runs })
             .collect(),
+        tree_size_distribution: total
+            .trees
+            .iter()
+            .map(|(&adopters, &trees)| TreeCount { adopters, trees })
+            .collect(),
         per_run: options.keep_runs.then_some(total.kept),
     })
 }
@@ -923,6 +954,9 @@ fn kpi_batch<S: Strategy>(
             curve.push_run(counts);
         }
         *batch.sizes.entry(out.adopted as u64).or_default() += 1;
+        for size in obs.forest.tree_sizes() {
+            *batch.trees.entry(u64::from(size)).or_default() += 1;
+        }
     }
     Ok(batch)
 }

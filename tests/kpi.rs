@@ -1437,3 +1437,39 @@ fn a_return_quantity_the_strategy_lacks_is_an_error() {
     };
     assert!(run_kpis(&network, &ic, &[0], &dear, &options(3, 1)).is_err());
 }
+
+#[test]
+fn the_tree_size_distribution_counts_every_tree_of_every_run() {
+    let network = marketing_network();
+    let campaign = marketing_campaign(&network);
+    let seeds: Vec<u32> = (0..5).collect();
+    let report = run_kpis(
+        &network,
+        &campaign,
+        &seeds,
+        &KpiSpec::default(),
+        &options(300, 16),
+    )
+    .unwrap();
+    let runs = report.runs as f64;
+    let trees: u64 = report.tree_size_distribution.iter().map(|t| t.trees).sum();
+    let adopters: u64 = report
+        .tree_size_distribution
+        .iter()
+        .map(|t| t.adopters * t.trees)
+        .sum();
+    let mean_trees = kpi(&report, "cascade_trees").mean;
+    let mean_adoption = kpi(&report, "adoption").mean;
+    assert!((trees as f64 - mean_trees * runs).abs() < 1e-6 * trees as f64);
+    assert!((adopters as f64 - mean_adoption * runs).abs() < 1e-6 * adopters as f64);
+    // Sorted, distinct, and the largest tree seen is the largest size.
+    let sizes: Vec<u64> = report
+        .tree_size_distribution
+        .iter()
+        .map(|t| t.adopters)
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] < w[1]));
+    assert!(sizes[0] >= 1);
+    let largest = kpi(&report, "largest_cascade");
+    assert!(*sizes.last().unwrap() as f64 >= largest.mean);
+}

@@ -266,8 +266,8 @@ impl CompetitiveCascade {
     ) -> Result<Self> {
         let kernel = match options.probabilities {
             BrandProbabilities::Uniform { a, b } => {
-                let a = check_probability("p_a", a, None)?;
-                let b = check_probability("p_b", b, None)?;
+                let a = check_probability("a", a, None)?;
+                let b = check_probability("b", b, None)?;
                 Kernel::Uniform {
                     log_q: [libm::log1p(-a), libm::log1p(-b)],
                 }
