@@ -122,6 +122,9 @@ fn stats_prints_the_summary_as_json() {
     assert_eq!(s["self_loops"], 1);
     assert_eq!(s["weak_components"], 2);
     assert_eq!(s["largest_weak_component"], 3);
+    // No cycle but the self-loop: every node is its own strong component.
+    assert_eq!(s["strong_components"], 5);
+    assert_eq!(s["largest_strong_component"], 1);
     assert_eq!(s["out_degree"]["max"], 1);
     // Undirected (the default): each record is two arcs, a loop one.
     let out = wom(&["stats", file.to_str().unwrap()]);

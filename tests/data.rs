@@ -99,6 +99,12 @@ fn email_eu_core_directed_with_self_loops() {
         ..EdgeListOptions::default()
     };
     let loaded = load(&dir, "email-Eu-core.txt", &options);
+    // SNAP's published figures: largest WCC 986 nodes, largest SCC 803.
+    let s = wom::stats::summarize(&loaded.graph.clone().freeze().unwrap());
+    assert_eq!(
+        (s.largest_weak_component, s.largest_strong_component),
+        (986, 803)
+    );
     let r = &loaded.report;
     assert_eq!(r.nodes, 1_005);
     assert_eq!(r.records, 25_571);
@@ -138,6 +144,10 @@ fn wiki_vote_directed_with_header_comments() {
     assert_eq!((r.self_loops, r.duplicates), (0, 0));
     // The first line's source is the first node.
     assert_eq!(loaded.graph.ids().ids()[0], wom::NodeId::Num(30));
+    // SNAP's published figures: largest WCC 7,066 nodes, largest SCC 1,300.
+    let s = wom::stats::summarize(&loaded.graph.freeze().unwrap());
+    assert_eq!((s.weak_components, s.largest_weak_component), (24, 7_066));
+    assert_eq!(s.largest_strong_component, 1_300);
 }
 
 #[test]

@@ -100,3 +100,73 @@ fn stable_graph_holes_become_isolated_nodes() {
     assert_eq!(net.forward().iter().collect::<Vec<_>>(), vec![(0, 2, 0.5)]);
     assert_eq!(net.forward().degree(1), 0);
 }
+
+/// Strong components by brute force: u and v share one when each reaches
+/// the other (transitive closure by repeated relaxation).
+fn strong_by_closure(n: usize, arcs: &[(u32, u32, f64)]) -> (usize, usize) {
+    let mut reach = vec![vec![false; n]; n];
+    for (u, row) in reach.iter_mut().enumerate() {
+        row[u] = true;
+    }
+    for &(u, v, _) in arcs {
+        reach[u as usize][v as usize] = true;
+    }
+    for k in 0..n {
+        let via = reach[k].clone();
+        for row in reach.iter_mut().filter(|row| row[k]) {
+            for (r, &x) in row.iter_mut().zip(&via) {
+                *r |= x;
+            }
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let (mut count, mut largest) = (0, 0);
+    for u in 0..n {
+        if component[u] != usize::MAX {
+            continue;
+        }
+        let members: Vec<usize> = (0..n).filter(|&v| reach[u][v] && reach[v][u]).collect();
+        for &v in &members {
+            component[v] = count;
+        }
+        count += 1;
+        largest = largest.max(members.len());
+    }
+    (count, largest)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, rng_seed: proptest::test_runner::RngSeed::Fixed(11), ..ProptestConfig::default() })]
+
+    #[test]
+    fn strong_components_match_mutual_reachability((n, arcs) in arcs_strategy()) {
+        let net = Network::from_arcs(n, arcs.iter().copied()).unwrap();
+        let s = wom::stats::summarize(&net);
+        prop_assert_eq!(
+            (s.strong_components, s.largest_strong_component),
+            strong_by_closure(n, &arcs)
+        );
+        prop_assert!(s.strong_components >= s.weak_components);
+    }
+}
+
+#[test]
+fn strong_components_of_a_long_cycle_need_no_deep_recursion() {
+    // A directed cycle of 200,000 nodes is one component; the same path
+    // without the closing arc is 200,000. A recursive DFS would overflow.
+    let n = 200_000u32;
+    let path: Vec<(u32, u32, f64)> = (1..n).map(|v| (v - 1, v, 1.0)).collect();
+    let open = Network::from_arcs(n as usize, path.iter().copied()).unwrap();
+    let s = wom::stats::summarize(&open);
+    assert_eq!(
+        (s.strong_components, s.largest_strong_component),
+        (200_000, 1)
+    );
+    let cycle =
+        Network::from_arcs(n as usize, path.iter().copied().chain([(n - 1, 0, 1.0)])).unwrap();
+    let s = wom::stats::summarize(&cycle);
+    assert_eq!(
+        (s.strong_components, s.largest_strong_component),
+        (1, 200_000)
+    );
+}
