@@ -1033,13 +1033,24 @@ fn choose_seeds(
             )
         }
     };
-    let by_role = |role: &str| -> Vec<u32> {
-        let Some(r) = network.role_id(role) else {
-            return Vec::new();
+    // The nodes of a role, less the excluded; none is an error at `key`
+    // that says whether the role is missing or taken (`what` its name).
+    let by_role = |role: &str, key: &str, what: &str, setting: &str| -> Result<Vec<u32>> {
+        let nodes: Vec<u32> = match network.role_id(role) {
+            Some(r) => (0..n as u32)
+                .filter(|v| network.role(*v) == r && !excluded(v))
+                .collect(),
+            None => Vec::new(),
         };
-        (0..n as u32)
-            .filter(|v| network.role(*v) == r && !excluded(v))
-            .collect()
+        if nodes.is_empty() {
+            let reason = if exclude.is_empty() {
+                format!("the network has no {what} (set {setting})")
+            } else {
+                format!("every {what} is already a seed of the campaign")
+            };
+            return Err(invalid(format!("{path}.{key}"), reason));
+        }
+        Ok(nodes)
     };
     let ranked = |mut nodes: Vec<u32>, scores: &[f64]| {
         // Highest score first; ties by index, so the order is total.
@@ -1054,30 +1065,21 @@ fn choose_seeds(
     let proposed: Vec<u32> = match rule {
         SeedRule::Ids(ids) => resolve_ids(network, ids, &format!("{path}.ids"))?,
         SeedRule::OpinionLeaders => {
-            let leaders = by_role(crate::actor::roles::OPINION_LEADER);
-            if leaders.is_empty() {
-                let reason = if exclude.is_empty() {
-                    "the network has no opinion leader (set roles.opinion_leaders)"
-                } else {
-                    "every opinion leader is already a seed of the campaign"
-                };
-                return Err(invalid(format!("{path}.opinion_leaders"), reason));
-            }
+            let leaders = by_role(
+                crate::actor::roles::OPINION_LEADER,
+                "opinion_leaders",
+                "opinion leader",
+                "roles.opinion_leaders",
+            )?;
             let scores = Centrality::Followers.scores(network)?;
             ranked(leaders, &scores)
         }
-        SeedRule::Business => {
-            let business = by_role(crate::actor::roles::BUSINESS);
-            if business.is_empty() {
-                let reason = if exclude.is_empty() {
-                    "the network has no business (set roles.business)"
-                } else {
-                    "every business is already a seed of the campaign"
-                };
-                return Err(invalid(format!("{path}.business"), reason));
-            }
-            business
-        }
+        SeedRule::Business => by_role(
+            crate::actor::roles::BUSINESS,
+            "business",
+            "business",
+            "roles.business",
+        )?,
         SeedRule::Top { by, count } => {
             if *count > available {
                 return Err(invalid(format!("{path}.top.count"), too_many(*count)));

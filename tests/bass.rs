@@ -2,23 +2,11 @@
 //! against the discrete-time mean-field recursion and the continuous Bass
 //! curve, exact one-step probabilities and attribution, reproducibility.
 
+mod common;
+use common::{complete, mean_se};
 use wom::propagation::bass::{ADVERTISING_CHANNEL, Bass, BassOptions, TIE_CHANNEL};
 use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
 use wom::{Error, Network};
-
-/// The complete directed graph on `n` nodes: every ordered pair, trust 1.
-fn complete(n: u32) -> Network {
-    let arcs = (0..n).flat_map(|u| (0..n).filter(move |&v| v != u).map(move |v| (u, v, 1.0)));
-    Network::from_arcs(n as usize, arcs).unwrap()
-}
-
-/// Mean and standard error of the mean.
-fn mean_se(xs: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    let m = xs.iter().sum::<f64>() / n;
-    let var = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
-}
 
 /// The continuous Bass curve F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).
 fn bass_curve(p: f64, q: f64, t: f64) -> f64 {

@@ -4,6 +4,8 @@
 //! tie-break, distance rules with certain transmission, and a symmetry
 //! check. Statistical checks use 4 standard errors; every run is seeded.
 
+mod common;
+use common::{Moments, net};
 use std::collections::VecDeque;
 
 use wom::propagation::competition::{
@@ -13,41 +15,6 @@ use wom::propagation::{Event, IndependentCascade, Observer, Recorder, Simulation
 use wom::{Error, Network};
 
 const MASTER: u64 = 0xB0A7_0002;
-
-#[derive(Default, Clone)]
-struct Moments {
-    n: f64,
-    sum: f64,
-    sum2: f64,
-}
-
-impl Moments {
-    fn push(&mut self, x: f64) {
-        self.n += 1.0;
-        self.sum += x;
-        self.sum2 += x * x;
-    }
-    fn mean(&self) -> f64 {
-        self.sum / self.n
-    }
-    fn se(&self) -> f64 {
-        let m = self.mean();
-        let var = (self.sum2 / self.n - m * m).max(0.0) * self.n / (self.n - 1.0);
-        (var / self.n).sqrt()
-    }
-    fn check(&self, exact: f64, what: &str) {
-        let tol = (4.0 * self.se()).max(1e-9);
-        assert!(
-            (self.mean() - exact).abs() <= tol,
-            "{what}: mean {} vs exact {exact} (4 se = {tol})",
-            self.mean()
-        );
-    }
-}
-
-fn net(n: usize, arcs: &[(u32, u32)]) -> Network {
-    Network::from_arcs(n, arcs.iter().map(|&(u, v)| (u, v, 1.0))).unwrap()
-}
 
 fn uniform(a: f64, b: f64, tie_rule: TieRule) -> CompetitionOptions {
     CompetitionOptions {

@@ -5,6 +5,7 @@
 //! and bookkeeping identities on a generated network. Statistical checks use
 //! 4 standard errors; every run is seeded.
 
+mod common;
 use petgraph::graph::NodeIndex;
 use rand::Rng;
 use wom::channel::{Advertising, BuiltinChannel, Post, PrivateMessage, RecipientChoice, Scope};
@@ -12,9 +13,6 @@ use wom::propagation::composite::{
     Campaign, CampaignChannel, CampaignOptions, CampaignState, Sender,
 };
 use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
-use wom::roles::{
-    Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
-};
 use wom::{
     BuiltinActor, BusinessOrganization, Channel, ChannelId, Consumer, Delivery, Error, Network,
     OpinionLeader, Profile, SocialGraph, SocialTie, Sponsorship,
@@ -324,30 +322,7 @@ fn simultaneous_persuasions_are_attributed_uniformly() {
 // ------------------------------------- (b) attribution on a real network
 
 fn marketing_network() -> Network {
-    let mut g = wom::generate::holme_kim(
-        &wom::generate::HolmeKim {
-            n: 400,
-            m: 3,
-            triad_probability: 0.4,
-        },
-        17,
-    )
-    .unwrap();
-    let selection = LeaderSelection {
-        by: Centrality::Followers,
-        count: LeaderCount::Fraction(0.03),
-    };
-    assign_opinion_leaders(&mut g, &selection, &OpinionLeader::default()).unwrap();
-    add_business(
-        &mut g,
-        "acme",
-        BusinessOrganization::new("Acme"),
-        &Audience::Fraction(0.2),
-        0.5,
-        3,
-    )
-    .unwrap();
-    g.freeze().unwrap()
+    common::marketing_network(400, 17)
 }
 
 fn marketing_campaign(net: &Network) -> Campaign {

@@ -3,24 +3,13 @@
 //! independent cascade and closed forms; discrete SIS against its exact
 //! one-step expectation and its endemic level on a complete graph.
 
+mod common;
+use common::{complete, mean_se};
 use wom::Network;
 use wom::generate::{Gnp, GraphKind, gnp};
 use wom::propagation::epidemic::{ContinuousSir, ContinuousSirOptions, EpidemicOptions, Sir, Sis};
 use wom::propagation::{Event, Observer, Progress, Simulation, Strategy};
 use wom::rng::{below, stream_rng};
-
-/// Mean and standard error of the mean.
-fn mean_se(xs: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    let m = xs.iter().sum::<f64>() / n;
-    let var = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
-}
-
-fn complete(n: u32) -> Network {
-    let arcs = (0..n).flat_map(|u| (0..n).filter(move |&v| v != u).map(move |v| (u, v, 1.0)));
-    Network::from_arcs(n as usize, arcs).unwrap()
-}
 
 // ---------------------------------------------------------------------
 // Continuous-time SIR on Erdős–Rényi graphs

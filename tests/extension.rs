@@ -9,6 +9,7 @@ use rand::Rng;
 use wom::channel::Post;
 use wom::propagation::{
     Event, IndependentCascade, Observer, Progress, Recorder, Simulation, Strategy,
+    exposed_and_adopted,
 };
 use wom::{
     Actor, BuiltinChannel, Channel, ChannelId, Consumer, Delivery, Network, OpinionLeader, Profile,
@@ -134,14 +135,7 @@ impl<C: Channel> Strategy for TwoSourceCascade<C> {
         for &s in seeds {
             state.adopted[s as usize] = true;
             state.talkers.push(s);
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: ChannelId(0),
-                step: 0,
-            };
-            observer.exposed(&e);
-            observer.adopted(&e);
+            exposed_and_adopted(observer, &Event::seed(s));
         }
     }
 

@@ -7,6 +7,8 @@
 //! bit-identical reports whatever the number of threads. Every run is
 //! seeded.
 
+mod common;
+use common::net;
 use std::collections::VecDeque;
 
 use petgraph::graph::NodeIndex;
@@ -18,12 +20,9 @@ use wom::propagation::composite::{Campaign, CampaignChannel, CampaignOptions, Se
 use wom::propagation::valence::{ValenceCascade, ValenceOptions};
 use wom::propagation::{Event, IndependentCascade, Strategy};
 use wom::rng::{below, stream_rng, uniform_f64};
-use wom::roles::{
-    Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
-};
 use wom::{
-    BuiltinActor, BusinessOrganization, ChannelId, Consumer, Error, Network, OpinionLeader,
-    Profile, SocialGraph, SocialTie, Sponsorship,
+    BuiltinActor, ChannelId, Consumer, Error, Network, OpinionLeader, Profile, SocialGraph,
+    SocialTie, Sponsorship,
 };
 
 const MASTER: u64 = 0x4B91_0005;
@@ -38,11 +37,6 @@ fn ev(node: u32, sender: Option<u32>, step: u32) -> Event {
         channel: ChannelId(0),
         step,
     }
-}
-
-/// A network of default consumers with full-trust arcs.
-fn net(n: usize, arcs: &[(u32, u32)]) -> Network {
-    Network::from_arcs(n, arcs.iter().map(|&(u, v)| (u, v, 1.0))).unwrap()
 }
 
 /// The path 0 -> 1 -> ... -> n-1.
@@ -712,30 +706,7 @@ fn target_audiences_give_the_rates_of_their_nodes() {
 // ------------------------------------------------------------ (5) curves
 
 fn marketing_network() -> Network {
-    let mut g = wom::generate::holme_kim(
-        &wom::generate::HolmeKim {
-            n: 300,
-            m: 3,
-            triad_probability: 0.4,
-        },
-        23,
-    )
-    .unwrap();
-    let selection = LeaderSelection {
-        by: Centrality::Followers,
-        count: LeaderCount::Fraction(0.03),
-    };
-    assign_opinion_leaders(&mut g, &selection, &OpinionLeader::default()).unwrap();
-    add_business(
-        &mut g,
-        "acme",
-        BusinessOrganization::new("Acme"),
-        &Audience::Fraction(0.2),
-        0.5,
-        3,
-    )
-    .unwrap();
-    g.freeze().unwrap()
+    common::marketing_network(300, 23)
 }
 
 /// Ads by the business (paid), posts by leaders, private messages and

@@ -1,7 +1,9 @@
 //! Centralities, role assignment and summaries, on hand-made graphs with
 //! exact answers. Orientation: an arc `u -> v` means `v` follows `u`.
 
+mod common;
 use approx::assert_abs_diff_eq;
+use common::net;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
@@ -30,10 +32,6 @@ fn follow(g: &mut SocialGraph, arcs: &[(usize, usize)]) {
         g.add_tie(NodeIndex::new(u), NodeIndex::new(v), SocialTie::follow(0.5))
             .unwrap();
     }
-}
-
-fn net(n: usize, arcs: &[(u32, u32)]) -> Network {
-    Network::from_arcs(n, arcs.iter().map(|&(u, v)| (u, v, 1.0))).unwrap()
 }
 
 // ---------------------------------------------------------------- followers

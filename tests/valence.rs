@@ -4,6 +4,8 @@
 //! each arc's outcome). Statistical checks use 4 standard errors of the
 //! Monte Carlo mean; every run is seeded.
 
+mod common;
+use common::{Moments, net};
 use wom::propagation::valence::{
     NegativeEffect, NodeValence, SeedTalk, ValenceCascade, ValenceCounts, ValenceOptions,
 };
@@ -11,44 +13,6 @@ use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
 use wom::{Error, Network};
 
 const MASTER: u64 = 0x5EED_0001;
-
-/// Mean and standard error of a sample, from running sums.
-#[derive(Default)]
-struct Moments {
-    n: f64,
-    sum: f64,
-    sum2: f64,
-}
-
-impl Moments {
-    fn push(&mut self, x: f64) {
-        self.n += 1.0;
-        self.sum += x;
-        self.sum2 += x * x;
-    }
-    fn mean(&self) -> f64 {
-        self.sum / self.n
-    }
-    fn se(&self) -> f64 {
-        let m = self.mean();
-        let var = (self.sum2 / self.n - m * m).max(0.0) * self.n / (self.n - 1.0);
-        (var / self.n).sqrt()
-    }
-    /// Within 4 standard errors of `exact`. A sample with no spread (all
-    /// equal) must hit the exact value up to rounding.
-    fn check(&self, exact: f64, what: &str) {
-        let tol = (4.0 * self.se()).max(1e-9);
-        assert!(
-            (self.mean() - exact).abs() <= tol,
-            "{what}: mean {} vs exact {exact} (4 se = {tol})",
-            self.mean()
-        );
-    }
-}
-
-fn net(n: usize, arcs: &[(u32, u32)]) -> Network {
-    Network::from_arcs(n, arcs.iter().map(|&(u, v)| (u, v, 1.0))).unwrap()
-}
 
 fn options(q: f64, p_pos: f64, p_neg: f64) -> ValenceOptions {
     ValenceOptions::new(q, p_pos, p_neg)

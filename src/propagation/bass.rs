@@ -41,7 +41,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, advance_epoch, threshold31};
+use super::{Observer, Progress, Strategy, advance_epoch, exposed_and_adopted, threshold31};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -358,14 +358,7 @@ impl Strategy for Bass {
             }
             state.fresh.push(s);
             state.adopted += 1;
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: TIE_CHANNEL,
-                step: 0,
-            };
-            observer.exposed(&e);
-            observer.adopted(&e);
+            exposed_and_adopted(observer, &Event::seed(s));
         }
         self.push_counts(network, state);
     }
@@ -395,8 +388,7 @@ impl Strategy for Bass {
                     channel: ADVERTISING_CHANNEL,
                     step,
                 };
-                observer.exposed(&e);
-                observer.adopted(&e);
+                exposed_and_adopted(observer, &e);
                 i = i
                     .saturating_add(1)
                     .saturating_add(geometric_skip(rng, self.log_keep));
@@ -434,8 +426,7 @@ impl Strategy for Bass {
                     channel: TIE_CHANNEL,
                     step,
                 };
-                observer.exposed(&e);
-                observer.adopted(&e);
+                exposed_and_adopted(observer, &e);
                 false
             });
             state.candidates = candidates;

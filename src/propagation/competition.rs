@@ -6,7 +6,10 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Observer, Progress, Strategy, advance_epoch, threshold31, two_draws31};
+use super::{
+    Event, Observer, Progress, Strategy, advance_epoch, exposed_and_adopted, threshold31,
+    two_draws31,
+};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
@@ -428,8 +431,7 @@ impl CompetitionState {
             channel: brand.channel(),
             step,
         };
-        observer.exposed(&e);
-        observer.adopted(&e);
+        exposed_and_adopted(observer, &e);
     }
 
     /// A successful attempt of `brand` from `u` on `v`.

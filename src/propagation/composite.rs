@@ -720,12 +720,7 @@ impl<C: Channel> Strategy for Campaign<C> {
         state.deliveries.iter_mut().for_each(|c| *c = 0);
         let until = self.talk_until(0);
         for &s in seeds {
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: ChannelId(0),
-                step: 0,
-            };
+            let e = Event::seed(s);
             state.expose(&e, observer);
             state.adopted_mark[s as usize] = state.epoch;
             state.adopted += 1;

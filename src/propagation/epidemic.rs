@@ -38,7 +38,7 @@ use std::collections::BinaryHeap;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Simulation, Strategy, advance_epoch};
+use super::{Observer, Progress, Simulation, Strategy, advance_epoch, exposed_and_adopted};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -329,14 +329,7 @@ impl DiscreteEpidemicState {
             self.infected.push(s);
             self.ever += 1;
             self.infections += 1;
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: ChannelId(0),
-                step: 0,
-            };
-            observer.exposed(&e);
-            observer.adopted(&e);
+            exposed_and_adopted(observer, &Event::seed(s));
         }
         self.skip_transmit = geometric_skip(rng, kernel.log_keep_beta);
         self.skip_recover = geometric_skip(rng, kernel.log_keep_gamma);
@@ -389,8 +382,7 @@ impl DiscreteEpidemicState {
                             channel: ChannelId(0),
                             step,
                         };
-                        observer.exposed(&e);
-                        observer.adopted(&e);
+                        exposed_and_adopted(observer, &e);
                     }
                 }
                 i = i
@@ -704,8 +696,7 @@ impl ContinuousSir {
             channel: ChannelId(0),
             step,
         };
-        observer.exposed(&e);
-        observer.adopted(&e);
+        exposed_and_adopted(observer, &e);
         let ContinuousSirOptions { tau, gamma, .. } = self.options;
         let d = if gamma > 0.0 {
             exponential(rng, gamma)

@@ -4,7 +4,9 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, advance_epoch, threshold31, two_draws31};
+use super::{
+    Observer, Progress, Strategy, advance_epoch, exposed_and_adopted, threshold31, two_draws31,
+};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
@@ -240,14 +242,7 @@ impl Strategy for IndependentCascade {
         for &s in seeds {
             state.mark[s as usize] = state.epoch;
             state.frontier.push(s);
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: ChannelId(0),
-                step: 0,
-            };
-            observer.exposed(&e);
-            observer.adopted(&e);
+            exposed_and_adopted(observer, &Event::seed(s));
         }
         state.skip = match self.kernel {
             Kernel::Uniform { log_q } => geometric_skip(rng, log_q),
@@ -282,8 +277,7 @@ impl Strategy for IndependentCascade {
                     channel: ChannelId(0),
                     step,
                 };
-                observer.exposed(&e);
-                observer.adopted(&e);
+                exposed_and_adopted(observer, &e);
             }
         };
         match &self.kernel {

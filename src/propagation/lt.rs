@@ -40,7 +40,9 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, THRESHOLD_SCALE, advance_epoch, two_draws31};
+use super::{
+    Observer, Progress, Strategy, THRESHOLD_SCALE, advance_epoch, exposed_and_adopted, two_draws31,
+};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
@@ -379,14 +381,7 @@ impl Strategy for LinearThreshold {
                 need: 0,
             };
             state.frontier.push(s);
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: ChannelId(0),
-                step: 0,
-            };
-            observer.exposed(&e);
-            observer.adopted(&e);
+            exposed_and_adopted(observer, &Event::seed(s));
         }
     }
 

@@ -70,7 +70,7 @@ pub use composite::Campaign;
 pub use epidemic::{ContinuousSir, Sir, Sis};
 pub use ic::{IcProbabilities, IcState, IndependentCascade};
 pub use lt::LinearThreshold;
-pub use observe::{CascadeLink, Counter, Event, Observer, Recorder};
+pub use observe::{CascadeLink, Counter, Event, Observer, Recorder, exposed_and_adopted};
 pub use rumor::Rumor;
 pub use valence::ValenceCascade;
 

@@ -21,6 +21,36 @@ pub struct Event {
     pub step: u32,
 }
 
+impl Event {
+    /// A seed's event: `node` adopted at step 0 with no sender, through
+    /// channel 0 (the convention every built-in strategy follows).
+    #[inline]
+    pub fn seed(node: u32) -> Event {
+        Event {
+            node,
+            sender: None,
+            channel: ChannelId(0),
+            step: 0,
+        }
+    }
+}
+
+/// Reports a node that hears of the product and adopts in the same event:
+/// [`exposed`](Observer::exposed), then [`adopted`](Observer::adopted), in
+/// the order the observer convention asks for.
+///
+/// ```
+/// use wom::propagation::{Counter, Event, exposed_and_adopted};
+/// let mut counter = Counter::default();
+/// exposed_and_adopted(&mut counter, &Event::seed(7));
+/// assert_eq!((counter.exposed, counter.adopted), (1, 1));
+/// ```
+#[inline]
+pub fn exposed_and_adopted<O: Observer + ?Sized>(observer: &mut O, event: &Event) {
+    observer.exposed(event);
+    observer.adopted(event);
+}
+
 /// Watches a run. Every hook has a no-op default, so an observer implements
 /// only what it needs, and `()` observes nothing at no cost. A pair or
 /// triple of observers is an observer that calls each in turn.

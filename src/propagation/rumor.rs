@@ -31,7 +31,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, advance_epoch};
+use super::{Observer, Progress, Strategy, advance_epoch, exposed_and_adopted};
 use crate::error::Result;
 use crate::message::ChannelId;
 use crate::network::Network;
@@ -291,8 +291,7 @@ impl Rumor {
                     channel: ChannelId(0),
                     step,
                 };
-                observer.exposed(&e);
-                observer.adopted(&e);
+                exposed_and_adopted(observer, &e);
                 Act::Told(v)
             }
             s => {
@@ -381,14 +380,7 @@ impl Strategy for Rumor {
             state.spreaders.push(s);
             state.spreading += 1;
             state.informed += 1;
-            let e = Event {
-                node: s,
-                sender: None,
-                channel: ChannelId(0),
-                step: 0,
-            };
-            observer.exposed(&e);
-            observer.adopted(&e);
+            exposed_and_adopted(observer, &Event::seed(s));
         }
         state.next_time = if continuous && state.spreading > 0 {
             exponential(rng, state.spreading as f64)
