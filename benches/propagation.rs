@@ -11,7 +11,7 @@ use wom::Network;
 use wom::generate::{BarabasiAlbert, barabasi_albert};
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
-use wom::propagation::{IndependentCascade, Simulation, Strategy};
+use wom::propagation::{IndependentCascade, Model, Simulation};
 
 /// The 10 nodes with the most followers, as seeds.
 fn top_seeds(net: &Network) -> Vec<u32> {
@@ -21,7 +21,7 @@ fn top_seeds(net: &Network) -> Vec<u32> {
     nodes
 }
 
-fn bench_model<S: Strategy>(c: &mut Criterion, group: &str, name: &str, net: &Network, s: S) {
+fn bench_model<S: Model>(c: &mut Criterion, group: &str, name: &str, net: &Network, s: S) {
     let seeds = top_seeds(net);
     let mut sim = Simulation::new(net, s);
     let mut run = 0u64;

@@ -32,7 +32,7 @@ use wom::export::{write_cascade_dot, write_cascade_graphml, write_curves_csv};
 use wom::generate::{StochasticBlockModel, stochastic_block_model};
 use wom::kpi::{KpiSpec, Target, run_kpis};
 use wom::propagation::composite::{CampaignChannel, CampaignOptions, Sender};
-use wom::propagation::{Campaign, Recorder, Simulation, Strategy};
+use wom::propagation::{Campaign, Model, Recorder, Simulation};
 use wom::roles::{
     Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
 };

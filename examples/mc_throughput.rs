@@ -21,7 +21,7 @@ use wom::ensemble::{EnsembleOptions, RunBudget};
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::kpi::{KpiSpec, run_kpis};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
-use wom::propagation::{IndependentCascade, Simulation, Strategy};
+use wom::propagation::{IndependentCascade, Model, Simulation};
 use wom::{Network, NodeId};
 
 struct Args {
@@ -64,9 +64,9 @@ fn parse() -> Result<Args, Box<dyn Error>> {
 }
 
 /// Runs `runs` simulations; returns (mean, sample sd, seconds).
-fn measure<S: Strategy + Sync>(
+fn measure<S: Model + Sync>(
     net: &Network,
-    strategy: S,
+    model: S,
     seeds: &[u32],
     args: &Args,
 ) -> (f64, f64, f64) {
@@ -78,13 +78,13 @@ fn measure<S: Strategy + Sync>(
             ..EnsembleOptions::default()
         };
         let started = Instant::now();
-        let report = run_kpis(net, &strategy, seeds, &KpiSpec::default(), &options)
+        let report = run_kpis(net, &model, seeds, &KpiSpec::default(), &options)
             .expect("seeds were validated");
         let seconds = started.elapsed().as_secs_f64();
         let adoption = report.kpi("adoption").expect("always reported");
         return (adoption.mean, adoption.std_dev, seconds);
     }
-    let mut sim = Simulation::new(net, strategy);
+    let mut sim = Simulation::new(net, model);
     let started = Instant::now();
     let (mut sum, mut sum_sq) = (0.0f64, 0.0f64);
     for run in 0..args.runs {

@@ -56,39 +56,40 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
-pub mod actor;
-pub mod centrality;
-pub mod channel;
-#[cfg(feature = "charts")]
-pub mod chart;
+pub mod analysis;
+pub mod communication;
 pub mod ensemble;
 pub mod error;
-pub mod export;
 pub mod generate;
-pub mod id;
 pub mod io;
 pub mod kpi;
-pub mod message;
 pub mod network;
+pub mod output;
 pub mod propagation;
 pub mod rng;
-pub mod roles;
 pub mod scenario;
-pub mod stats;
-pub mod tie;
+pub mod seeding;
+pub mod social;
 
-mod graph;
+// The paths of the flat layout before 0.2 keep working.
+pub use analysis::{centrality, stats};
+pub use communication::{channel, message};
+#[cfg(feature = "charts")]
+pub use output::chart;
+pub use output::export;
+pub use seeding::roles;
+pub use social::{actor, id, tie};
 
-pub use actor::{
-    Actor, BuiltinActor, BusinessOrganization, Consumer, OpinionLeader, Profile, Sponsorship,
+pub use communication::{
+    BuiltinChannel, Channel, ChannelId, Delivery, Hop, Message, Polarity, ProductId, Valence,
+    WomMessage,
 };
-pub use channel::{BuiltinChannel, Channel, Delivery};
 pub use error::{Error, Location, Result};
-pub use graph::{Group, SocialGraph};
-pub use id::{IdMap, NodeId};
-pub use message::{ChannelId, Hop, Message, Polarity, ProductId, Valence, WomMessage};
 pub use network::{Adjacent, Csr, Network, NetworkId, RoleId};
-pub use tie::{Relation, SocialTie, Tie};
+pub use social::{
+    Actor, BuiltinActor, BusinessOrganization, Consumer, Group, IdMap, NodeId, OpinionLeader,
+    Profile, Relation, SocialGraph, SocialTie, Sponsorship, Tie,
+};
 
 /// The README's code runs as a doctest, so its example cannot go stale.
 #[cfg(doctest)]

@@ -5,7 +5,7 @@
 mod common;
 use common::{complete, mean_se};
 use wom::propagation::bass::{ADVERTISING_CHANNEL, Bass, BassOptions, TIE_CHANNEL};
-use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
+use wom::propagation::{Event, Model, Observer, Recorder, Simulation};
 use wom::{Error, Network};
 
 /// The continuous Bass curve F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).

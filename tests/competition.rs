@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use wom::propagation::competition::{
     Brand, BrandProbabilities, CompetitionOptions, CompetitiveCascade, TieRule,
 };
-use wom::propagation::{Event, IndependentCascade, Observer, Recorder, Simulation, Strategy};
+use wom::propagation::{Event, IndependentCascade, Model, Observer, Recorder, Simulation};
 use wom::{Error, Network};
 
 const MASTER: u64 = 0xB0A7_0002;

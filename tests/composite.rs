@@ -12,7 +12,7 @@ use wom::channel::{Advertising, BuiltinChannel, Post, PrivateMessage, RecipientC
 use wom::propagation::composite::{
     Campaign, CampaignChannel, CampaignOptions, CampaignState, Sender,
 };
-use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
+use wom::propagation::{Event, Model, Observer, Recorder, Simulation};
 use wom::{
     BuiltinActor, BusinessOrganization, Channel, ChannelId, Consumer, Delivery, Error, Network,
     OpinionLeader, Profile, SocialGraph, SocialTie, Sponsorship,

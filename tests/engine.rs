@@ -1,4 +1,4 @@
-//! The engine's own checks: seeds, the network a strategy was prepared
+//! The engine's own checks: seeds, the network a model was prepared
 //! for, the step limit, and reuse of one engine across runs.
 
 use wom::propagation::lt::{LinearThreshold, LtWeights};
@@ -133,7 +133,7 @@ fn network_ids_follow_content() {
     assert_eq!(a.id(), same.id());
     let other_trust = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 0.5)]).unwrap();
     assert_ne!(a.id(), other_trust.id());
-    // A strategy prepared on one freeze runs on an identical one.
+    // A model prepared on one freeze runs on an identical one.
     let wc = IndependentCascade::weighted_cascade(&a);
     assert!(Simulation::new(&same, &wc).run(&[0], 1, 0, &mut ()).is_ok());
     // But not where the trust differs, since its probabilities came from it.

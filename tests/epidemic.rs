@@ -8,7 +8,7 @@ use common::{complete, mean_se};
 use wom::Network;
 use wom::generate::{Gnp, GraphKind, gnp};
 use wom::propagation::epidemic::{ContinuousSir, ContinuousSirOptions, EpidemicOptions, Sir, Sis};
-use wom::propagation::{Event, Observer, Progress, Simulation, Strategy};
+use wom::propagation::{Event, Model, Observer, Progress, Simulation};
 use wom::rng::{below, stream_rng};
 
 // ---------------------------------------------------------------------

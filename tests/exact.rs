@@ -29,7 +29,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::Bfs;
 use wom::generate::{Gnp, GraphKind, gnp};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
-use wom::propagation::{CascadeLink, IndependentCascade, Recorder, Simulation, Strategy};
+use wom::propagation::{CascadeLink, IndependentCascade, Model, Recorder, Simulation};
 use wom::{Error, Network};
 
 /// The master seed of the Monte Carlo estimates (mixed with each one's
@@ -90,15 +90,15 @@ fn master_for(what: &str) -> u64 {
 
 /// Mean adopted and exposed counts over `runs` seeded runs: master seed
 /// [`master_for`]`(what)`, run index i.
-fn simulate<S: Strategy>(
+fn simulate<S: Model>(
     what: &str,
     net: &Network,
-    strategy: S,
+    model: S,
     seeds: &[u32],
     runs: u64,
 ) -> (Estimate, Estimate) {
     let master = master_for(what);
-    let mut sim = Simulation::new(net, strategy);
+    let mut sim = Simulation::new(net, model);
     let (mut adopted, mut exposed) = (Moments::default(), Moments::default());
     for i in 0..runs {
         let out = sim.run(seeds, master, i, &mut ()).unwrap();
@@ -112,15 +112,15 @@ fn simulate<S: Strategy>(
 /// The simulated mean adopted count is within 4 standard errors of
 /// `exact` (see [`assert_within`]).
 #[track_caller]
-fn check_spread<S: Strategy>(
+fn check_spread<S: Model>(
     what: &str,
     net: &Network,
-    strategy: S,
+    model: S,
     seeds: &[u32],
     runs: u64,
     exact: f64,
 ) {
-    assert_within(what, simulate(what, net, strategy, seeds, runs).0, exact);
+    assert_within(what, simulate(what, net, model, seeds, runs).0, exact);
 }
 
 /// The simulated mean is within 4 standard errors of `exact` (or equal to
@@ -752,7 +752,7 @@ fn lt_rejects_bad_fixed_thresholds() {
 // ---------------------------------------------------------------------------
 
 /// The cascades of runs `runs` under `master`, from a fresh simulation.
-fn cascades<S: Strategy>(
+fn cascades<S: Model>(
     net: &Network,
     s: S,
     seeds: &[u32],
@@ -865,7 +865,7 @@ fn pinned_network() -> Network {
 
 /// Adopted counts of runs 0..8 and the cascade of run 0, as
 /// `(node, sender, step)`.
-fn pinned_outcome<S: Strategy>(s: S) -> (Vec<usize>, Vec<Link>) {
+fn pinned_outcome<S: Model>(s: S) -> (Vec<usize>, Vec<Link>) {
     let net = pinned_network();
     let mut sim = Simulation::new(&net, s);
     let mut rec = Recorder::new();

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use proptest::prelude::*;
 use wom::ensemble::Estimate;
 use wom::export::{write_cascade_dot, write_cascade_graphml, write_curves_csv};
-use wom::propagation::{Event, IndependentCascade, Recorder, Simulation, Strategy};
+use wom::propagation::{Event, IndependentCascade, Model, Recorder, Simulation};
 use wom::{ChannelId, Consumer, Error, Network, NodeId, OpinionLeader, SocialGraph, SocialTie};
 
 // ---------------------------------------------------------------------------
@@ -428,7 +428,7 @@ fn senders_outside_the_cascade_make_roots() {
 
 #[test]
 fn a_node_adopting_twice_is_one_node_with_an_arc_per_adoption() {
-    // Against the once-per-node convention (a custom strategy could do it):
+    // Against the once-per-node convention (a custom model could do it):
     // 1 adopts because of 0, and again later because of 2.
     let net = Network::from_arcs(3, []).expect("isolated nodes");
     let channels = vec!["contact".to_string()];

@@ -1,6 +1,6 @@
 //! Extension from outside: a downstream crate adds a role (a skeptic who
 //! adopts only after hearing from two different people), a channel (close
-//! friends: mutual ties only) and a strategy (a two-source cascade over any
+//! friends: mutual ties only) and a model (a two-source cascade over any
 //! channel), using only wom's public API, and runs them together with the
 //! built-ins (actors, `Post`, `IndependentCascade`, `Simulation`,
 //! `Recorder`, observers).
@@ -8,8 +8,7 @@
 use rand::Rng;
 use wom::channel::Post;
 use wom::propagation::{
-    Event, IndependentCascade, Observer, Progress, Recorder, Simulation, Strategy,
-    exposed_and_adopted,
+    Event, IndependentCascade, Model, Observer, Progress, Recorder, Simulation, exposed_and_adopted,
 };
 use wom::{
     Actor, BuiltinChannel, Channel, ChannelId, Consumer, Delivery, Network, OpinionLeader, Profile,
@@ -73,7 +72,7 @@ impl Channel for CloseFriends {
     }
 }
 
-/// A strategy of its own: every adopter talks once, the step after it
+/// A model of its own: every adopter talks once, the step after it
 /// adopts, through channel `C`. A receiver adopts with probability equal to
 /// the delivery's weight, except skeptics, who adopt only once two different
 /// senders have reached them (then with certainty).
@@ -103,7 +102,7 @@ impl<C: Channel> TwoSourceCascade<C> {
     }
 }
 
-impl<C: Channel> Strategy for TwoSourceCascade<C> {
+impl<C: Channel> Model for TwoSourceCascade<C> {
     type State = TwoSourceState;
 
     fn name(&self) -> &str {
@@ -230,8 +229,8 @@ fn network() -> Network {
 fn skeptic_needs_two_different_sources() {
     let net = network();
     assert_eq!(net.role_name(net.role(2)), Some("skeptic"));
-    let strategy = TwoSourceCascade::new(&net, CloseFriends);
-    let mut sim = Simulation::new(&net, &strategy);
+    let model = TwoSourceCascade::new(&net, CloseFriends);
+    let mut sim = Simulation::new(&net, &model);
 
     // One source: the leader reaches the skeptic and consumer 3; only 3
     // adopts (weight 1). 3 then talks back to the leader, who has adopted.
@@ -252,7 +251,7 @@ fn skeptic_needs_two_different_sources() {
 #[test]
 fn own_strategy_runs_with_builtin_channels_and_beside_builtin_strategies() {
     let net = network();
-    // The downstream strategy over a built-in channel: a post, noticed with
+    // The downstream model over a built-in channel: a post, noticed with
     // the sender's audience attention (the leader's default is 0.7).
     let post: BuiltinChannel = Post::new(1.0).unwrap().into();
     let with_post = TwoSourceCascade::new(&net, post);
@@ -271,7 +270,7 @@ fn own_strategy_runs_with_builtin_channels_and_beside_builtin_strategies() {
     let sd = (runs as f64 * 0.7 * 0.3).sqrt();
     assert!((c3 as f64 - 0.7 * runs as f64).abs() < 4.0 * sd, "{c3}");
 
-    // A built-in strategy on the same network with the downstream roles,
+    // A built-in model on the same network with the downstream roles,
     // observed by a tuple of a recorder and a counting observer of our own.
     #[derive(Default)]
     struct Steps(u32);

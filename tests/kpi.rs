@@ -18,7 +18,7 @@ use wom::kpi::{CascadeMetrics, KpiReport, KpiSpec, Target, cascade_metrics, run_
 use wom::propagation::competition::{BrandProbabilities, CompetitionOptions, CompetitiveCascade};
 use wom::propagation::composite::{Campaign, CampaignChannel, CampaignOptions, Sender};
 use wom::propagation::valence::{ValenceCascade, ValenceOptions};
-use wom::propagation::{Event, IndependentCascade, Strategy};
+use wom::propagation::{Event, IndependentCascade, Model};
 use wom::rng::{below, stream_rng, uniform_f64};
 use wom::{
     BuiltinActor, ChannelId, Consumer, Error, Network, OpinionLeader, Profile, SocialGraph,
@@ -386,7 +386,7 @@ fn ic_with_p_1_on_a_path_gives_every_kpi_exactly() {
     let ic = IndependentCascade::uniform(&network, 1.0).unwrap();
     let r = run_kpis(&network, &ic, &[0], &KpiSpec::default(), &options(20, 3)).unwrap();
     assert_eq!((r.runs, r.finished_runs, r.master_seed), (20, 20, MASTER));
-    assert_eq!(r.strategy, ic.name());
+    assert_eq!(r.model, ic.name());
     let exact = [
         ("reach", 6.0),
         ("adoption", 6.0),

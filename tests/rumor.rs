@@ -4,7 +4,7 @@
 
 use wom::Network;
 use wom::propagation::rumor::{Rumor, RumorContacts, RumorOptions, RumorUpdate, Stifling};
-use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
+use wom::propagation::{Event, Model, Observer, Recorder, Simulation};
 
 /// Mean, standard error of the mean, and (biased) variance.
 fn moments(xs: &[f64]) -> (f64, f64, f64) {

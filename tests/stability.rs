@@ -1,9 +1,9 @@
-//! Value stability of the strategies beyond the independent cascade and the
+//! Value stability of the models beyond the independent cascade and the
 //! linear threshold (pinned in `tests/exact.rs`): Bass, Rumor (both update
 //! orders), discrete SIR and SIS, continuous-time SIR, the valence cascade,
 //! the competitive cascade and a campaign.
 //!
-//! Each strategy runs on one fixed generated graph (G(n, p), 200 nodes,
+//! Each model runs on one fixed generated graph (G(n, p), 200 nodes,
 //! generator seed [`GRAPH_SEED`]) from fixed seeds, runs 0..5 under the
 //! master seed [`MASTER`]. For each run the test pins the adopted and
 //! exposed counts, the steps, whether the run finished, and an FNV-1a
@@ -17,9 +17,9 @@
 //! value-breaking change: record it as such in the CHANGELOG, together with
 //! the new values, and update the constants here.
 //!
-//! Each strategy is also run on one reused [`Simulation`] for runs 0..5 in
+//! Each model is also run on one reused [`Simulation`] for runs 0..5 in
 //! reverse order and on a fresh simulation per run: the per-run results
-//! must be the same, so a run depends on nothing but (strategy, network,
+//! must be the same, so a run depends on nothing but (model, network,
 //! seeds, master seed, run index): the state is fully reset between runs.
 
 use wom::Network;
@@ -33,7 +33,7 @@ use wom::propagation::composite::{Campaign, CampaignChannel, CampaignOptions, Se
 use wom::propagation::epidemic::{ContinuousSir, ContinuousSirOptions, EpidemicOptions, Sir, Sis};
 use wom::propagation::rumor::{Rumor, RumorOptions, RumorUpdate};
 use wom::propagation::valence::{ValenceCascade, ValenceOptions};
-use wom::propagation::{Event, Observer, Simulation, Strategy};
+use wom::propagation::{Event, Model, Observer, Simulation};
 
 /// The generator seed of the pinned graph.
 const GRAPH_SEED: u64 = 0x0057_AB1E;
@@ -60,7 +60,7 @@ type Link = (u32, Option<u32>, u16, u32);
 /// fingerprint)`.
 type RunPin = (usize, usize, u32, bool, u64);
 
-/// A strategy's pins: those of runs 0..RUNS and the first adoptions of run 0.
+/// A model's pins: those of runs 0..RUNS and the first adoptions of run 0.
 type Pins = (Vec<RunPin>, Vec<Link>);
 
 /// The pinned graph: directed G(200, 0.02), about 4 out-arcs per node.
@@ -131,11 +131,7 @@ impl Observer for Fingerprint {
 }
 
 /// Runs `run` of `sim` from `seeds`: its pin and its first adoptions.
-fn pin_run<S: Strategy>(
-    sim: &mut Simulation<'_, S>,
-    seeds: &[u32],
-    run: u64,
-) -> (RunPin, Vec<Link>) {
+fn pin_run<S: Model>(sim: &mut Simulation<'_, S>, seeds: &[u32], run: u64) -> (RunPin, Vec<Link>) {
     let mut fp = Fingerprint::new();
     let out = sim.run(seeds, MASTER, run, &mut fp).unwrap();
     (
@@ -147,7 +143,7 @@ fn pin_run<S: Strategy>(
 /// The pins of runs 0..RUNS and the first adoptions of run 0, after
 /// checking that a reused simulation running them in reverse order, and a
 /// fresh simulation per run, give the same results.
-fn pinned<S: Strategy + Clone>(name: &str, net: &Network, s: S, seeds: &[u32]) -> Pins {
+fn pinned<S: Model + Clone>(name: &str, net: &Network, s: S, seeds: &[u32]) -> Pins {
     let mut sim = Simulation::new(net, s.clone()).with_max_steps(MAX_STEPS);
     let forward: Vec<(RunPin, Vec<Link>)> =
         (0..RUNS).map(|run| pin_run(&mut sim, seeds, run)).collect();
@@ -176,7 +172,7 @@ fn pinned<S: Strategy + Clone>(name: &str, net: &Network, s: S, seeds: &[u32]) -
     (forward.into_iter().map(|(p, _)| p).collect(), first)
 }
 
-/// Every pinned strategy's results, by name.
+/// Every pinned model's results, by name.
 fn observed() -> Vec<(&'static str, Pins)> {
     let net = pinned_network();
     let seeds = &SEEDS[..];

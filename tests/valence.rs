@@ -9,7 +9,7 @@ use common::{Moments, net};
 use wom::propagation::valence::{
     NegativeEffect, NodeValence, SeedTalk, ValenceCascade, ValenceCounts, ValenceOptions,
 };
-use wom::propagation::{Event, Observer, Recorder, Simulation, Strategy};
+use wom::propagation::{Event, Model, Observer, Recorder, Simulation};
 use wom::{Error, Network};
 
 const MASTER: u64 = 0x5EED_0001;

@@ -186,7 +186,7 @@ fn plot(path: &Path, out: &Path) -> Result<(), String> {
     let results = Results::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let report = &results.report;
     let title = if results.scenario.name.is_empty() {
-        report.strategy.clone()
+        report.model.clone()
     } else {
         results.scenario.name.clone()
     };

@@ -14,8 +14,8 @@ pub struct Event {
     /// The node whose message caused it; `None` for seeds and for influence
     /// from outside the graph (advertising).
     pub sender: Option<u32>,
-    /// The channel it came through (an index into the strategy's
-    /// [`channel_names`](super::Strategy::channel_names)).
+    /// The channel it came through (an index into the model's
+    /// [`channel_names`](super::Model::channel_names)).
     pub channel: ChannelId,
     /// The step (0 for seeds).
     pub step: u32,
@@ -23,7 +23,7 @@ pub struct Event {
 
 impl Event {
     /// A seed's event: `node` adopted at step 0 with no sender, through
-    /// channel 0 (the convention every built-in strategy follows).
+    /// channel 0 (the convention every built-in model follows).
     #[inline]
     pub fn seed(node: u32) -> Event {
         Event {
@@ -55,7 +55,7 @@ pub fn exposed_and_adopted<O: Observer + ?Sized>(observer: &mut O, event: &Event
 /// only what it needs, and `()` observes nothing at no cost. A pair or
 /// triple of observers is an observer that calls each in turn.
 ///
-/// Strategies call [`adopted`](Observer::adopted) once per adopting node,
+/// Models call [`adopted`](Observer::adopted) once per adopting node,
 /// and [`exposed`](Observer::exposed) once per node, the first time it hears
 /// of the product (an adopting node is exposed first).
 pub trait Observer {

@@ -83,8 +83,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::BuiltinActor;
 use crate::error::{Error, Location, Result, check_probability};
-use crate::graph::SocialGraph;
 use crate::id::NodeId;
+use crate::social::SocialGraph;
 use crate::tie::SocialTie;
 
 /// An empty cell of the direct id table.

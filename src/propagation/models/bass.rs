@@ -30,23 +30,25 @@
 //! assert_eq!(outcome.adopted, 3);
 //! assert!(outcome.finished);
 //! // Channel 0 is word of mouth ("tie"), channel 1 advertising.
-//! assert_eq!(sim.strategy().channel_names(), ["tie", "advertising"]);
+//! assert_eq!(sim.model().channel_names(), ["tie", "advertising"]);
 //! for link in &rec.cascade()[1..] {
 //!     assert_eq!(link.sender.is_some(), link.channel.0 == 0);
 //! }
-//! # use wom::propagation::Strategy;
+//! # use wom::propagation::Model;
 //! # Ok::<(), wom::Error>(())
 //! ```
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, advance_epoch, exposed_and_adopted, threshold31};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
 use crate::network::NetworkId;
 use crate::propagation::Event;
+use crate::propagation::{
+    Model, Observer, Progress, advance_epoch, exposed_and_adopted, threshold31,
+};
 use crate::rng::{below, geometric_skip};
 
 /// The channel of word-of-mouth adoptions (and of seeds).
@@ -119,7 +121,7 @@ pub struct BassOptions {
 ///   adopter, O(m) per run). Only unadopted nodes with a_v > 0 are tried:
 ///   one 31-bit draw each, compared with the prepared integer threshold of
 ///   1 - (1 - q)^a (a table indexed by a, built once per network; see
-///   [`THRESHOLD_SCALE`](super::THRESHOLD_SCALE)). The sender of a
+///   [`THRESHOLD_SCALE`](crate::propagation::THRESHOLD_SCALE)). The sender of a
 ///   word-of-mouth adoption is found by scanning v's in-arcs (reverse view),
 ///   O(in-degree) once per node per run.
 /// * Per step: O(1 + p·U + C + arcs out of new adopters), C the number of
@@ -302,7 +304,7 @@ fn kth_adopted_in_neighbour(
     None
 }
 
-impl Strategy for Bass {
+impl Model for Bass {
     type State = BassState;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
@@ -407,7 +409,7 @@ impl Strategy for Bass {
                 let draw = match spare.take() {
                     Some(d) => d,
                     None => {
-                        let (a, b) = super::two_draws31(rng);
+                        let (a, b) = crate::propagation::two_draws31(rng);
                         spare = Some(b);
                         a
                     }

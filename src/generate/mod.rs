@@ -46,9 +46,9 @@ use serde_json::Value;
 
 use crate::actor::{BuiltinActor, Consumer};
 use crate::error::{Error, Result, check_probability};
-use crate::graph::SocialGraph;
 use crate::id::NodeId;
 use crate::rng::{WomRng, below, bernoulli, geometric_skip, splitmix64, stream_rng};
+use crate::social::SocialGraph;
 use crate::tie::SocialTie;
 
 /// The trust of every tie a generator makes.

@@ -6,14 +6,13 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Event, Observer, Progress, Strategy, advance_epoch, exposed_and_adopted, threshold31,
-    two_draws31,
-};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Csr, Network};
+use crate::propagation::{
+    Event, Model, Observer, Progress, advance_epoch, exposed_and_adopted, threshold31, two_draws31,
+};
 use crate::rng::{below, geometric_skip};
 
 /// One of the two competing brands.
@@ -456,7 +455,7 @@ impl CompetitionState {
     }
 }
 
-impl Strategy for CompetitiveCascade {
+impl Model for CompetitiveCascade {
     type State = CompetitionState;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {

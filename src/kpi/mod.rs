@@ -1,7 +1,7 @@
 //! Marketing KPIs of a campaign, each estimated over a Monte Carlo ensemble
 //! with its uncertainty.
 //!
-//! [`run_kpis`] runs a strategy many times (in parallel, bit-identical for
+//! [`run_kpis`] runs a model many times (in parallel, bit-identical for
 //! any number of threads, like [`run_ensemble`](crate::ensemble::run_ensemble))
 //! and measures in every run:
 //!
@@ -21,8 +21,8 @@
 //! | `seeds` | seeds of the run |
 //! | `adoptions:channel:<c>` | adoptions attributed to channel c (seeds excluded) |
 //! | `adoptions:role:<r>`, `adoptions:outside` | adoptions by the sender's role, or with no sender |
-//! | the strategy's [`quantity_names`](crate::propagation::Strategy::quantity_names) | e.g. talkers, messages, share of voice |
-//! | `cost` | seeding cost + the strategy's [`spend`](crate::propagation::Strategy::spend) |
+//! | the model's [`quantity_names`](crate::propagation::Model::quantity_names) | e.g. talkers, messages, share of voice |
+//! | `cost` | seeding cost + the model's [`spend`](crate::propagation::Model::spend) |
 //! | `cost_per_adoption` | cost / G, G = A − seeds (or the [`Returns`] quantity) |
 //! | `roi` | (value × G − cost) / cost, when a value per adoption is given |
 //!
@@ -62,7 +62,7 @@ use crate::ensemble::{
 };
 use crate::error::{Error, Result};
 use crate::network::Network;
-use crate::propagation::{Event, Observer, Simulation, Strategy, advance_epoch};
+use crate::propagation::{Event, Model, Observer, Simulation, advance_epoch};
 
 /// The nodes whose adoption rate is the `target_adoption_rate` KPI.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -143,7 +143,7 @@ pub enum Returns {
     /// Every adopter beyond the seeds: A − s.
     #[default]
     AllAdopters,
-    /// One of the strategy's [quantities](Strategy::quantity_names) minus
+    /// One of the model's [quantities](Model::quantity_names) minus
     /// the campaign's own seeds, when not every adopter is the campaign's:
     /// in a competition, `"adopted:brand_a"` less brand A's seeds, so the
     /// rival's adopters are not counted as a return.
@@ -166,7 +166,7 @@ pub struct KpiSpec {
     /// The target audience.
     pub target: Target,
     /// What the seeds cost, in total (fees of paid opinion leaders ...);
-    /// added to the strategy's [`spend`](Strategy::spend) in every run.
+    /// added to the model's [`spend`](Model::spend) in every run.
     pub seeding_cost: f64,
     /// What one adoption beyond the seeds is worth (a margin); with it, the
     /// report has the `roi` KPI.
@@ -196,7 +196,7 @@ impl KpiSpec {
         Ok(())
     }
 
-    /// The index of the return quantity among the strategy's, and the
+    /// The index of the return quantity among the model's, and the
     /// seeds to subtract from it.
     fn returns_index(&self, quantities: &[String]) -> Result<Option<(usize, usize)>> {
         match &self.returns {
@@ -209,7 +209,7 @@ impl KpiSpec {
                     Error::param(
                         "returns",
                         name,
-                        format!("the strategy has no such quantity (it has {quantities:?})"),
+                        format!("the model has no such quantity (it has {quantities:?})"),
                     )
                 }),
         }
@@ -464,7 +464,7 @@ impl Observer for RunObserver<'_> {
         if e.step == 0 {
             bump(&mut self.by_channel[0], 0);
         } else {
-            // A strategy naming a channel it did not declare is counted
+            // A model naming a channel it did not declare is counted
             // in the last channel rather than dropped.
             let c = (usize::from(e.channel.0) + 1).min(self.by_channel.len() - 1);
             bump(&mut self.by_channel[c], e.step);
@@ -527,9 +527,9 @@ const BASE: [&str; 13] = [
 ];
 
 impl Layout {
-    fn new<S: Strategy>(network: &Network, strategy: &S, spec: &KpiSpec) -> Result<Self> {
-        let channels = strategy.channel_names();
-        let quantities = strategy.quantity_names();
+    fn new<S: Model>(network: &Network, model: &S, spec: &KpiSpec) -> Result<Self> {
+        let channels = model.channel_names();
+        let quantities = model.quantity_names();
         let returns = spec.returns_index(&quantities)?;
         let mut names: Vec<String> = BASE.iter().map(|s| s.to_string()).collect();
         names.extend(channels.iter().map(|c| format!("adoptions:channel:{c}")));
@@ -669,8 +669,8 @@ pub struct TreeCount {
 /// The KPIs of an ensemble, with their uncertainty, and its curves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiReport {
-    /// The strategy's name.
-    pub strategy: String,
+    /// The model's name.
+    pub model: String,
     /// Runs made.
     pub runs: u64,
     /// The master seed.
@@ -756,7 +756,7 @@ fn number(x: f64) -> String {
     }
 }
 
-/// Runs `strategy` on `network` from `seeds` as `options` say and returns
+/// Runs `model` on `network` from `seeds` as `options` say and returns
 /// every KPI (see the [module docs](self)) with its uncertainty, the curves
 /// and the distribution of final adoption.
 ///
@@ -774,15 +774,15 @@ fn number(x: f64) -> String {
 /// target.
 pub fn run_kpis<S>(
     network: &Network,
-    strategy: &S,
+    model: &S,
     seeds: &[u32],
     spec: &KpiSpec,
     options: &EnsembleOptions,
 ) -> Result<KpiReport>
 where
-    S: Strategy + Sync,
+    S: Model + Sync,
 {
-    run_kpis_with_progress(network, strategy, seeds, spec, options, &|_| {})
+    run_kpis_with_progress(network, model, seeds, spec, options, &|_| {})
 }
 
 /// [`run_kpis`], telling `progress` the number of runs of each batch as it
@@ -792,23 +792,23 @@ where
 /// Those of [`run_kpis`].
 pub fn run_kpis_with_progress<S>(
     network: &Network,
-    strategy: &S,
+    model: &S,
     seeds: &[u32],
     spec: &KpiSpec,
     options: &EnsembleOptions,
     progress: &Progress<'_>,
 ) -> Result<KpiReport>
 where
-    S: Strategy + Sync,
+    S: Model + Sync,
 {
     spec.check()?;
     let target = spec.target.mask(network)?;
-    let layout = Layout::new(network, strategy, spec)?;
+    let layout = Layout::new(network, model, spec)?;
     // Fail early, with the engine's own message, on bad seeds or network.
-    Simulation::new(network, strategy).start(seeds, options.master_seed, 0, &mut ())?;
+    Simulation::new(network, model).start(seeds, options.master_seed, 0, &mut ())?;
     let total: KpiBatch = drive(options, progress, |from, to| {
         kpi_batch(
-            network, strategy, seeds, spec, &target, &layout, options, from, to,
+            network, model, seeds, spec, &target, &layout, options, from, to,
         )
     })?;
     let len = total.adoption.len().max(total.reach.len()).max(
@@ -820,9 +820,9 @@ where
             .unwrap_or(0),
     );
     let mut sources = vec!["seeds".to_string()];
-    sources.extend(strategy.channel_names());
+    sources.extend(model.channel_names());
     Ok(KpiReport {
-        strategy: strategy.name().to_string(),
+        model: model.name().to_string(),
         runs: total.runs(),
         master_seed: options.master_seed,
         finished_runs: total.finished,
@@ -862,9 +862,9 @@ where
 }
 
 #[allow(clippy::too_many_arguments)]
-fn kpi_batch<S: Strategy>(
+fn kpi_batch<S: Model>(
     network: &Network,
-    strategy: &S,
+    model: &S,
     seeds: &[u32],
     spec: &KpiSpec,
     target: &[bool],
@@ -873,7 +873,7 @@ fn kpi_batch<S: Strategy>(
     from: u64,
     to: u64,
 ) -> Result<KpiBatch> {
-    let mut sim = Simulation::new(network, strategy).with_max_steps(options.max_steps);
+    let mut sim = Simulation::new(network, model).with_max_steps(options.max_steps);
     let mut obs = RunObserver::new(network, target, layout.channels);
     let target_size = target.iter().filter(|&&t| t).count() as f64;
     let n = network.node_count() as f64;
@@ -919,12 +919,12 @@ fn kpi_batch<S: Strategy>(
         }
         let (quantities, rest) = rest.split_at_mut(layout.quantities);
         quantities.iter_mut().for_each(|q| *q = f64::NAN);
-        strategy.quantities(sim.state(), quantities);
+        model.quantities(sim.state(), quantities);
         let gained = match layout.returns {
             None => adopted - seeds.len() as f64,
             Some((q, own)) => quantities[q] - own as f64,
         };
-        let cost = spec.seeding_cost + strategy.spend(sim.state());
+        let cost = spec.seeding_cost + model.spend(sim.state());
         rest[0] = cost;
         rest[1] = if gained > 0.0 {
             cost / gained

@@ -8,10 +8,10 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Observer, Progress, Strategy, advance_epoch};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
+use crate::propagation::{Event, Model, Observer, Progress, advance_epoch};
 use crate::rng::{bernoulli, geometric_skip};
 
 /// The channel of positive talk (and of every adoption, seeds included).
@@ -410,7 +410,7 @@ impl ValenceCascade {
     }
 }
 
-impl Strategy for ValenceCascade {
+impl Model for ValenceCascade {
     type State = ValenceState;
 
     fn name(&self) -> &str {

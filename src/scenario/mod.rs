@@ -65,7 +65,7 @@ use crate::propagation::rumor::RumorOptions;
 use crate::propagation::valence::ValenceOptions;
 use crate::propagation::{
     Bass, Campaign, CompetitiveCascade, ContinuousSir, IcProbabilities, IndependentCascade,
-    LinearThreshold, Rumor, Sir, Sis, Strategy, ValenceCascade,
+    LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
 use crate::rng::{below, stream_rng};
 use crate::roles::{Audience, Centrality, LeaderSelection, add_business, assign_opinion_leaders};
@@ -719,7 +719,7 @@ impl Scenario {
                     ));
                 }
                 rival_ids = Some(ids_of(&network, &rivals));
-                let strategy = CompetitiveCascade::new(&network, *o, &seeds, &rivals)
+                let model = CompetitiveCascade::new(&network, *o, &seeds, &rivals)
                     .map_err(at("$.model.competition"))?;
                 let all: Vec<u32> = seeds.iter().chain(&rivals).copied().collect();
                 // The campaign's return is brand A's adopters, not the rival's.
@@ -735,7 +735,7 @@ impl Scenario {
                     spec: &ours,
                     ..run
                 }
-                .go(&strategy)?
+                .go(&model)?
             }
             ModelSpec::Campaign(o) => {
                 run.go(&Campaign::new(&network, o.clone()).map_err(at("$.model.campaign"))?)?
@@ -807,10 +807,10 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
-    fn go<S: Strategy + Sync>(&self, strategy: &S) -> Result<(KpiReport, Vec<String>)> {
+    fn go<S: Model + Sync>(&self, model: &S) -> Result<(KpiReport, Vec<String>)> {
         let report = run_kpis_with_progress(
             self.network,
-            strategy,
+            model,
             self.seeds,
             self.spec,
             self.options,
@@ -829,7 +829,7 @@ impl Runner<'_> {
             }
             _ => at("$.campaign.seeds")(e),
         })?;
-        Ok((report, strategy.channel_names()))
+        Ok((report, model.channel_names()))
     }
 }
 

@@ -4,14 +4,14 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Observer, Progress, Strategy, advance_epoch, exposed_and_adopted, threshold31, two_draws31,
-};
 use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
+use crate::propagation::{
+    Model, Observer, Progress, advance_epoch, exposed_and_adopted, threshold31, two_draws31,
+};
 use crate::rng::geometric_skip;
 
 /// How an independent cascade sets the activation probability p(u, v) of
@@ -47,7 +47,7 @@ pub enum IcProbabilities {
 /// variable `floor(ln U / ln(1 - p))`, across the arcs of the whole frontier,
 /// so a step costs O(successes) random draws. Otherwise each arc's
 /// probability is stored beside its target as a 31-bit integer threshold
-/// (see [`THRESHOLD_SCALE`](super::THRESHOLD_SCALE)), a draw is compared
+/// (see [`THRESHOLD_SCALE`](crate::propagation::THRESHOLD_SCALE)), a draw is compared
 /// with it before the target's visited mark is read, and one 64-bit output
 /// serves two arcs.
 ///
@@ -205,7 +205,7 @@ fn in_degrees(network: &Network) -> Vec<u32> {
     indeg
 }
 
-impl Strategy for IndependentCascade {
+impl Model for IndependentCascade {
     type State = IcState;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {

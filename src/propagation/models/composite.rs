@@ -11,13 +11,13 @@ use std::collections::HashSet;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Observer, Progress, Strategy, advance_epoch};
 use crate::actor::roles;
 use crate::channel::{BuiltinChannel, Channel, Delivery, Scope};
 use crate::error::{Error, Result};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Network, RoleId};
+use crate::propagation::{Event, Model, Observer, Progress, advance_epoch};
 use crate::rng::{below, bernoulli};
 
 /// The sender index handed to [`Channel::deliver`] for messages from
@@ -188,7 +188,7 @@ enum Plan {
 /// # Example
 /// ```
 /// use wom::channel::{Advertising, PrivateMessage, RecipientChoice};
-/// use wom::propagation::{Simulation, Strategy};
+/// use wom::propagation::{Simulation, Model};
 /// use wom::propagation::composite::{Campaign, CampaignChannel, CampaignOptions, Sender};
 /// use wom::Network;
 ///
@@ -633,7 +633,7 @@ impl<C: Channel> Campaign<C> {
     }
 }
 
-impl<C: Channel> Strategy for Campaign<C> {
+impl<C: Channel> Model for Campaign<C> {
     type State = CampaignState;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {

@@ -31,11 +31,11 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Strategy, advance_epoch, exposed_and_adopted};
 use crate::error::Result;
 use crate::message::ChannelId;
 use crate::network::Network;
 use crate::propagation::Event;
+use crate::propagation::{Model, Observer, Progress, advance_epoch, exposed_and_adopted};
 use crate::rng::{below, uniform_f64};
 
 /// How spreaders take turns.
@@ -330,7 +330,7 @@ fn exponential<R: Rng + ?Sized>(rng: &mut R, rate: f64) -> f64 {
     -libm::log(1.0 - uniform_f64(rng)) / rate
 }
 
-impl Strategy for Rumor {
+impl Model for Rumor {
     type State = RumorState;
 
     fn name(&self) -> &str {

@@ -1,4 +1,4 @@
-//! Monte Carlo ensembles: many runs of a strategy in parallel, with every
+//! Monte Carlo ensembles: many runs of a model in parallel, with every
 //! result reported as a mean, a standard deviation and a 95% confidence
 //! interval.
 //!
@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::network::Network;
-use crate::propagation::{Observer, RunOutcome, Simulation, Strategy};
+use crate::propagation::{Model, Observer, RunOutcome, Simulation};
 
 /// The 0.975 quantile of the standard normal distribution.
 const Z975: f64 = 1.959_963_984_540_054;
@@ -481,8 +481,8 @@ where
 /// The result of an ensemble.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnsembleResult {
-    /// The strategy's name.
-    pub strategy: String,
+    /// The model's name.
+    pub model: String,
     /// Runs made.
     pub runs: u64,
     /// The master seed.
@@ -504,7 +504,7 @@ pub struct EnsembleResult {
     pub per_run: Option<Vec<RunOutcome>>,
 }
 
-/// Runs `strategy` on `network` from `seeds` as the options say, in
+/// Runs `model` on `network` from `seeds` as the options say, in
 /// parallel, and returns every quantity with its uncertainty.
 ///
 /// Complexity: the runs' cost, spread over the threads; O(T) extra memory
@@ -516,23 +516,23 @@ pub struct EnsembleResult {
 /// a thread pool that cannot be built.
 pub fn run_ensemble<S>(
     network: &Network,
-    strategy: &S,
+    model: &S,
     seeds: &[u32],
     options: &EnsembleOptions,
 ) -> Result<EnsembleResult>
 where
-    S: Strategy + Sync,
+    S: Model + Sync,
 {
     if options.batch_size == 0 {
         return Err(Error::param("batch_size", 0, "must be at least 1"));
     }
     // Fail early, with the engine's own message, on bad seeds or network.
-    Simulation::new(network, strategy).start(seeds, options.master_seed, 0, &mut ())?;
+    Simulation::new(network, model).start(seeds, options.master_seed, 0, &mut ())?;
     let total: Batch = drive(options, &|_| {}, |from, to| {
-        run_batch(network, strategy, seeds, options, from, to)
+        run_batch(network, model, seeds, options, from, to)
     })?;
     Ok(EnsembleResult {
-        strategy: strategy.name().to_string(),
+        model: model.name().to_string(),
         runs: total.adopted.n,
         master_seed: options.master_seed,
         adopted: total.adopted.estimate(),
@@ -544,15 +544,15 @@ where
     })
 }
 
-fn run_batch<S: Strategy>(
+fn run_batch<S: Model>(
     network: &Network,
-    strategy: &S,
+    model: &S,
     seeds: &[u32],
     options: &EnsembleOptions,
     from: u64,
     to: u64,
 ) -> Result<Batch> {
-    let mut sim = Simulation::new(network, strategy).with_max_steps(options.max_steps);
+    let mut sim = Simulation::new(network, model).with_max_steps(options.max_steps);
     let mut curve = Curve::default();
     let mut batch = Batch::default();
     for run in from..to {

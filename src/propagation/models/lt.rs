@@ -40,14 +40,14 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Observer, Progress, Strategy, THRESHOLD_SCALE, advance_epoch, exposed_and_adopted, two_draws31,
-};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
+use crate::propagation::{
+    Model, Observer, Progress, THRESHOLD_SCALE, advance_epoch, exposed_and_adopted, two_draws31,
+};
 
 /// The integer weight that stands for 1: 2^31 (see
 /// [`THRESHOLD_SCALE`]).
@@ -340,7 +340,7 @@ fn integer_weights(network: &Network, weights: LtWeights) -> Csr<u32> {
     })
 }
 
-impl Strategy for LinearThreshold {
+impl Model for LinearThreshold {
     type State = LtState;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {

@@ -24,7 +24,7 @@
 //!
 //! `Channel` is used as a generic bound (it has a generic method, so it is
 //! not a trait object): kernels are monomorphized for the channels they use.
-//! While a channel delivers, it holds the run's generator; a strategy that
+//! While a channel delivers, it holds the run's generator; a model that
 //! needs random numbers to decide what a delivery does collects the
 //! deliveries into a reused buffer first and decides after (as
 //! [`Campaign`](crate::propagation::Campaign) does), which also lets it treat

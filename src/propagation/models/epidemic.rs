@@ -38,11 +38,13 @@ use std::collections::BinaryHeap;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Observer, Progress, Simulation, Strategy, advance_epoch, exposed_and_adopted};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
 use crate::propagation::Event;
+use crate::propagation::{
+    Model, Observer, Progress, Simulation, advance_epoch, exposed_and_adopted,
+};
 use crate::rng::{geometric_skip, uniform_f64};
 
 /// Node status (meaningful when the node's mark is the current epoch;
@@ -416,7 +418,7 @@ impl DiscreteEpidemicState {
     }
 }
 
-impl Strategy for Sir {
+impl Model for Sir {
     type State = DiscreteEpidemicState;
 
     fn name(&self) -> &str {
@@ -450,7 +452,7 @@ impl Strategy for Sir {
     }
 }
 
-impl Strategy for Sis {
+impl Model for Sis {
     type State = DiscreteEpidemicState;
 
     fn name(&self) -> &str {
@@ -734,7 +736,7 @@ impl ContinuousSir {
     }
 }
 
-impl Strategy for ContinuousSir {
+impl Model for ContinuousSir {
     type State = ContinuousSirState;
 
     fn name(&self) -> &str {

@@ -229,7 +229,7 @@ impl<V: Copy> Csr<V> {
 /// Identifies the content of a frozen [`Network`]: a 64-bit fingerprint of
 /// its node count, arcs (targets and trust) and node profiles. Networks with
 /// the same content (clones, or two freezes of one graph) share it.
-/// Strategies prepared for a network record it, and the engine refuses to
+/// Models prepared for a network record it, and the engine refuses to
 /// run them on a network with another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NetworkId(pub u64);

@@ -47,10 +47,10 @@ use serde::{Deserialize, Serialize};
 use crate::actor::{Actor, BusinessOrganization, OpinionLeader, roles};
 use crate::centrality::{PageRankOptions, core_numbers, followers, pagerank};
 use crate::error::{Error, Result, check_probability};
-use crate::graph::SocialGraph;
 use crate::id::NodeId;
 use crate::network::Network;
 use crate::rng::{below, stream_rng};
+use crate::social::SocialGraph;
 use crate::tie::{SocialTie, Tie};
 
 /// The centrality by which nodes are ranked.
@@ -234,7 +234,7 @@ pub struct LeaderSelection {
 /// Seeding by degree and PageRank: J. Goldenberg, S. Han, D. R. Lehmann and
 /// J. W. Hong, "The role of hubs in the adoption process", *Journal of
 /// Marketing* 73(2), 1-13, 2009; O. Hinz, B. Skiera, C. Barrot and J. U.
-/// Becker, "Seeding strategies for viral marketing: an empirical comparison",
+/// Becker, "Seeding models for viral marketing: an empirical comparison",
 /// *Journal of Marketing* 75(6), 55-71, 2011. k-core: M. Kitsak et al.,
 /// "Identification of influential spreaders in complex networks", *Nature
 /// Physics* 6, 888-893, 2010.

@@ -37,12 +37,12 @@
 //! **Roots.** An adoption with no sender (a seed, advertising, any influence
 //! from outside the graph) is a root of the cascade. So is an adoption whose
 //! sender is a node of the network that had not adopted earlier in the
-//! cascade (possible with strategies where non-adopters talk, such as
+//! cascade (possible with models where non-adopters talk, such as
 //! opinion leaders paid by a [`Campaign`](crate::propagation::Campaign)):
 //! that sender is not a node of the cascade graph and no arc is drawn.
 //!
-//! **Repeated adopters.** The built-in strategies report each adopter once,
-//! but a custom strategy or a hand-made cascade may list a node several
+//! **Repeated adopters.** The built-in models report each adopter once,
+//! but a custom model or a hand-made cascade may list a node several
 //! times: it is one node with the attributes of its first adoption, and
 //! each of its adoptions whose sender adopted earlier adds an arc.
 
@@ -199,8 +199,8 @@ fn write_csv_field<W: Write>(out: &mut W, name: &str, suffix: &str) -> io::Resul
 /// * `network`: the network the run was made on (ids and roles).
 /// * `cascade`: the run's adoptions in order, as
 ///   [`Recorder::cascade`](crate::propagation::Recorder::cascade) gives them.
-/// * `channel_names`: the strategy's
-///   [`channel_names`](crate::propagation::Strategy::channel_names).
+/// * `channel_names`: the model's
+///   [`channel_names`](crate::propagation::Model::channel_names).
 ///
 /// # Errors
 /// [`Error::UnknownNode`] when an event's node or sender is not a node
@@ -217,7 +217,7 @@ fn write_csv_field<W: Write>(out: &mut W, name: &str, suffix: &str) -> io::Resul
 /// ```
 /// use wom::Network;
 /// use wom::export::write_cascade_dot;
-/// use wom::propagation::{IndependentCascade, Recorder, Simulation, Strategy};
+/// use wom::propagation::{IndependentCascade, Recorder, Simulation, Model};
 ///
 /// // A path 0 -> 1 -> 2 with certain transmission.
 /// let net = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 1.0)])?;
@@ -297,7 +297,7 @@ pub fn write_cascade_dot<W: Write>(
 /// ```
 /// use wom::Network;
 /// use wom::export::write_cascade_graphml;
-/// use wom::propagation::{IndependentCascade, Recorder, Simulation, Strategy};
+/// use wom::propagation::{IndependentCascade, Recorder, Simulation, Model};
 ///
 /// let net = Network::from_arcs(2, [(0, 1, 1.0)])?;
 /// let ic = IndependentCascade::uniform(&net, 1.0)?;
