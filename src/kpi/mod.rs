@@ -504,34 +504,93 @@ struct Layout {
     channels: usize,
     roles: usize,
     quantities: usize,
-    roi: bool,
     /// The return quantity's index among the quantities, and the seeds
     /// subtracted from it.
     returns: Option<(usize, usize)>,
 }
 
-const BASE: [&str; 13] = [
-    "reach",
-    "adoption",
-    "adoption_rate",
-    "target_adoption_rate",
-    "steps",
-    "time_to_50",
-    "time_to_90",
-    "cascade_trees",
-    "cascade_size",
-    "largest_cascade",
-    "cascade_depth",
-    "structural_virality",
-    "seeds",
-];
+/// Declares the base KPIs once: the enum, its names and its positions all
+/// come from this one list, so no index can drift from its name.
+macro_rules! base_kpis {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        /// The KPIs every run has, whatever the model, in the order they
+        /// open a [`KpiReport`] and a run's values (see the
+        /// [module docs](self) for the per-run definitions).
+        ///
+        /// ```
+        /// use wom::kpi::BaseKpi;
+        /// assert_eq!(BaseKpi::Adoption.name(), "adoption");
+        /// assert_eq!(BaseKpi::ALL[BaseKpi::Adoption.index()], BaseKpi::Adoption);
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum BaseKpi {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl BaseKpi {
+            /// Every base KPI, in report order.
+            pub const ALL: &'static [BaseKpi] = &[$(BaseKpi::$variant,)*];
+
+            /// The KPI's name in reports and documents.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(BaseKpi::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+base_kpis! {
+    /// Nodes exposed (aware), seeds included.
+    Reach => "reach",
+    /// Adopters, seeds included.
+    Adoption => "adoption",
+    /// Adopters over the number of nodes.
+    AdoptionRate => "adoption_rate",
+    /// Adopters in the target audience over its size.
+    TargetAdoptionRate => "target_adoption_rate",
+    /// Steps until the run ended.
+    Steps => "steps",
+    /// First step at which half the run's final adoption was reached.
+    TimeTo50 => "time_to_50",
+    /// First step at which 90% of the run's final adoption was reached.
+    TimeTo90 => "time_to_90",
+    /// Trees in the cascade forest.
+    CascadeTrees => "cascade_trees",
+    /// Mean adopters per tree.
+    CascadeSize => "cascade_size",
+    /// Adopters in the largest tree.
+    LargestCascade => "largest_cascade",
+    /// The deepest adopter's distance from its root.
+    CascadeDepth => "cascade_depth",
+    /// Mean pairwise distance in the largest tree (Goel et al. 2016).
+    StructuralVirality => "structural_virality",
+    /// Seeds of the run.
+    Seeds => "seeds",
+}
+
+impl BaseKpi {
+    /// The KPI's position among a run's values and a report's KPIs.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The KPIs that close every report, after the model's quantities: what
+/// the campaign cost, per adoption gained, and its return (only when a
+/// value per adoption is given).
+const COST: &str = "cost";
+const COST_PER_ADOPTION: &str = "cost_per_adoption";
+const ROI: &str = "roi";
 
 impl Layout {
     fn new<S: Model>(network: &Network, model: &S, spec: &KpiSpec) -> Result<Self> {
         let channels = model.channel_names();
         let quantities = model.quantity_names();
         let returns = spec.returns_index(&quantities)?;
-        let mut names: Vec<String> = BASE.iter().map(|s| s.to_string()).collect();
+        let mut names: Vec<String> = BaseKpi::ALL.iter().map(|k| k.name().to_string()).collect();
         names.extend(channels.iter().map(|c| format!("adoptions:channel:{c}")));
         names.extend(
             network
@@ -541,16 +600,15 @@ impl Layout {
         );
         names.push("adoptions:outside".to_string());
         names.extend(quantities.iter().cloned());
-        names.extend(["cost", "cost_per_adoption"].map(String::from));
+        names.extend([COST, COST_PER_ADOPTION].map(String::from));
         if spec.value_per_adoption.is_some() {
-            names.push("roi".to_string());
+            names.push(ROI.to_string());
         }
         Ok(Layout {
             names,
             channels: channels.len(),
             roles: network.role_names().len(),
             quantities: quantities.len(),
-            roi: spec.value_per_adoption.is_some(),
             returns,
         })
     }
@@ -594,11 +652,13 @@ impl Accumulate for KpiBatch {
         self.kept.extend(o.kept);
     }
     fn runs(&self) -> u64 {
-        self.values.get(1).map_or(0, Moments::count)
+        self.values
+            .get(BaseKpi::Adoption.index())
+            .map_or(0, Moments::count)
     }
     fn adoption_half_width(&self) -> f64 {
         self.values
-            .get(1)
+            .get(BaseKpi::Adoption.index())
             .map_or(f64::INFINITY, |m| m.estimate().half_width())
     }
 }
@@ -696,6 +756,11 @@ pub struct KpiReport {
 }
 
 impl KpiReport {
+    /// The estimate of a base KPI, one every report has.
+    pub fn base(&self, kpi: BaseKpi) -> Option<&Estimate> {
+        self.kpi(kpi.name())
+    }
+
     /// The estimate of the KPI named `name`.
     pub fn kpi(&self, name: &str) -> Option<&Estimate> {
         self.kpis
@@ -887,28 +952,26 @@ fn kpi_batch<S: Model>(
         let out = sim.run(seeds, options.master_seed, run, &mut obs)?;
         let cascade = obs.forest.metrics();
         let adopted = out.adopted as f64;
-        let base = [
-            out.exposed as f64,
-            adopted,
-            adopted / n,
-            obs.target_adopted as f64 / target_size,
-            f64::from(out.steps),
-            time_to(&obs.adopted, 0.5),
-            time_to(&obs.adopted, 0.9),
-            cascade.trees as f64,
-            // Mean adopters per tree: undefined without a tree.
-            if cascade.trees == 0 {
-                f64::NAN
-            } else {
-                cascade.mean_size()
-            },
-            cascade.largest as f64,
-            f64::from(cascade.depth),
-            cascade.structural_virality.unwrap_or(f64::NAN),
-            seeds.len() as f64,
-        ];
-        let (head, rest) = values.split_at_mut(BASE.len());
-        head.copy_from_slice(&base);
+        let (head, rest) = values.split_at_mut(BaseKpi::ALL.len());
+        for &kpi in BaseKpi::ALL {
+            head[kpi.index()] = match kpi {
+                BaseKpi::Reach => out.exposed as f64,
+                BaseKpi::Adoption => adopted,
+                BaseKpi::AdoptionRate => adopted / n,
+                BaseKpi::TargetAdoptionRate => obs.target_adopted as f64 / target_size,
+                BaseKpi::Steps => f64::from(out.steps),
+                BaseKpi::TimeTo50 => time_to(&obs.adopted, 0.5),
+                BaseKpi::TimeTo90 => time_to(&obs.adopted, 0.9),
+                BaseKpi::CascadeTrees => cascade.trees as f64,
+                // Mean adopters per tree: undefined without a tree.
+                BaseKpi::CascadeSize if cascade.trees == 0 => f64::NAN,
+                BaseKpi::CascadeSize => cascade.mean_size(),
+                BaseKpi::LargestCascade => cascade.largest as f64,
+                BaseKpi::CascadeDepth => f64::from(cascade.depth),
+                BaseKpi::StructuralVirality => cascade.structural_virality.unwrap_or(f64::NAN),
+                BaseKpi::Seeds => seeds.len() as f64,
+            };
+        }
         let (channels, rest) = rest.split_at_mut(layout.channels);
         for (c, v) in channels.iter_mut().enumerate() {
             *v = obs.by_channel[c + 1].iter().sum::<u64>() as f64;
@@ -925,19 +988,18 @@ fn kpi_batch<S: Model>(
             Some((q, own)) => quantities[q] - own as f64,
         };
         let cost = spec.seeding_cost + model.spend(sim.state());
-        rest[0] = cost;
-        rest[1] = if gained > 0.0 {
+        let per_adoption = if gained > 0.0 {
             cost / gained
         } else {
             f64::NAN
         };
-        if layout.roi {
-            let value = spec.value_per_adoption.unwrap_or(0.0);
-            rest[2] = if cost > 0.0 {
-                (value * gained - cost) / cost
-            } else {
-                f64::NAN
-            };
+        let roi = match spec.value_per_adoption {
+            Some(value) if cost > 0.0 => (value * gained - cost) / cost,
+            _ => f64::NAN,
+        };
+        // Written in the order `Layout::new` names them.
+        for (slot, v) in rest.iter_mut().zip([cost, per_adoption, roi]) {
+            *slot = v;
         }
         for (m, &v) in batch.values.iter_mut().zip(&values) {
             m.push(v);
