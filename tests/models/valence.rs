@@ -4,7 +4,7 @@
 //! each arc's outcome). Statistical checks use 4 standard errors of the
 //! Monte Carlo mean; every run is seeded.
 
-mod common;
+use crate::common;
 use common::{Moments, net};
 use wom::propagation::valence::{
     NegativeEffect, NodeValence, SeedTalk, ValenceCascade, ValenceCounts, ValenceOptions,

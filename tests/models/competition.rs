@@ -4,7 +4,7 @@
 //! tie-break, distance rules with certain transmission, and a symmetry
 //! check. Statistical checks use 4 standard errors; every run is seeded.
 
-mod common;
+use crate::common;
 use common::{Moments, net};
 use std::collections::VecDeque;
 

@@ -3,7 +3,7 @@
 //! independent cascade and closed forms; discrete SIS against its exact
 //! one-step expectation and its endemic level on a complete graph.
 
-mod common;
+use crate::common;
 use common::{complete, mean_se};
 use wom::Network;
 use wom::generate::{Gnp, GraphKind, gnp};

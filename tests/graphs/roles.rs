@@ -1,7 +1,7 @@
 //! Centralities, role assignment and summaries, on hand-made graphs with
 //! exact answers. Orientation: an arc `u -> v` means `v` follows `u`.
 
-mod common;
+use crate::common;
 use approx::assert_abs_diff_eq;
 use common::net;
 use petgraph::graph::NodeIndex;

@@ -2,7 +2,7 @@
 //! against the discrete-time mean-field recursion and the continuous Bass
 //! curve, exact one-step probabilities and attribution, reproducibility.
 
-mod common;
+use crate::common;
 use common::{complete, mean_se};
 use wom::propagation::bass::{ADVERTISING_CHANNEL, Bass, BassOptions, TIE_CHANNEL};
 use wom::propagation::{Event, Model, Observer, Recorder, Simulation};

@@ -7,7 +7,7 @@
 //! bit-identical reports whatever the number of threads. Every run is
 //! seeded.
 
-mod common;
+use crate::common;
 use common::net;
 use std::collections::VecDeque;
 

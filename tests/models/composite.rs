@@ -5,7 +5,7 @@
 //! and bookkeeping identities on a generated network. Statistical checks use
 //! 4 standard errors; every run is seeded.
 
-mod common;
+use crate::common;
 use petgraph::graph::NodeIndex;
 use rand::Rng;
 use wom::channel::{Advertising, BuiltinChannel, Post, PrivateMessage, RecipientChoice, Scope};

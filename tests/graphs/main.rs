@@ -1,0 +1,12 @@
+//! Building networks: edge-list and CSV input, generators, the frozen
+//! network, role assignment, and the real networks named by
+//! `WOM_DATA_DIR`. One test binary, so CI links it once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod data;
+mod generators;
+mod io;
+mod network;
+mod roles;

@@ -1,0 +1,18 @@
+//! The propagation models against exact answers, closed forms and known
+//! limits; the engine's checks; models written outside the crate; and the
+//! values pinned for fixed seeds. One test binary, so CI links it once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bass;
+mod channels;
+mod competition;
+mod composite;
+mod engine;
+mod epidemic;
+mod exact;
+mod extension;
+mod rumor;
+mod stability;
+mod valence;

@@ -1,0 +1,15 @@
+//! Whole studies: ensembles, KPIs, scenario and results documents,
+//! exports, charts and the `wom` command line. One test binary, so CI
+//! links it once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+#[cfg(feature = "charts")]
+mod chart;
+#[cfg(feature = "cli")]
+mod cli;
+mod ensemble;
+mod export;
+mod kpi;
+mod scenario;
