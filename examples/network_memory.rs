@@ -1,5 +1,5 @@
 //! Prints the size of the frozen network of an edge list, part by part,
-//! against the budget of DESIGN.md (8 bytes per arc plus 8 per node for
+//! against the crate's memory budget (8 bytes per arc plus 8 per node for
 //! the forward view; the same again for the reverse view).
 //!
 //! `cargo run --release --example network_memory -- FILE [--undirected]`
