@@ -131,8 +131,11 @@ pub enum Error {
     /// A parameter is out of its valid range (for example `m > n`).
     #[error("invalid parameter {name} = {value}: {reason}")]
     InvalidParameter {
-        /// The parameter's name.
-        name: String,
+        /// The parameter: its path within the options that were checked
+        /// (`batch_size`, `budget.half_width`, `channels[2]`). Callers that
+        /// hold those options inside something larger prepend their own
+        /// part with [`Error::within`], so a document can name the field.
+        name: FieldPath,
         /// The value given, as text.
         value: String,
         /// Why it is not accepted.
@@ -215,10 +218,153 @@ impl Error {
     /// An [`Error::InvalidParameter`] from its parts.
     pub(crate) fn param(name: &str, value: impl fmt::Display, reason: impl Into<String>) -> Self {
         Error::InvalidParameter {
-            name: name.to_string(),
+            name: FieldPath::field(name),
             value: value.to_string(),
             reason: reason.into(),
         }
+    }
+
+    /// The same error, with `parent` prepended to the path of an
+    /// [`Error::InvalidParameter`]: what options nested in a larger
+    /// structure say about themselves. Other errors are returned as they
+    /// are.
+    ///
+    /// ```
+    /// use wom::Error;
+    /// use wom::ensemble::EnsembleOptions;
+    ///
+    /// let options = EnsembleOptions { batch_size: 0, ..Default::default() };
+    /// let err = options.validate().unwrap_err().within("ensemble");
+    /// match err {
+    ///     Error::InvalidParameter { name, .. } => assert_eq!(name, "ensemble.batch_size"),
+    ///     other => panic!("{other}"),
+    /// }
+    /// ```
+    #[must_use]
+    pub fn within(self, parent: impl Into<Segment>) -> Self {
+        match self {
+            Error::InvalidParameter {
+                name,
+                value,
+                reason,
+            } => Error::InvalidParameter {
+                name: name.within(parent),
+                value,
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+/// One step of a [`FieldPath`]: a named field or a position in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    /// A field, by name.
+    Field(String),
+    /// An element of a list, by 0-based position.
+    Index(usize),
+}
+
+impl From<&str> for Segment {
+    fn from(name: &str) -> Self {
+        Segment::Field(name.to_string())
+    }
+}
+
+impl From<String> for Segment {
+    fn from(name: String) -> Self {
+        Segment::Field(name)
+    }
+}
+
+impl From<usize> for Segment {
+    fn from(index: usize) -> Self {
+        Segment::Index(index)
+    }
+}
+
+/// Where a parameter sits within the options that were checked: fields
+/// and list positions from the outside in, written `a.b[2].c`.
+///
+/// It compares equal to its written form, so `name == "budget.half_width"`
+/// reads as it should.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+pub struct FieldPath(Vec<Segment>);
+
+impl FieldPath {
+    /// The path of one field.
+    pub fn field(name: impl Into<String>) -> Self {
+        FieldPath(vec![Segment::Field(name.into())])
+    }
+
+    /// This path inside `parent`.
+    #[must_use]
+    pub fn within(mut self, parent: impl Into<Segment>) -> Self {
+        self.0.insert(0, parent.into());
+        self
+    }
+
+    /// The path extended by `child`.
+    #[must_use]
+    pub fn join(mut self, child: impl Into<Segment>) -> Self {
+        self.0.push(child.into());
+        self
+    }
+
+    /// The steps, from the outside in.
+    pub fn segments(&self) -> &[Segment] {
+        &self.0
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Segment::Field(name) if i == 0 => f.write_str(name)?,
+                Segment::Field(name) => write!(f, ".{name}")?,
+                Segment::Index(k) => write!(f, "[{k}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq<str> for FieldPath {
+    fn eq(&self, other: &str) -> bool {
+        // Walks the written form piece by piece, without allocating.
+        let mut rest = other;
+        for (i, s) in self.0.iter().enumerate() {
+            let next = match s {
+                Segment::Field(name) => {
+                    let r = if i == 0 {
+                        Some(rest)
+                    } else {
+                        rest.strip_prefix('.')
+                    };
+                    r.and_then(|r| r.strip_prefix(name.as_str()))
+                }
+                Segment::Index(k) => rest.strip_prefix('[').and_then(|r| {
+                    let (digits, tail) = r.split_once(']')?;
+                    let canonical =
+                        digits == "0" || !(digits.starts_with('+') || digits.starts_with('0'));
+                    (canonical && digits.parse() == Ok(*k)).then_some(tail)
+                }),
+            };
+            match next {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+}
+
+impl PartialEq<&str> for FieldPath {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
     }
 }
 
@@ -284,6 +430,28 @@ mod tests {
             location: Some(Location::new("a.txt", 3)),
         };
         assert_eq!(e.to_string(), "trust = 1.5 is outside [0, 1] at a.txt:3");
+    }
+
+    #[test]
+    fn field_paths_read_and_compare_as_written() {
+        let path = FieldPath::field("persuasion").within(2).within("channels");
+        assert_eq!(path.to_string(), "channels[2].persuasion");
+        assert_eq!(path, "channels[2].persuasion");
+        for other in [
+            "channels[2]",
+            "channels[02].persuasion",
+            "channels[+2].persuasion",
+            "channels.2.persuasion",
+            "channels[2].persuasionX",
+            "",
+        ] {
+            assert_ne!(path, other, "{other}");
+        }
+        let e = Error::param("batch_size", 0, "must be at least 1").within("ensemble");
+        assert_eq!(
+            e.to_string(),
+            "invalid parameter ensemble.batch_size = 0: must be at least 1"
+        );
     }
 
     #[test]

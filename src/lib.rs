@@ -82,7 +82,7 @@ pub use communication::{
     BuiltinChannel, Channel, ChannelId, Delivery, Hop, Message, Polarity, ProductId, Valence,
     WomMessage,
 };
-pub use error::{Error, Location, Result};
+pub use error::{Error, FieldPath, Location, Result, Segment};
 pub use network::{Adjacent, Csr, Network, NetworkId, RoleId};
 pub use social::{
     Actor, BuiltinActor, BusinessOrganization, Consumer, Group, IdMap, NodeId, OpinionLeader,

@@ -73,6 +73,67 @@ pub struct EnsembleOptions {
     pub keep_runs: bool,
 }
 
+/// The most worker threads an ensemble may ask for: more than any machine
+/// has cores, few enough that a typo cannot exhaust the system.
+pub const MAX_THREADS: usize = 1024;
+
+impl EnsembleOptions {
+    /// Checks the options: at least one run (a positive, finite half-width
+    /// target with `0 < min_runs <= max_runs`), batches of at least one
+    /// run, a step limit of at least one, and 1 to [`MAX_THREADS`]
+    /// threads. Every ensemble and scenario calls it; this is the one
+    /// place these rules live.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the field (`batch_size`,
+    /// `budget.runs`, `budget.half_width.target`, `budget.half_width`,
+    /// `max_steps`, `threads`).
+    pub fn validate(&self) -> Result<()> {
+        if self.batch_size == 0 {
+            return Err(Error::param("batch_size", 0, "must be at least 1"));
+        }
+        match self.budget {
+            RunBudget::Runs(0) => {
+                return Err(Error::param("budget.runs", 0, "must be at least 1"));
+            }
+            RunBudget::Runs(_) => {}
+            RunBudget::HalfWidth {
+                target,
+                min_runs,
+                max_runs,
+            } => {
+                if !(target.is_finite() && target > 0.0) {
+                    return Err(Error::param(
+                        "budget.half_width.target",
+                        target,
+                        "must be a positive number",
+                    ));
+                }
+                if max_runs == 0 || min_runs > max_runs {
+                    return Err(Error::param(
+                        "budget.half_width",
+                        format!("min_runs {min_runs}, max_runs {max_runs}"),
+                        "needs 0 < min_runs <= max_runs",
+                    ));
+                }
+            }
+        }
+        if self.max_steps == 0 {
+            return Err(Error::param("max_steps", 0, "must be at least 1"));
+        }
+        if let Some(t) = self.threads
+            && !(1..=MAX_THREADS).contains(&t)
+        {
+            return Err(Error::param(
+                "threads",
+                t,
+                format!("must be in [1, {MAX_THREADS}]"),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for EnsembleOptions {
     /// 1,000 runs, master seed 0, batches of 64, rayon's pool, the engine's
     /// default step limit, runs not kept.
@@ -392,14 +453,12 @@ where
     A: Accumulate,
     F: Fn(u64, u64) -> Result<A> + Sync,
 {
-    if options.batch_size == 0 {
-        return Err(Error::param("batch_size", 0, "must be at least 1"));
-    }
+    options.validate()?;
     match options.threads {
         None => drive_batches(options, progress, &batch),
         Some(t) => {
             let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(t.max(1))
+                .num_threads(t)
                 .build()
                 .map_err(|e| Error::param("threads", t, e.to_string()))?;
             pool.install(|| drive_batches(options, progress, &batch))
@@ -442,24 +501,12 @@ where
     };
     let mut total = A::default();
     match options.budget {
-        RunBudget::Runs(n) => {
-            if n == 0 {
-                return Err(Error::param("budget.runs", 0, "must be at least 1"));
-            }
-            run_batches(0, n, &mut total)?;
-        }
+        RunBudget::Runs(n) => run_batches(0, n, &mut total)?,
         RunBudget::HalfWidth {
             target,
             min_runs,
             max_runs,
         } => {
-            if !(target.is_finite() && target > 0.0) || max_runs == 0 || min_runs > max_runs {
-                return Err(Error::param(
-                    "budget.half_width",
-                    format!("target {target}, min_runs {min_runs}, max_runs {max_runs}"),
-                    "needs target > 0 and 0 < min_runs <= max_runs",
-                ));
-            }
             // Rounds end on batch boundaries, so the runs made depend only
             // on the results, not on the threads.
             let mut done = 0;
@@ -511,9 +558,9 @@ pub struct EnsembleResult {
 /// per batch for a curve of T steps.
 ///
 /// # Errors
-/// The engine's errors (seeds, network); [`Error::InvalidParameter`] for a
-/// zero batch size or budget, a half-width target that is not positive, or
-/// a thread pool that cannot be built.
+/// The engine's errors (seeds, network); [`Error::InvalidParameter`] for
+/// options that [`EnsembleOptions::validate`] refuses, or a thread pool
+/// that cannot be built.
 pub fn run_ensemble<S>(
     network: &Network,
     model: &S,
@@ -523,9 +570,7 @@ pub fn run_ensemble<S>(
 where
     S: Model + Sync,
 {
-    if options.batch_size == 0 {
-        return Err(Error::param("batch_size", 0, "must be at least 1"));
-    }
+    options.validate()?;
     // Fail early, with the engine's own message, on bad seeds or network.
     Simulation::new(network, model).start(seeds, options.master_seed, 0, &mut ())?;
     let total: Batch = drive(options, &|_| {}, |from, to| {

@@ -71,7 +71,7 @@ use crate::rng::{below, stream_rng};
 use crate::roles::{Audience, Centrality, LeaderSelection, add_business, assign_opinion_leaders};
 
 /// The most worker threads a scenario may ask for.
-pub const MAX_THREADS: usize = 1024;
+pub use crate::ensemble::MAX_THREADS;
 
 /// Mixed into the master seed for the draw of the business's followers.
 const BUSINESS_STREAM: u64 = 0x6275_7369_6e65_7373;
@@ -818,7 +818,7 @@ impl Runner<'_> {
         )
         .map_err(|e| match &e {
             Error::InvalidParameter { name, .. } => {
-                let path = match name.as_str() {
+                let path = match name.to_string().as_str() {
                     "threads" | "batch_size" | "max_steps" => format!("$.ensemble.{name}"),
                     n if n.starts_with("budget") => format!("$.ensemble.{n}"),
                     "seeding_cost" => "$.campaign.prices.seed".to_string(),

@@ -953,7 +953,10 @@ fn a_node_listed_twice_is_named() {
         0,
     ) {
         Err(Error::InvalidParameter { name, value, .. }) => {
-            assert_eq!((name.as_str(), value.as_str()), ("audience", "17"));
+            assert_eq!(
+                (name.to_string().as_str(), value.as_str()),
+                ("audience", "17")
+            );
         }
         other => panic!("{other:?}"),
     }
