@@ -138,7 +138,6 @@ impl Network {
             Some(b) => b.finish(),
             None => NodeTable::consumers(n),
         };
-        let id = NetworkId::of(&forward, &nodes.profiles);
         let mut group_names = Vec::with_capacity(groups.len());
         let mut memberships = Vec::new();
         for (g, (name, members)) in groups.into_iter().enumerate() {
@@ -151,6 +150,7 @@ impl Network {
         let flipped: Vec<(u32, u32, ())> =
             memberships.iter().map(|&(g, m, ())| (m, g, ())).collect();
         let node_groups = Csr::from_arcs_rectangular(n, group_names.len(), &flipped)?;
+        let id = NetworkId::of(&forward, &nodes, &group_names, &group_members);
         Ok(Network {
             forward,
             reverse: OnceLock::new(),
