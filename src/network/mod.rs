@@ -27,8 +27,22 @@
 //!
 //! Kernels (issue #3 and downstream crates) turn the trust into the form they
 //! compare against with [`Csr::map`] once, before their Monte Carlo loop.
+//!
+//! The parts, one file each: [`Csr`] and [`Adjacent`], the storage of both
+//! views (`csr.rs`); [`NetworkId`], the content fingerprint that ties a
+//! prepared model to its network (`fingerprint.rs`); [`RoleId`] and the
+//! per-node table of roles and profiles (`roles.rs`); and here the
+//! [`Network`] that holds them, how it is frozen and its [`MemoryReport`].
 
-use std::collections::HashMap;
+mod csr;
+mod fingerprint;
+mod roles;
+
+pub use csr::{Adjacent, Csr};
+pub use fingerprint::NetworkId;
+pub use roles::RoleId;
+pub(crate) use roles::RoleTableBuilder;
+
 use std::mem::size_of;
 use std::sync::{Arc, OnceLock};
 
@@ -36,255 +50,9 @@ use petgraph::visit::{EdgeRef, GraphProp, IntoEdgeReferences, NodeCount, NodeInd
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Profile;
-use crate::error::{Error, Result, check_probability, try_filled};
+use crate::error::{Error, Result, check_probability};
 use crate::id::{IdMap, NodeId};
-
-/// One entry of an adjacency list: the node at the other end and the arc's
-/// value, side by side. With `V = f32` it takes 8 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[repr(C)]
-pub struct Adjacent<V> {
-    /// The node at the other end of the arc.
-    pub node: u32,
-    /// The arc's value (trust, probability, prepared threshold ...).
-    pub value: V,
-}
-
-/// A compressed sparse row adjacency structure: for node `u`, its arcs are
-/// `arcs[offsets[u] .. offsets[u + 1]]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Csr<V> {
-    offsets: Vec<u32>,
-    arcs: Vec<Adjacent<V>>,
-}
-
-impl<V: Copy> Csr<V> {
-    /// Builds the CSR of `n` nodes from `(source, target, value)` arcs with a
-    /// stable counting sort: O(n + m) time; extra space besides the result,
-    /// a cursor array of `n` `u32`. Arcs of one source keep their order in
-    /// `arcs`.
-    ///
-    /// # Errors
-    /// [`Error::TooManyArcs`] for more than `u32::MAX` arcs;
-    /// [`Error::UnknownNode`] for an endpoint `>= n`;
-    /// [`Error::TooManyNodes`] for `n >= u32::MAX`;
-    /// [`Error::AllocationFailed`] when the arrays cannot be allocated.
-    pub fn from_arcs(n: usize, arcs: &[(u32, u32, V)]) -> Result<Self> {
-        Csr::from_arcs_rectangular(n, n, arcs)
-    }
-
-    /// As [`from_arcs`](Csr::from_arcs) with `rows` sources and targets in
-    /// `0..cols` (for example group -> member).
-    fn from_arcs_rectangular(rows: usize, cols: usize, arcs: &[(u32, u32, V)]) -> Result<Self> {
-        let n = rows;
-        if n >= u32::MAX as usize {
-            return Err(Error::TooManyNodes {
-                limit: u64::from(u32::MAX) - 1,
-                location: None,
-            });
-        }
-        if arcs.len() > u32::MAX as usize {
-            return Err(Error::TooManyArcs {
-                limit: u64::from(u32::MAX),
-            });
-        }
-        if cols >= u32::MAX as usize {
-            return Err(Error::TooManyNodes {
-                limit: u64::from(u32::MAX) - 1,
-                location: None,
-            });
-        }
-        let mut offsets = try_filled("CSR offsets", n + 1, 0u32)?;
-        for &(u, v, _) in arcs {
-            for (x, bound) in [(u, n), (v, cols)] {
-                if x as usize >= bound {
-                    return Err(Error::UnknownNode {
-                        id: format!("index {x} (network has {bound} nodes)"),
-                    });
-                }
-            }
-            offsets[u as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut cursor: Vec<u32> = offsets[..n].to_vec();
-        // Every slot is written exactly once below; fill with the first arc's
-        // value to stay in safe Rust.
-        let mut out: Vec<Adjacent<V>> = match arcs.first() {
-            Some(&(_, _, v0)) => {
-                try_filled("CSR arcs", arcs.len(), Adjacent { node: 0, value: v0 })?
-            }
-            None => Vec::new(),
-        };
-        for &(u, v, value) in arcs {
-            let slot = &mut cursor[u as usize];
-            out[*slot as usize] = Adjacent { node: v, value };
-            *slot += 1;
-        }
-        Ok(Csr { offsets, arcs: out })
-    }
-
-    /// Number of nodes.
-    #[inline]
-    pub fn node_count(&self) -> usize {
-        self.offsets.len() - 1
-    }
-
-    /// Number of arcs.
-    #[inline]
-    pub fn arc_count(&self) -> usize {
-        self.arcs.len()
-    }
-
-    /// The arcs of node `u`.
-    ///
-    /// # Panics
-    /// If `u >= node_count()`. Indices are internal, not user input: look
-    /// external ids up with [`Network::index_of`], which validates.
-    #[inline]
-    pub fn neighbors(&self, u: u32) -> &[Adjacent<V>] {
-        let u = u as usize;
-        &self.arcs[self.offsets[u] as usize..self.offsets[u + 1] as usize]
-    }
-
-    /// Number of arcs of node `u`.
-    ///
-    /// # Panics
-    /// If `u >= node_count()`.
-    #[inline]
-    pub fn degree(&self, u: u32) -> usize {
-        let u = u as usize;
-        (self.offsets[u + 1] - self.offsets[u]) as usize
-    }
-
-    /// The offsets array (`node_count() + 1` entries).
-    pub fn offsets(&self) -> &[u32] {
-        &self.offsets
-    }
-
-    /// All arcs, grouped by source.
-    pub fn arcs(&self) -> &[Adjacent<V>] {
-        &self.arcs
-    }
-
-    /// Every arc as `(source, target, value)`, in storage order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, u32, V)> + '_ {
-        (0..self.node_count() as u32)
-            .flat_map(move |u| self.neighbors(u).iter().map(move |a| (u, a.node, a.value)))
-    }
-
-    /// A CSR with the same structure and values `f(source, target, value)`;
-    /// the way a kernel prepares its per-arc values before its loop.
-    pub fn map<W: Copy>(&self, mut f: impl FnMut(u32, u32, V) -> W) -> Csr<W> {
-        let mut arcs = Vec::with_capacity(self.arcs.len());
-        for u in 0..self.node_count() as u32 {
-            for a in self.neighbors(u) {
-                arcs.push(Adjacent {
-                    node: a.node,
-                    value: f(u, a.node, a.value),
-                });
-            }
-        }
-        Csr {
-            offsets: self.offsets.clone(),
-            arcs,
-        }
-    }
-
-    /// The transpose: arc `v -> u` with value x for every arc `u -> v` with
-    /// value x. O(n + m) time; extra space besides the result, a cursor
-    /// array of `n` `u32`. Arcs into a node are ordered by source index.
-    pub fn transpose(&self) -> Csr<V> {
-        let n = self.node_count();
-        let mut offsets = vec![0u32; n + 1];
-        for a in &self.arcs {
-            offsets[a.node as usize + 1] += 1;
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut cursor: Vec<u32> = offsets[..n].to_vec();
-        let mut out = self.arcs.clone();
-        for u in 0..n as u32 {
-            for a in self.neighbors(u) {
-                let slot = &mut cursor[a.node as usize];
-                out[*slot as usize] = Adjacent {
-                    node: u,
-                    value: a.value,
-                };
-                *slot += 1;
-            }
-        }
-        Csr { offsets, arcs: out }
-    }
-
-    /// Bytes held by the two arrays (capacity not counted):
-    /// `4 (n + 1) + m * size_of::<Adjacent<V>>()`.
-    pub fn memory_bytes(&self) -> usize {
-        self.offsets.len() * size_of::<u32>() + self.arcs.len() * size_of::<Adjacent<V>>()
-    }
-}
-
-/// Identifies the content of a frozen [`Network`]: a 64-bit fingerprint of
-/// its node count, arcs (targets and trust) and node profiles. Networks with
-/// the same content (clones, or two freezes of one graph) share it.
-/// Models prepared for a network record it, and the engine refuses to
-/// run them on a network with another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct NetworkId(pub u64);
-
-impl NetworkId {
-    /// The fingerprint of a network's content: FNV-1a over 64-bit words,
-    /// finished with SplitMix64's mixer. O(n + m).
-    fn of(forward: &Csr<f32>, profiles: &[Profile]) -> NetworkId {
-        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-        let mut eat = |x: u64| h = (h ^ x).wrapping_mul(0x0000_0100_0000_01B3);
-        eat(forward.node_count() as u64);
-        eat(forward.arc_count() as u64);
-        for &o in forward.offsets() {
-            eat(u64::from(o));
-        }
-        for a in forward.arcs() {
-            eat(u64::from(a.node) << 32 | u64::from(a.value.to_bits()));
-        }
-        for p in profiles {
-            for x in [
-                p.activity(),
-                p.credibility(),
-                p.susceptibility(),
-                p.attention(),
-            ] {
-                eat(x.to_bits());
-            }
-        }
-        let mut state = h;
-        NetworkId(crate::rng::splitmix64(&mut state))
-    }
-
-    /// Checks that `network` is the one this id names.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] naming `what` when it is another network.
-    pub fn check(self, network: &Network, what: &str) -> Result<()> {
-        if network.id() == self {
-            Ok(())
-        } else {
-            Err(Error::param(
-                "network",
-                format!("{:?}", network.id()),
-                format!(
-                    "{what} was prepared for network {:?}: prepare it again for this one",
-                    self
-                ),
-            ))
-        }
-    }
-}
-
-/// A small integer naming a role within one [`Network`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct RoleId(pub u16);
+use roles::NodeTable;
 
 /// Memory held by a [`Network`], by part, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,74 +68,6 @@ pub struct MemoryReport {
     /// The id map (approximate, see [`IdMap::memory_bytes`]); shared with
     /// the graph the network was frozen from, so counted once for both.
     pub ids: usize,
-}
-
-/// Per-node data the execution layer keeps: role ids, role names, profiles.
-#[derive(Debug, Clone, PartialEq)]
-struct NodeTable {
-    roles: Vec<RoleId>,
-    role_names: Vec<String>,
-    profiles: Vec<Profile>,
-}
-
-impl NodeTable {
-    fn consumers(n: usize) -> Self {
-        NodeTable {
-            roles: vec![RoleId(0); n],
-            role_names: vec![crate::actor::roles::CONSUMER.to_string()],
-            profiles: vec![Profile::consumer(); n],
-        }
-    }
-}
-
-/// Builds a role table from role names given node by node.
-#[derive(Debug, Default)]
-pub(crate) struct RoleTableBuilder {
-    names: Vec<String>,
-    lookup: HashMap<String, u16>,
-    roles: Vec<RoleId>,
-    profiles: Vec<Profile>,
-}
-
-impl RoleTableBuilder {
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        RoleTableBuilder {
-            names: Vec::new(),
-            lookup: HashMap::new(),
-            roles: Vec::with_capacity(n),
-            profiles: Vec::with_capacity(n),
-        }
-    }
-
-    pub(crate) fn push(&mut self, role: &str, profile: Profile) -> Result<()> {
-        let id = match self.lookup.get(role) {
-            Some(&i) => usize::from(i),
-            None => {
-                if self.names.len() > u16::MAX as usize {
-                    return Err(Error::param(
-                        "roles",
-                        self.names.len() + 1,
-                        "a network holds at most 65536 distinct roles",
-                    ));
-                }
-                let i = self.names.len();
-                self.names.push(role.to_string());
-                self.lookup.insert(role.to_string(), i as u16);
-                i
-            }
-        };
-        self.roles.push(RoleId(id as u16));
-        self.profiles.push(profile);
-        Ok(())
-    }
-
-    fn finish(self) -> NodeTable {
-        NodeTable {
-            roles: self.roles,
-            role_names: self.names,
-            profiles: self.profiles,
-        }
-    }
 }
 
 /// The frozen execution form of a social network. See the [module
@@ -438,7 +138,6 @@ impl Network {
             Some(b) => b.finish(),
             None => NodeTable::consumers(n),
         };
-        let id = NetworkId::of(&forward, &nodes.profiles);
         let mut group_names = Vec::with_capacity(groups.len());
         let mut memberships = Vec::new();
         for (g, (name, members)) in groups.into_iter().enumerate() {
@@ -447,10 +146,11 @@ impl Network {
         }
         // Group ids index the rows of `group_members`; it has one row per
         // group, and `node_groups` one row per node.
-        let group_members = csr_rectangular(group_names.len(), n, &memberships)?;
+        let group_members = Csr::from_arcs_rectangular(group_names.len(), n, &memberships)?;
         let flipped: Vec<(u32, u32, ())> =
             memberships.iter().map(|&(g, m, ())| (m, g, ())).collect();
-        let node_groups = csr_rectangular(n, group_names.len(), &flipped)?;
+        let node_groups = Csr::from_arcs_rectangular(n, group_names.len(), &flipped)?;
+        let id = NetworkId::of(&forward, &nodes, &group_names, &group_members);
         Ok(Network {
             forward,
             reverse: OnceLock::new(),
@@ -691,33 +391,9 @@ fn check_node_count(n: usize) -> Result<()> {
     Ok(())
 }
 
-/// A CSR with `rows` rows whose targets index another set of `cols` items.
-fn csr_rectangular(rows: usize, cols: usize, arcs: &[(u32, u32, ())]) -> Result<Csr<()>> {
-    Csr::from_arcs_rectangular(rows, cols, arcs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csr_keeps_arcs_in_insertion_order_per_source() {
-        let arcs = [(2, 0, 1.0f32), (0, 2, 0.5), (0, 1, 0.25), (2, 1, 0.75)];
-        let csr = Csr::from_arcs(3, &arcs).unwrap();
-        assert_eq!(csr.offsets(), &[0, 2, 2, 4]);
-        let got: Vec<_> = csr.iter().collect();
-        assert_eq!(
-            got,
-            vec![(0, 2, 0.5), (0, 1, 0.25), (2, 0, 1.0), (2, 1, 0.75)]
-        );
-        let t = csr.transpose();
-        let back: Vec<_> = t.iter().collect();
-        assert_eq!(
-            back,
-            vec![(0, 2, 1.0), (1, 0, 0.25), (1, 2, 0.75), (2, 0, 0.5)]
-        );
-        assert_eq!(t.transpose().iter().collect::<Vec<_>>().len(), 4);
-    }
 
     #[test]
     fn huge_node_counts_are_errors_not_aborts() {
@@ -736,15 +412,7 @@ mod tests {
         let net = Network::from_arcs(1000, []).unwrap();
         // No groups: one offset for the group table, n + 1 for the node table.
         assert_eq!(net.memory().groups, 4 + 4 * 1001);
-        assert_eq!(net.group_members.offsets.capacity(), 1);
-    }
-
-    #[test]
-    fn csr_rejects_out_of_range_endpoints() {
-        assert!(matches!(
-            Csr::from_arcs(2, &[(0, 2, ())]),
-            Err(Error::UnknownNode { .. })
-        ));
+        assert_eq!(net.group_members.offsets_capacity(), 1);
     }
 
     #[test]

@@ -1168,7 +1168,7 @@ fn network_facts(network: &Network, load_report: Option<LoadReport>) -> NetworkF
         arcs: network.arc_count(),
         roles,
         groups: network.group_count(),
-        fingerprint: network.id().0,
+        fingerprint: network.id().value(),
         load_report,
     }
 }

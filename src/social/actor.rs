@@ -1,6 +1,6 @@
 //! Actors: who takes part in word-of-mouth communication.
 //!
-//! Three roles are built in, as DESIGN.md describes them:
+//! Three roles are built in:
 //!
 //! * a [`BusinessOrganization`] implements a campaign: it chooses product,
 //!   message, channels and the opinion leaders to pay, may own an account with
@@ -167,7 +167,10 @@ pub mod roles {
 /// The one required method names the actor's role; results attribute
 /// adoptions to it, and the frozen [`Network`](crate::Network) keeps one small
 /// role id per node. [`profile`](Actor::profile) gives the parameters the
-/// propagation models read; it defaults to the consumer profile.
+/// propagation models read; it defaults to the consumer profile. It is the
+/// one way to set them: freezing copies each actor's profile into the
+/// network, and the models read only that copy, so an actor that believes
+/// differently returns a different profile.
 ///
 /// # Example: a role of your own
 /// ```
@@ -182,35 +185,19 @@ pub mod roles {
 ///     fn profile(&self) -> Profile { Profile::new(0.1, 0.2, 0.05, 0.5).unwrap() }
 /// }
 /// assert_eq!(Skeptic.role(), "skeptic");
-/// assert_eq!(Skeptic.susceptibility(), 0.05);
+/// assert_eq!(Skeptic.profile().susceptibility(), 0.05);
 /// ```
 pub trait Actor {
     /// The role's name, for example `"consumer"`. Actors of one role return
     /// the same name.
     fn role(&self) -> &str;
 
-    /// The actor's parameters. Default: [`Profile::consumer`].
+    /// The actor's parameters, read once per node when the graph is
+    /// frozen. Default: [`Profile::consumer`].
     fn profile(&self) -> Profile {
         Profile::consumer()
     }
 
-    /// Chance per period that the actor talks.
-    fn activity(&self) -> f64 {
-        self.profile().activity()
-    }
-    /// How much receivers believe the actor.
-    fn credibility(&self) -> f64 {
-        self.profile().credibility()
-    }
-    /// How easily the actor is persuaded.
-    fn susceptibility(&self) -> f64 {
-        self.profile().susceptibility()
-    }
-    /// Audience attention: chance that a follower notices one of the
-    /// actor's posts.
-    fn attention(&self) -> f64 {
-        self.profile().attention()
-    }
     /// Whether the actor's talk is paid for. Default: organic.
     fn sponsorship(&self) -> Sponsorship {
         Sponsorship::Organic
@@ -459,7 +446,7 @@ mod tests {
         );
         let boxed: Vec<Box<dyn Actor>> = vec![Box::new(Consumer::default())];
         assert_eq!(boxed[0].role(), roles::CONSUMER);
-        assert_eq!(boxed[0].credibility(), 0.5);
+        assert_eq!(boxed[0].profile().credibility(), 0.5);
         assert_eq!(mixed[0].sponsorship(), Sponsorship::Sponsored);
     }
 

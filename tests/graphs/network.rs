@@ -5,7 +5,13 @@
 use petgraph::graph::{DiGraph, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
-use wom::{Consumer, Network, NodeId, SocialGraph, SocialTie, Tie};
+use wom::actor::roles;
+use wom::channel::Post;
+use wom::propagation::Simulation;
+use wom::propagation::composite::{Campaign, CampaignChannel, CampaignOptions, Sender};
+use wom::{
+    Actor, Consumer, Error, Network, NetworkId, NodeId, Profile, SocialGraph, SocialTie, Tie,
+};
 
 /// A random multigraph with self-loops: node count and (source, target,
 /// trust) triples, trust a multiple of 1/64 so that it is exact in `f32`.
@@ -169,4 +175,147 @@ fn strong_components_of_a_long_cycle_need_no_deep_recursion() {
         (s.strong_components, s.largest_strong_component),
         (1, 200_000)
     );
+}
+
+// ------------------------------------------------ the network's fingerprint
+
+/// An actor of any role name who always talks, is always believed, is
+/// always persuaded and always noticed: networks built from it differ in
+/// roles only, and campaigns on them are deterministic.
+#[derive(Debug, Clone)]
+struct Named(&'static str);
+
+impl Actor for Named {
+    fn role(&self) -> &str {
+        self.0
+    }
+    fn profile(&self) -> Profile {
+        Profile::new(1.0, 1.0, 1.0, 1.0).unwrap()
+    }
+}
+
+/// A directed triangle 0 -> 1 -> 2 -> 0 of full trust (node 1 hears node
+/// 0, ...) whose nodes have the given roles and external ids `prefix0`,
+/// `prefix1` ..., with the given groups.
+fn triangle(prefix: &str, roles: [&'static str; 3], groups: &[(&str, &[usize])]) -> Network {
+    let mut g: SocialGraph<Named, SocialTie> = SocialGraph::new();
+    let nodes: Vec<NodeIndex> = roles
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| g.add_actor(format!("{prefix}{i}"), Named(r)).unwrap())
+        .collect();
+    for (u, v) in [(0, 1), (1, 2), (2, 0)] {
+        g.add_tie(nodes[u], nodes[v], SocialTie::follow(1.0))
+            .unwrap();
+    }
+    for &(name, members) in groups {
+        g.add_group(name, members.iter().map(|&m| nodes[m]))
+            .unwrap();
+    }
+    g.freeze().unwrap()
+}
+
+const LEADER_FIRST: [&str; 3] = [roles::OPINION_LEADER, roles::CONSUMER, roles::CONSUMER];
+const LEADER_SECOND: [&str; 3] = [roles::CONSUMER, roles::OPINION_LEADER, roles::CONSUMER];
+
+/// A campaign in which opinion leaders post to their followers.
+fn leader_posts(net: &Network) -> Campaign {
+    Campaign::new(
+        net,
+        CampaignOptions {
+            channels: vec![CampaignChannel::new(
+                Post::new(1.0).unwrap(),
+                Sender::OpinionLeaders,
+            )],
+            horizon: 3,
+            talk_periods: Some(1),
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_campaign_prepared_by_role_refuses_a_network_with_other_roles() {
+    let a = triangle("n", LEADER_FIRST, &[]);
+    let b = triangle("n", LEADER_SECOND, &[]);
+    // Same arcs, trust and profiles: only the roles differ.
+    assert_eq!(a.forward(), b.forward());
+    assert!((0..3).all(|u| a.profile(u) == b.profile(u)));
+    assert_ne!(a.id(), b.id());
+
+    // Prepared for `a`, the campaign's senders are `a`'s leader, node 0,
+    // whose post persuades node 1: with the seed, 2 adopters.
+    let campaign = leader_posts(&a);
+    let on_a = Simulation::new(&a, &campaign)
+        .run(&[2], 11, 0, &mut ())
+        .unwrap();
+    assert_eq!(on_a.adopted, 2);
+    // On `b` it would still make node 0 post, though `b`'s leader is node
+    // 1: refused.
+    let err = Simulation::new(&b, &campaign)
+        .run(&[2], 11, 0, &mut ())
+        .unwrap_err();
+    match err {
+        Error::InvalidParameter { name, reason, .. } => {
+            assert_eq!(name, "network");
+            assert!(reason.contains("this campaign"), "{reason}");
+        }
+        other => panic!("expected InvalidParameter, got {other:?}"),
+    }
+    // Prepared for `b`, node 1 posts to node 2, the seed: 1 adopter.
+    let on_b = Simulation::new(&b, &leader_posts(&b))
+        .run(&[2], 11, 0, &mut ())
+        .unwrap();
+    assert_eq!(on_b.adopted, 1);
+}
+
+#[test]
+fn role_names_are_part_of_the_fingerprint() {
+    // The same role ids node by node and the same profiles; one name differs.
+    let a = triangle("n", [roles::CONSUMER, "skeptic", "skeptic"], &[]);
+    let b = triangle("n", [roles::CONSUMER, "bot", "bot"], &[]);
+    assert_eq!(a.roles(), b.roles());
+    assert_ne!(a.id(), b.id());
+    assert!(
+        NetworkId::check(a.id(), &b, "this model").is_err(),
+        "a model prepared for `a` must not run on `b`"
+    );
+}
+
+#[test]
+fn equal_content_gives_equal_ids_whatever_the_freeze_or_the_ids() {
+    let groups: &[(&str, &[usize])] = &[("club", &[0, 2]), ("forum", &[1])];
+    let a = triangle("n", LEADER_FIRST, groups);
+    // Another graph built alike, with other external ids: the same content.
+    let b = triangle("m", LEADER_FIRST, groups);
+    assert_eq!(a.id(), b.id());
+    assert_eq!(a.id(), a.clone().id());
+    assert_eq!(a.id().value(), b.id().value());
+    assert!(a.id().check(&b, "this model").is_ok());
+
+    // Groups count: another member, another name, another order of
+    // members, or no groups at all all give another network.
+    let others = [
+        triangle("n", LEADER_FIRST, &[("club", &[0, 1]), ("forum", &[1])]),
+        triangle("n", LEADER_FIRST, &[("club", &[0, 2]), ("forum", &[2])]),
+        triangle("n", LEADER_FIRST, &[("team", &[0, 2]), ("forum", &[1])]),
+        triangle("n", LEADER_FIRST, &[("club", &[2, 0]), ("forum", &[1])]),
+        triangle("n", LEADER_FIRST, &[("club", &[0, 2])]),
+        triangle("n", LEADER_FIRST, &[]),
+    ];
+    for (i, o) in others.iter().enumerate() {
+        assert_ne!(a.id(), o.id(), "variant {i}");
+        for (j, p) in others.iter().enumerate().skip(i + 1) {
+            assert_ne!(o.id(), p.id(), "variants {i} and {j}");
+        }
+    }
+}
+
+#[test]
+fn network_ids_serialize_as_their_value() {
+    let a = triangle("n", LEADER_FIRST, &[]);
+    let text = serde_json::to_string(&a.id()).unwrap();
+    assert_eq!(text, a.id().value().to_string());
+    let back: NetworkId = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, a.id());
 }

@@ -1053,3 +1053,63 @@ fn reciprocity_of_a_deserialized_summary_with_more_self_loops_than_arcs() {
     assert_eq!(s.reciprocity(), 0.0);
     assert!(s.to_string().contains("reciprocated"));
 }
+
+// --------------------------------------------- a downstream actor's profile
+
+/// A role of a downstream crate: its own profile and sponsorship.
+#[derive(Debug)]
+struct Skeptic;
+
+fn skeptic_profile() -> Profile {
+    Profile::new(0.1, 0.2, 0.05, 0.6).unwrap()
+}
+
+impl Actor for Skeptic {
+    fn role(&self) -> &str {
+        "skeptic"
+    }
+    fn profile(&self) -> Profile {
+        skeptic_profile()
+    }
+    fn sponsorship(&self) -> Sponsorship {
+        Sponsorship::Sponsored
+    }
+}
+
+#[test]
+fn a_downstream_actor_keeps_its_profile_through_boxes_references_and_freezing() {
+    // Directly, through `&A` and through `Box<dyn Actor>`.
+    let boxed: Box<dyn Actor> = Box::new(Skeptic);
+    let by_ref: &dyn Actor = &Skeptic;
+    for a in [&Skeptic as &dyn Actor, by_ref, &boxed, &&Skeptic] {
+        assert_eq!(a.role(), "skeptic");
+        assert_eq!(a.profile(), skeptic_profile());
+        assert_eq!(a.profile().credibility(), 0.2);
+        assert_eq!(a.sponsorship(), Sponsorship::Sponsored);
+    }
+
+    // Frozen from a graph of boxed actors, mixed with a built-in one.
+    let mut g: SocialGraph<Box<dyn Actor>, SocialTie> = SocialGraph::new();
+    let s = g.add_actor("skeptic", Box::new(Skeptic)).unwrap();
+    let c = g
+        .add_actor("consumer", Box::new(Consumer::default()))
+        .unwrap();
+    g.add_tie(s, c, SocialTie::follow(1.0)).unwrap();
+    let net = g.freeze().unwrap();
+    assert_eq!(net.profile(0), &skeptic_profile());
+    assert_eq!(net.profile(0).activity(), 0.1);
+    assert_eq!(net.profile(0).credibility(), 0.2);
+    assert_eq!(net.profile(0).susceptibility(), 0.05);
+    assert_eq!(net.profile(0).attention(), 0.6);
+    assert_eq!(net.role_name(net.role(0)), Some("skeptic"));
+    assert_eq!(net.profile(1), &Profile::consumer());
+    assert_eq!(net.role_name(net.role(1)), Some(roles::CONSUMER));
+
+    // Frozen from a graph of references.
+    let mut g: SocialGraph<&dyn Actor, SocialTie> = SocialGraph::new();
+    let skeptic = Skeptic;
+    g.add_actor(0u64, &skeptic).unwrap();
+    let net = g.freeze().unwrap();
+    assert_eq!(net.profile(0), &skeptic_profile());
+    assert_eq!(net.role_names(), ["skeptic"]);
+}
