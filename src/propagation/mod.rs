@@ -11,7 +11,7 @@
 //! The engine, [`Simulation`], runs a model step by step (discrete time)
 //! or to completion from given seeds. A run is a pure function of
 //! (model, network, seeds, master seed, run index): its generator is
-//! [`stream_rng`]`(master_seed, run_index)`, xoshiro256++ seeded by
+//! [`stream_rng`](crate::rng::stream_rng)`(master_seed, run_index)`, xoshiro256++ seeded by
 //! SplitMix64, so the result is bit-identical on every platform and whatever
 //! the thread that runs it.
 //!
@@ -138,7 +138,7 @@ pub trait Model {
     /// Called by [`Simulation::start`]. Default: any network.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when the model was prepared for
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when the model was prepared for
     /// another network.
     fn check_network(&self, network: &Network) -> Result<()> {
         let _ = network;
