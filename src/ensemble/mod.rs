@@ -25,6 +25,8 @@
 //! # Ok::<(), wom::Error>(())
 //! ```
 
+use std::fmt;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -551,16 +553,132 @@ pub struct EnsembleResult {
     pub per_run: Option<Vec<RunOutcome>>,
 }
 
-/// Runs `model` on `network` from `seeds` as the options say, in
-/// parallel, and returns every quantity with its uncertainty.
+/// One ensemble: a model on a network from given seeds, run as its
+/// options say. The one entry point for Monte Carlo runs: [`run`] gives
+/// the lean summary (adoption, exposure, steps, the adoption curve),
+/// [`kpis`] every marketing KPI ([`crate::kpi`]); a progress callback is
+/// an option of the ensemble, not a second function.
 ///
-/// Complexity: the runs' cost, spread over the threads; O(T) extra memory
-/// per batch for a curve of T steps.
+/// [`run`]: Ensemble::run
+/// [`kpis`]: Ensemble::kpis
+///
+/// # Example
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use wom::Network;
+/// use wom::ensemble::{Ensemble, EnsembleOptions, RunBudget};
+/// use wom::kpi::{BaseKpi, KpiSpec};
+/// use wom::propagation::IndependentCascade;
+///
+/// let net = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 1.0)])?;
+/// let ic = IndependentCascade::uniform(&net, 1.0)?;
+/// let done = AtomicU64::new(0);
+/// let count = |runs: u64| {
+///     done.fetch_add(runs, Ordering::Relaxed);
+/// };
+/// let ensemble = Ensemble::new(&net, &ic, &[0])
+///     .options(EnsembleOptions { budget: RunBudget::Runs(100), ..Default::default() })
+///     .progress(&count);
+/// assert_eq!(ensemble.run()?.adopted.mean, 3.0);
+/// let report = ensemble.kpis(&KpiSpec::default())?;
+/// assert_eq!(report.base(BaseKpi::CascadeDepth).unwrap().mean, 2.0);
+/// assert_eq!(done.load(Ordering::Relaxed), 200);
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub struct Ensemble<'a, S: ?Sized> {
+    pub(crate) network: &'a Network,
+    pub(crate) model: &'a S,
+    pub(crate) seeds: &'a [u32],
+    pub(crate) options: EnsembleOptions,
+    pub(crate) progress: &'a Progress<'a>,
+}
+
+impl<S: ?Sized> fmt::Debug for Ensemble<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ensemble")
+            .field("network", &self.network.id())
+            .field("seeds", &self.seeds.len())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, S: Model + Sync + ?Sized> Ensemble<'a, S> {
+    /// An ensemble of `model` on `network` from `seeds` (internal
+    /// indices), with the default options and no progress callback.
+    pub fn new(network: &'a Network, model: &'a S, seeds: &'a [u32]) -> Self {
+        Ensemble {
+            network,
+            model,
+            seeds,
+            options: EnsembleOptions::default(),
+            progress: &|_| {},
+        }
+    }
+
+    /// The ensemble with these options.
+    #[must_use]
+    pub fn options(mut self, options: EnsembleOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The ensemble telling `progress` how many runs each batch made as it
+    /// ends (from worker threads; sum them for a progress bar).
+    #[must_use]
+    pub fn progress(mut self, progress: &'a Progress<'a>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Checks the options, then the seeds and network with the engine's own
+    /// message on run 0, before any batch starts.
+    pub(crate) fn check(&self) -> Result<()> {
+        self.options.validate()?;
+        Simulation::new(self.network, self.model).start(
+            self.seeds,
+            self.options.master_seed,
+            0,
+            &mut (),
+        )
+    }
+
+    /// Runs the ensemble and returns adoption, exposure and steps with
+    /// their uncertainty, and the mean adoption curve.
+    ///
+    /// Complexity: the runs' cost, spread over the threads; O(T) extra
+    /// memory per batch for a curve of T steps.
+    ///
+    /// # Errors
+    /// The engine's errors (seeds, network); [`Error::InvalidParameter`]
+    /// for options that [`EnsembleOptions::validate`] refuses, or a thread
+    /// pool that cannot be built.
+    pub fn run(&self) -> Result<EnsembleResult> {
+        self.check()?;
+        let options = &self.options;
+        let total: Batch = drive(options, self.progress, |from, to| {
+            run_batch(self.network, self.model, self.seeds, options, from, to)
+        })?;
+        Ok(EnsembleResult {
+            model: self.model.name().to_string(),
+            runs: total.adopted.n,
+            master_seed: options.master_seed,
+            adopted: total.adopted.estimate(),
+            exposed: total.exposed.estimate(),
+            steps: total.steps.estimate(),
+            finished_runs: total.finished,
+            adoption_curve: total.curve.estimates(total.curve.len()),
+            per_run: options.keep_runs.then_some(total.kept),
+        })
+    }
+}
+
+/// Runs `model` on `network` from `seeds` as the options say, in
+/// parallel, and returns every quantity with its uncertainty: shorthand
+/// for [`Ensemble::new`]`(network, model, seeds).options(*options).run()`.
 ///
 /// # Errors
-/// The engine's errors (seeds, network); [`Error::InvalidParameter`] for
-/// options that [`EnsembleOptions::validate`] refuses, or a thread pool
-/// that cannot be built.
+/// Those of [`Ensemble::run`].
 pub fn run_ensemble<S>(
     network: &Network,
     model: &S,
@@ -568,28 +686,12 @@ pub fn run_ensemble<S>(
     options: &EnsembleOptions,
 ) -> Result<EnsembleResult>
 where
-    S: Model + Sync,
+    S: Model + Sync + ?Sized,
 {
-    options.validate()?;
-    // Fail early, with the engine's own message, on bad seeds or network.
-    Simulation::new(network, model).start(seeds, options.master_seed, 0, &mut ())?;
-    let total: Batch = drive(options, &|_| {}, |from, to| {
-        run_batch(network, model, seeds, options, from, to)
-    })?;
-    Ok(EnsembleResult {
-        model: model.name().to_string(),
-        runs: total.adopted.n,
-        master_seed: options.master_seed,
-        adopted: total.adopted.estimate(),
-        exposed: total.exposed.estimate(),
-        steps: total.steps.estimate(),
-        finished_runs: total.finished,
-        adoption_curve: total.curve.estimates(total.curve.len()),
-        per_run: options.keep_runs.then_some(total.kept),
-    })
+    Ensemble::new(network, model, seeds).options(*options).run()
 }
 
-fn run_batch<S: Model>(
+fn run_batch<S: Model + ?Sized>(
     network: &Network,
     model: &S,
     seeds: &[u32],

@@ -57,7 +57,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ensemble::{
-    Accumulate, CurveMoments, EnsembleOptions, Estimate, Moments, Progress, bump, drive,
+    Accumulate, CurveMoments, Ensemble, EnsembleOptions, Estimate, Moments, bump, drive,
     pad_through,
 };
 use crate::error::{Error, Result};
@@ -586,7 +586,7 @@ const COST_PER_ADOPTION: &str = "cost_per_adoption";
 const ROI: &str = "roi";
 
 impl Layout {
-    fn new<S: Model>(network: &Network, model: &S, spec: &KpiSpec) -> Result<Self> {
+    fn new<S: Model + ?Sized>(network: &Network, model: &S, spec: &KpiSpec) -> Result<Self> {
         let channels = model.channel_names();
         let quantities = model.quantity_names();
         let returns = spec.returns_index(&quantities)?;
@@ -821,22 +821,96 @@ fn number(x: f64) -> String {
     }
 }
 
+impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
+    /// Runs the ensemble and returns every KPI (see the
+    /// [module docs](self)) with its uncertainty, the curves and the
+    /// distribution of final adoption.
+    ///
+    /// Runs are batched and merged in batch order as in
+    /// [`Ensemble::run`], so the report is bit-identical whatever the
+    /// number of threads; a half-width budget watches the `adoption` KPI.
+    ///
+    /// Complexity: the runs' cost plus O(adopters + exposures) per run;
+    /// memory O(n) per thread plus O(T × channels) for curves of T steps.
+    ///
+    /// # Errors
+    /// The engine's errors (seeds, network), the ensemble's (budget, batch
+    /// size, threads), and [`Error::InvalidParameter`] for an invalid spec
+    /// or target.
+    pub fn kpis(&self, spec: &KpiSpec) -> Result<KpiReport> {
+        spec.check()?;
+        let Ensemble {
+            network,
+            model,
+            seeds,
+            ref options,
+            progress,
+        } = *self;
+        let target = spec.target.mask(network)?;
+        let layout = Layout::new(network, model, spec)?;
+        self.check()?;
+        let total: KpiBatch = drive(options, progress, |from, to| {
+            kpi_batch(
+                network, model, seeds, spec, &target, &layout, options, from, to,
+            )
+        })?;
+        let len = total.adoption.len().max(total.reach.len()).max(
+            total
+                .by_channel
+                .iter()
+                .map(CurveMoments::len)
+                .max()
+                .unwrap_or(0),
+        );
+        let mut sources = vec!["seeds".to_string()];
+        sources.extend(model.channel_names());
+        Ok(KpiReport {
+            model: model.name().to_string(),
+            runs: total.runs(),
+            master_seed: options.master_seed,
+            finished_runs: total.finished,
+            kpis: layout
+                .names
+                .iter()
+                .zip(&total.values)
+                .map(|(name, m)| Kpi {
+                    name: name.clone(),
+                    estimate: m.estimate(),
+                })
+                .collect(),
+            curves: Curves {
+                adoption: total.adoption.estimates(len),
+                reach: total.reach.estimates(len),
+                by_channel: sources
+                    .into_iter()
+                    .zip(&total.by_channel)
+                    .map(|(name, c)| NamedCurve {
+                        name,
+                        points: c.estimates(len),
+                    })
+                    .collect(),
+            },
+            adoption_distribution: total
+                .sizes
+                .iter()
+                .map(|(&adopters, &runs)| SizeCount { adopters, runs })
+                .collect(),
+            tree_size_distribution: total
+                .trees
+                .iter()
+                .map(|(&adopters, &trees)| TreeCount { adopters, trees })
+                .collect(),
+            per_run: options.keep_runs.then_some(total.kept),
+        })
+    }
+}
+
 /// Runs `model` on `network` from `seeds` as `options` say and returns
-/// every KPI (see the [module docs](self)) with its uncertainty, the curves
-/// and the distribution of final adoption.
-///
-/// Runs are batched and merged in batch order as in
-/// [`run_ensemble`](crate::ensemble::run_ensemble), so the report is
-/// bit-identical whatever the number of threads; a half-width budget
-/// watches the `adoption` KPI.
-///
-/// Complexity: the runs' cost plus O(adopters + exposures) per run; memory
-/// O(n) per thread plus O(T × channels) for curves of T steps.
+/// every KPI with its uncertainty: shorthand for
+/// [`Ensemble::new`]`(network, model, seeds).options(*options).kpis(spec)`.
 ///
 /// # Errors
-/// The engine's errors (seeds, network), the ensemble's (budget, batch
-/// size, threads), and [`Error::InvalidParameter`] for an invalid spec or
-/// target.
+/// Those of [`Ensemble::kpis`].
 pub fn run_kpis<S>(
     network: &Network,
     model: &S,
@@ -845,89 +919,15 @@ pub fn run_kpis<S>(
     options: &EnsembleOptions,
 ) -> Result<KpiReport>
 where
-    S: Model + Sync,
+    S: Model + Sync + ?Sized,
 {
-    run_kpis_with_progress(network, model, seeds, spec, options, &|_| {})
-}
-
-/// [`run_kpis`], telling `progress` the number of runs of each batch as it
-/// ends (from worker threads; sum them for a progress bar).
-///
-/// # Errors
-/// Those of [`run_kpis`].
-pub fn run_kpis_with_progress<S>(
-    network: &Network,
-    model: &S,
-    seeds: &[u32],
-    spec: &KpiSpec,
-    options: &EnsembleOptions,
-    progress: &Progress<'_>,
-) -> Result<KpiReport>
-where
-    S: Model + Sync,
-{
-    spec.check()?;
-    let target = spec.target.mask(network)?;
-    let layout = Layout::new(network, model, spec)?;
-    // Fail early, with the engine's own message, on bad seeds or network.
-    Simulation::new(network, model).start(seeds, options.master_seed, 0, &mut ())?;
-    let total: KpiBatch = drive(options, progress, |from, to| {
-        kpi_batch(
-            network, model, seeds, spec, &target, &layout, options, from, to,
-        )
-    })?;
-    let len = total.adoption.len().max(total.reach.len()).max(
-        total
-            .by_channel
-            .iter()
-            .map(CurveMoments::len)
-            .max()
-            .unwrap_or(0),
-    );
-    let mut sources = vec!["seeds".to_string()];
-    sources.extend(model.channel_names());
-    Ok(KpiReport {
-        model: model.name().to_string(),
-        runs: total.runs(),
-        master_seed: options.master_seed,
-        finished_runs: total.finished,
-        kpis: layout
-            .names
-            .iter()
-            .zip(&total.values)
-            .map(|(name, m)| Kpi {
-                name: name.clone(),
-                estimate: m.estimate(),
-            })
-            .collect(),
-        curves: Curves {
-            adoption: total.adoption.estimates(len),
-            reach: total.reach.estimates(len),
-            by_channel: sources
-                .into_iter()
-                .zip(&total.by_channel)
-                .map(|(name, c)| NamedCurve {
-                    name,
-                    points: c.estimates(len),
-                })
-                .collect(),
-        },
-        adoption_distribution: total
-            .sizes
-            .iter()
-            .map(|(&adopters, &runs)| SizeCount { adopters, runs })
-            .collect(),
-        tree_size_distribution: total
-            .trees
-            .iter()
-            .map(|(&adopters, &trees)| TreeCount { adopters, trees })
-            .collect(),
-        per_run: options.keep_runs.then_some(total.kept),
-    })
+    Ensemble::new(network, model, seeds)
+        .options(*options)
+        .kpis(spec)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn kpi_batch<S: Model>(
+fn kpi_batch<S: Model + ?Sized>(
     network: &Network,
     model: &S,
     seeds: &[u32],

@@ -49,12 +49,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::actor::{BusinessOrganization, OpinionLeader};
-use crate::ensemble::{EnsembleOptions, Progress, RunBudget};
+use crate::ensemble::{Ensemble, EnsembleOptions, Progress, RunBudget};
 use crate::error::{Error, Result, check_probability};
 use crate::generate::Generator;
 use crate::id::NodeId;
 use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
-use crate::kpi::{KpiReport, KpiSpec, MAX_AMOUNT, Returns, Target, run_kpis_with_progress};
+use crate::kpi::{KpiReport, KpiSpec, MAX_AMOUNT, Returns, Target};
 use crate::network::Network;
 use crate::propagation::bass::BassOptions;
 use crate::propagation::competition::CompetitionOptions;
@@ -808,27 +808,23 @@ struct Runner<'a> {
 
 impl Runner<'_> {
     fn go<S: Model + Sync>(&self, model: &S) -> Result<(KpiReport, Vec<String>)> {
-        let report = run_kpis_with_progress(
-            self.network,
-            model,
-            self.seeds,
-            self.spec,
-            self.options,
-            self.progress,
-        )
-        .map_err(|e| match &e {
-            Error::InvalidParameter { name, .. } => {
-                let path = match name.to_string().as_str() {
-                    "threads" | "batch_size" | "max_steps" => format!("$.ensemble.{name}"),
-                    n if n.starts_with("budget") => format!("$.ensemble.{n}"),
-                    "seeding_cost" => "$.campaign.prices.seed".to_string(),
-                    "value_per_adoption" => "$.campaign.prices.value_per_adoption".to_string(),
-                    _ => "$.campaign.seeds".to_string(),
-                };
-                at(&path)(e)
-            }
-            _ => at("$.campaign.seeds")(e),
-        })?;
+        let report = Ensemble::new(self.network, model, self.seeds)
+            .options(*self.options)
+            .progress(self.progress)
+            .kpis(self.spec)
+            .map_err(|e| match &e {
+                Error::InvalidParameter { name, .. } => {
+                    let path = match name.to_string().as_str() {
+                        "threads" | "batch_size" | "max_steps" => format!("$.ensemble.{name}"),
+                        n if n.starts_with("budget") => format!("$.ensemble.{n}"),
+                        "seeding_cost" => "$.campaign.prices.seed".to_string(),
+                        "value_per_adoption" => "$.campaign.prices.value_per_adoption".to_string(),
+                        _ => "$.campaign.seeds".to_string(),
+                    };
+                    at(&path)(e)
+                }
+                _ => at("$.campaign.seeds")(e),
+            })?;
         Ok((report, model.channel_names()))
     }
 }
