@@ -38,6 +38,8 @@ use serde::{Deserialize, Serialize};
 use crate::actor::Profile;
 use crate::error::{Error, Result, check_probability, try_filled};
 use crate::id::{IdMap, NodeId};
+pub mod limits;
+pub use limits::{MAX_ARCS, MAX_NODES};
 
 /// One entry of an adjacency list: the node at the other end and the arc's
 /// value, side by side. With `V = f32` it takes 8 bytes.
