@@ -4,11 +4,13 @@ use petgraph::graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 
 use super::builder::{
-    Builder, GraphKind, Triangle, check_expected_arcs, check_nodes, off_diagonal, skip_sample,
+    Builder, EdgeKind, Triangle, check_expected_arcs, check_nodes, mutual, off_diagonal,
+    skip_sample,
 };
 use crate::error::{Error, Result, check_probability};
 use crate::rng::stream_rng;
 use crate::social::SocialGraph;
+use crate::tie::Relation;
 
 /// Parameters of the stochastic block model (see
 /// [`stochastic_block_model`]).
@@ -23,9 +25,11 @@ pub struct StochasticBlockModel {
     /// arc from a node of `a` to a node of `b`). A square matrix with one row
     /// per block, entries in [0, 1]; symmetric when undirected.
     pub probabilities: Vec<Vec<f64>>,
-    /// Undirected or directed. Default: undirected.
-    #[serde(default)]
-    pub direction: GraphKind,
+    /// [`Relation::Friendship`] (undirected edges, two arcs each) or
+    /// [`Relation::Follow`] (directed edges, one arc each). Default:
+    /// friendship.
+    #[serde(default = "mutual")]
+    pub direction: Relation,
 }
 
 impl StochasticBlockModel {
@@ -64,7 +68,7 @@ impl StochasticBlockModel {
                 check_probability(&format!("probabilities[{a}][{b}]"), p, None)?;
             }
         }
-        let undirected = self.direction == GraphKind::Undirected;
+        let undirected = self.direction == Relation::Friendship;
         if undirected {
             for a in 0..blocks {
                 for b in (a + 1)..blocks {
@@ -100,7 +104,7 @@ impl StochasticBlockModel {
 }
 
 /// Possible edges between blocks `a` and `b` (within `a` when equal).
-fn block_pairs(kind: GraphKind, sizes: &[usize], a: usize, b: usize) -> u64 {
+fn block_pairs(kind: Relation, sizes: &[usize], a: usize, b: usize) -> u64 {
     let (sa, sb) = (sizes[a] as u64, sizes[b] as u64);
     if a == b {
         kind.pairs(sa) as u64
@@ -143,13 +147,14 @@ fn block_pairs(kind: GraphKind, sizes: &[usize], a: usize, b: usize) -> u64 {
 ///
 /// # Example
 /// ```
-/// use wom::generate::{stochastic_block_model, GraphKind, StochasticBlockModel};
+/// use wom::generate::{stochastic_block_model, StochasticBlockModel};
+/// use wom::Relation;
 ///
 /// // Two communities, dense inside, sparse between.
 /// let params = StochasticBlockModel {
 ///     sizes: vec![60, 40],
 ///     probabilities: vec![vec![0.3, 0.01], vec![0.01, 0.4]],
-///     direction: GraphKind::Undirected,
+///     direction: Relation::Friendship,
 /// };
 /// let g = stochastic_block_model(&params, 5)?;
 /// assert_eq!(g.node_count(), 100);
@@ -175,7 +180,7 @@ pub fn stochastic_block_model(params: &StochasticBlockModel, seed: u64) -> Resul
     let mut expected = 0.0;
     for a in 0..blocks {
         for c in 0..blocks {
-            if kind == GraphKind::Directed || a <= c {
+            if kind == Relation::Follow || a <= c {
                 expected +=
                     block_pairs(kind, &params.sizes, a, c) as f64 * params.probabilities[a][c];
             }
@@ -185,8 +190,8 @@ pub fn stochastic_block_model(params: &StochasticBlockModel, seed: u64) -> Resul
     let mut rng = stream_rng(seed, 0);
     for a in 0..blocks {
         let first = match kind {
-            GraphKind::Undirected => a,
-            GraphKind::Directed => 0,
+            Relation::Friendship => a,
+            Relation::Follow => 0,
         };
         for c in first..blocks {
             let p = params.probabilities[a][c];
@@ -195,7 +200,7 @@ pub fn stochastic_block_model(params: &StochasticBlockModel, seed: u64) -> Resul
             if a != c {
                 let cols = params.sizes[c] as u64;
                 skip_sample(&mut rng, p, pairs, |i| b.edge(sa + i / cols, sc + i % cols))?;
-            } else if kind == GraphKind::Undirected {
+            } else if kind == Relation::Friendship {
                 let mut tri = Triangle::new();
                 skip_sample(&mut rng, p, pairs, |i| {
                     let (w, v) = tri.pair(i);

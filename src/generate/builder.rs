@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use petgraph::graph::NodeIndex;
-use serde::{Deserialize, Serialize};
 
 use super::GENERATED_TRUST;
 use crate::actor::{BuiltinActor, Consumer};
@@ -15,45 +14,48 @@ use crate::network::limits::MAX_ARCS;
 pub(super) use crate::network::limits::{check_arcs, check_nodes};
 use crate::rng::{WomRng, geometric_skip, splitmix64};
 use crate::social::SocialGraph;
-use crate::tie::SocialTie;
+use crate::tie::{Relation, SocialTie};
 
-/// Whether a generator's edges are friendships (undirected) or follows
-/// (directed).
-///
-/// In JSON: `"undirected"` or `"directed"`; it defaults to undirected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GraphKind {
-    /// Each edge `{u, v}` is a friendship: two arcs, `u -> v` and `v -> u`.
-    #[default]
-    Undirected,
-    /// Each edge `u -> v` is one follow arc (`v` follows `u`).
-    Directed,
+/// The default relation of a generator's edges: [`Relation::Friendship`],
+/// each edge a mutual pair of arcs.
+pub(super) fn mutual() -> Relation {
+    Relation::Friendship
 }
 
-impl GraphKind {
-    /// Arcs per edge: 2 for undirected, 1 for directed.
-    pub(super) fn arcs_per_edge(self) -> u64 {
-        match self {
-            GraphKind::Undirected => 2,
-            GraphKind::Directed => 1,
-        }
-    }
+/// What the generators need to know of the relation their edges stand for.
+pub(super) trait EdgeKind {
+    /// Arcs per edge: 2 for a friendship, 1 for a follow.
+    fn arcs_per_edge(self) -> u64;
 
     /// The number of possible edges without self-loops among `n` nodes:
-    /// n(n - 1)/2 unordered or n(n - 1) ordered pairs.
-    pub(super) fn pairs(self, n: u64) -> u128 {
-        let ordered = u128::from(n) * u128::from(n.saturating_sub(1));
+    /// n(n - 1)/2 unordered (friendships) or n(n - 1) ordered (follows)
+    /// pairs.
+    fn pairs(self, n: u64) -> u128;
+
+    /// The edges' name in messages.
+    fn noun(self) -> &'static str;
+}
+
+impl EdgeKind for Relation {
+    fn arcs_per_edge(self) -> u64 {
         match self {
-            GraphKind::Undirected => ordered / 2,
-            GraphKind::Directed => ordered,
+            Relation::Friendship => 2,
+            Relation::Follow => 1,
         }
     }
 
-    pub(super) fn noun(self) -> &'static str {
+    fn pairs(self, n: u64) -> u128 {
+        let ordered = u128::from(n) * u128::from(n.saturating_sub(1));
         match self {
-            GraphKind::Undirected => "undirected edges",
-            GraphKind::Directed => "directed edges",
+            Relation::Friendship => ordered / 2,
+            Relation::Follow => ordered,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Relation::Friendship => "undirected edges",
+            Relation::Follow => "directed edges",
         }
     }
 }
@@ -77,14 +79,14 @@ pub(super) fn saturate(count: u128) -> u64 {
 /// A social graph of `n` consumers being filled with generated edges.
 pub(super) struct Builder {
     graph: SocialGraph,
-    kind: GraphKind,
+    kind: Relation,
     arcs: u64,
 }
 
 impl Builder {
     /// `n` default consumers with ids `0..n`, with room for about
     /// `expected_edges` edges.
-    pub(super) fn new(n: usize, kind: GraphKind, expected_edges: f64) -> Result<Self> {
+    pub(super) fn new(n: usize, kind: Relation, expected_edges: f64) -> Result<Self> {
         check_nodes(n as u128)?;
         let arcs = (expected_edges * kind.arcs_per_edge() as f64).clamp(0.0, MAX_ARCS as f64);
         let mut graph = SocialGraph::with_capacity(n, arcs as usize);
@@ -109,11 +111,11 @@ impl Builder {
         }
         let (a, b) = (NodeIndex::new(u as usize), NodeIndex::new(v as usize));
         match self.kind {
-            GraphKind::Undirected => {
+            Relation::Friendship => {
                 self.graph
                     .add_mutual_tie(a, b, SocialTie::friendship(GENERATED_TRUST))?;
             }
-            GraphKind::Directed => {
+            Relation::Follow => {
                 self.graph
                     .add_tie(a, b, SocialTie::follow(GENERATED_TRUST))?;
             }

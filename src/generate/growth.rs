@@ -2,10 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::builder::{Builder, GraphKind, check_arcs, check_nodes, saturate};
+use super::builder::{Builder, check_arcs, check_nodes, saturate};
 use crate::error::{Error, Result, check_probability};
 use crate::rng::{WomRng, below, bernoulli, stream_rng};
 use crate::social::SocialGraph;
+use crate::tie::Relation;
 
 /// Parameters of the Barabási–Albert model (see [`barabasi_albert`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,7 +165,7 @@ pub fn barabasi_albert(params: &BarabasiAlbert, seed: u64) -> Result<SocialGraph
     params.validate()?;
     let (n, m) = (params.n, params.m);
     let edges = params.edge_count();
-    let mut b = Builder::new(n, GraphKind::Undirected, edges as f64)?;
+    let mut b = Builder::new(n, Relation::Friendship, edges as f64)?;
     let mut rng = stream_rng(seed, 0);
     let mut repeated = complete_seed(&mut b, m, 2 * edges as usize)?;
     // chosen[t] == s when node s has already picked t.
@@ -273,7 +274,7 @@ pub fn holme_kim(params: &HolmeKim, seed: u64) -> Result<SocialGraph> {
     params.validate()?;
     let (n, m, pt) = (params.n, params.m, params.triad_probability);
     let edges = params.edge_count();
-    let mut b = Builder::new(n, GraphKind::Undirected, edges as f64)?;
+    let mut b = Builder::new(n, Relation::Friendship, edges as f64)?;
     let mut rng = stream_rng(seed, 0);
     let mut repeated = complete_seed(&mut b, m, 2 * edges as usize)?;
     let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];

@@ -27,7 +27,9 @@
 //!   opinion leaders with [`roles`](crate::roles);
 //! * an undirected edge `{u, v}` is a friendship, two arcs `u -> v` and
 //!   `v -> u` of [`SocialTie::friendship`]; a directed edge `u -> v` is one
-//!   arc of [`SocialTie::follow`] (`v` follows `u`);
+//!   arc of [`SocialTie::follow`] (`v` follows `u`). The parameters that
+//!   choose between them are a [`Relation`] (`direction`), as for the file
+//!   readers;
 //! * every tie has trust [`GENERATED_TRUST`] (1.0). Rescale it with
 //!   [`SocialGraph::tie_mut`], or let a propagation model apply its own
 //!   probabilities;
@@ -40,7 +42,7 @@
 #[cfg(doc)]
 use crate::rng::{below, bernoulli, geometric_skip};
 #[cfg(doc)]
-use crate::{Consumer, Error, NodeId, SocialGraph, SocialTie};
+use crate::{Consumer, Error, NodeId, Relation, SocialGraph, SocialTie};
 
 mod blocks;
 mod builder;
@@ -50,10 +52,10 @@ mod small_world;
 mod spec;
 
 pub use blocks::{StochasticBlockModel, stochastic_block_model};
-pub use builder::GraphKind;
 pub use growth::{BarabasiAlbert, HolmeKim, barabasi_albert, holme_kim};
 pub use random::{Gnm, Gnp, gnm, gnp};
 pub use small_world::{WattsStrogatz, watts_strogatz};
+pub(crate) use spec::Fields;
 pub use spec::Generator;
 
 /// The trust of every tie a generator makes.

@@ -3,12 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::builder::{
-    Builder, GraphKind, PairSet, Triangle, check_arcs, check_expected_arcs, check_nodes,
+    Builder, EdgeKind, PairSet, Triangle, check_arcs, check_expected_arcs, check_nodes, mutual,
     off_diagonal, pair_set, skip_sample, unordered_key,
 };
 use crate::error::{Error, Result, check_probability};
 use crate::rng::{below, stream_rng};
 use crate::social::SocialGraph;
+use crate::tie::Relation;
 
 /// Parameters of the Erdős–Rényi G(n, p) model (see [`gnp`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,10 +19,11 @@ pub struct Gnp {
     pub n: usize,
     /// Probability of each possible edge, independently, in [0, 1].
     pub p: f64,
-    /// Undirected (each unordered pair once) or directed (each ordered pair
-    /// once). Default: undirected.
-    #[serde(default)]
-    pub direction: GraphKind,
+    /// [`Relation::Friendship`] (undirected: each unordered pair once, as a
+    /// mutual pair of arcs) or [`Relation::Follow`] (directed: each ordered
+    /// pair once, one arc). Default: friendship.
+    #[serde(default = "mutual")]
+    pub direction: Relation,
 }
 
 /// Parameters of the Erdős–Rényi G(n, m) model (see [`gnm`]).
@@ -32,9 +34,11 @@ pub struct Gnm {
     pub n: usize,
     /// Number of edges, at most n(n - 1)/2 undirected or n(n - 1) directed.
     pub m: usize,
-    /// Undirected or directed. Default: undirected.
-    #[serde(default)]
-    pub direction: GraphKind,
+    /// [`Relation::Friendship`] (undirected edges, two arcs each) or
+    /// [`Relation::Follow`] (directed edges, one arc each). Default:
+    /// friendship.
+    #[serde(default = "mutual")]
+    pub direction: Relation,
 }
 
 impl Gnp {
@@ -107,9 +111,10 @@ impl Gnm {
 ///
 /// # Example
 /// ```
-/// use wom::generate::{gnp, Gnp, GraphKind};
+/// use wom::generate::{gnp, Gnp};
+/// use wom::Relation;
 ///
-/// let params = Gnp { n: 1_000, p: 0.01, direction: GraphKind::Undirected };
+/// let params = Gnp { n: 1_000, p: 0.01, direction: Relation::Friendship };
 /// let g = gnp(&params, 42)?;
 /// assert_eq!(g.node_count(), 1_000);
 /// // About 0.01 x 499,500 = 4,995 friendships, two arcs each.
@@ -132,14 +137,14 @@ pub fn gnp(params: &Gnp, seed: u64) -> Result<SocialGraph> {
     let mut b = Builder::new(params.n, kind, pairs as f64 * params.p)?;
     let mut rng = stream_rng(seed, 0);
     match kind {
-        GraphKind::Undirected => {
+        Relation::Friendship => {
             let mut tri = Triangle::new();
             skip_sample(&mut rng, params.p, pairs, |i| {
                 let (w, v) = tri.pair(i);
                 b.edge(w, v)
             })?;
         }
-        GraphKind::Directed => {
+        Relation::Follow => {
             skip_sample(&mut rng, params.p, pairs, |i| {
                 let (u, v) = off_diagonal(i, n);
                 b.edge(u, v)
@@ -176,12 +181,13 @@ pub fn gnp(params: &Gnp, seed: u64) -> Result<SocialGraph> {
 ///
 /// # Example
 /// ```
-/// use wom::generate::{gnm, Gnm, GraphKind};
+/// use wom::generate::{gnm, Gnm};
+/// use wom::Relation;
 ///
-/// let g = gnm(&Gnm { n: 100, m: 250, direction: GraphKind::Directed }, 1)?;
+/// let g = gnm(&Gnm { n: 100, m: 250, direction: Relation::Follow }, 1)?;
 /// assert_eq!((g.node_count(), g.arc_count()), (100, 250));
 /// // More edges than pairs is an error, not a panic.
-/// assert!(gnm(&Gnm { n: 3, m: 4, direction: GraphKind::Undirected }, 1).is_err());
+/// assert!(gnm(&Gnm { n: 3, m: 4, direction: Relation::Friendship }, 1).is_err());
 /// # Ok::<(), wom::Error>(())
 /// ```
 ///
@@ -199,8 +205,8 @@ pub fn gnm(params: &Gnm, seed: u64) -> Result<SocialGraph> {
     let mut rng = stream_rng(seed, 0);
     // A pair's key: u * n + v, with u < v when undirected.
     let key = |u: u64, v: u64| match kind {
-        GraphKind::Undirected => unordered_key(u, v, n),
-        GraphKind::Directed => u * n + v,
+        Relation::Friendship => unordered_key(u, v, n),
+        Relation::Follow => u * n + v,
     };
     // Draws `count` distinct pairs uniformly, by rejection.
     let mut draw = |count: u64| -> PairSet {
@@ -223,8 +229,8 @@ pub fn gnm(params: &Gnm, seed: u64) -> Result<SocialGraph> {
         let left_out = draw(pairs - m);
         for u in 0..n {
             let first = match kind {
-                GraphKind::Undirected => u + 1,
-                GraphKind::Directed => 0,
+                Relation::Friendship => u + 1,
+                Relation::Follow => 0,
             };
             for v in first..n {
                 if v != u && !left_out.contains(&key(u, v)) {

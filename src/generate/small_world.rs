@@ -2,12 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::builder::{
-    Builder, GraphKind, check_arcs, check_nodes, pair_set, saturate, unordered_key,
-};
+use super::builder::{Builder, check_arcs, check_nodes, pair_set, saturate, unordered_key};
 use crate::error::{Error, Result, check_probability};
 use crate::rng::{below, bernoulli, stream_rng};
 use crate::social::SocialGraph;
+use crate::tie::Relation;
 
 /// Parameters of the Watts–Strogatz small-world model (see
 /// [`watts_strogatz`]).
@@ -138,7 +137,7 @@ pub fn watts_strogatz(params: &WattsStrogatz, seed: u64) -> Result<SocialGraph> 
             *edge = (u, w);
         }
     }
-    let mut b = Builder::new(params.n, GraphKind::Undirected, edges.len() as f64)?;
+    let mut b = Builder::new(params.n, Relation::Friendship, edges.len() as f64)?;
     for (u, v) in edges {
         b.edge(u, v)?;
     }

@@ -4,13 +4,13 @@
 use petgraph::graph::NodeIndex;
 
 use super::intern::{Interner, lossy};
-use super::options::{ArcDirection, Direction, Duplicates, Policy, SelfLoops};
+use super::options::{ArcDirection, Duplicates, Policy, SelfLoops};
 use super::report::{LoadReport, Loaded};
 use crate::actor::BuiltinActor;
 use crate::error::{Error, Location, Result};
 use crate::network::limits::MAX_ARCS;
 use crate::social::SocialGraph;
-use crate::tie::SocialTie;
+use crate::tie::{Relation, SocialTie};
 
 /// A record as read: dense endpoints (already turned the way the arc
 /// points), trust and line.
@@ -131,9 +131,9 @@ impl<'a> Builder<'a> {
     }
 
     /// The key under which two records are duplicates.
-    fn key(direction: Direction, e: &RawEdge) -> u64 {
+    fn key(direction: Relation, e: &RawEdge) -> u64 {
         let (a, b) = match direction {
-            Direction::Undirected if e.u > e.v => (e.v, e.u),
+            Relation::Friendship if e.u > e.v => (e.v, e.u),
             _ => (e.u, e.v),
         };
         (u64::from(a) << 32) | u64::from(b)
@@ -222,7 +222,7 @@ impl<'a> Builder<'a> {
             });
         }
         let skip = self.resolve_duplicates()?;
-        let undirected = self.policy.direction == Direction::Undirected;
+        let undirected = self.policy.direction == Relation::Friendship;
         let arcs_of = |e: &RawEdge| if undirected && e.u != e.v { 2u64 } else { 1 };
         let all: u64 = self.edges.iter().map(arcs_of).sum();
         let left_out: u64 = skip

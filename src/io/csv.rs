@@ -104,8 +104,8 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loaded> 
 ///
 /// # Example
 /// ```
-/// use wom::io::{read_csv_from, CsvOptions, Direction};
-/// use wom::Error;
+/// use wom::io::{read_csv_from, CsvOptions};
+/// use wom::{Error, Relation};
 ///
 /// let table = "from;to;trust\nann;bob;0.8\nbob;cy;\n";
 /// let options = CsvOptions {
@@ -113,7 +113,7 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Loaded> 
 ///     target_column: "to".into(),
 ///     weight_column: Some("trust".into()),
 ///     delimiter: b';',
-///     direction: Direction::Undirected,
+///     direction: Relation::Friendship,
 ///     ..CsvOptions::default()
 /// };
 /// let loaded = read_csv_from(table.as_bytes(), "<memory>", &options)?;

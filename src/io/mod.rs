@@ -57,11 +57,11 @@
 //!
 //! # Example
 //! ```
-//! use wom::io::{read_edge_list_from, Direction, EdgeListOptions};
-//! use wom::NodeId;
+//! use wom::io::{read_edge_list_from, EdgeListOptions};
+//! use wom::{NodeId, Relation};
 //!
 //! let text = "# a small friendship network\n1 2\n2 3 0.5\n";
-//! let options = EdgeListOptions { direction: Direction::Undirected, ..EdgeListOptions::default() };
+//! let options = EdgeListOptions { direction: Relation::Friendship, ..EdgeListOptions::default() };
 //! let loaded = read_edge_list_from(text.as_bytes(), "<memory>", &options)?;
 //! assert_eq!(loaded.report.records, 2);
 //! assert_eq!(loaded.graph.arc_count(), 4); // two friendships, two arcs each
@@ -69,6 +69,10 @@
 //! assert_eq!(loaded.graph.id_of(three), Some(&NodeId::Num(3)));
 //! # Ok::<(), wom::Error>(())
 //! ```
+
+// Items named in the documentation only.
+#[cfg(doc)]
+use crate::{Error, NodeId, SocialGraph, SocialTie};
 
 mod build;
 mod csv;
@@ -81,6 +85,6 @@ mod report;
 pub use self::csv::{read_csv, read_csv_from};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
-    ArcDirection, Comments, CsvOptions, Direction, Duplicates, EdgeListOptions, IdFormat, SelfLoops,
+    ArcDirection, Comments, CsvOptions, Duplicates, EdgeListOptions, IdFormat, SelfLoops,
 };
 pub use report::{LoadReport, Loaded};

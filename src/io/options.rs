@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, check_probability};
 use crate::network::limits::MAX_NODES;
+use crate::tie::Relation;
 // Items named in the documentation only.
 #[cfg(doc)]
 use super::{LoadReport, read_csv, read_edge_list};
@@ -27,23 +28,10 @@ pub enum Comments {
     None,
 }
 
-/// Whether each record is a one-way or a mutual relation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Each record is one arc, a follow tie ([`SocialTie::follow`]).
-    #[default]
-    Directed,
-    /// Each record is a mutual relation, a friendship: two arcs, one each
-    /// way, each a [`SocialTie::friendship`] with the record's trust. A
-    /// self-loop is one arc.
-    Undirected,
-}
-
 /// Which way a record's arc points.
 ///
 /// `wom`'s arcs point the way influence flows: `u -> v` means that `v` hears
-/// `u`. For [`Direction::Undirected`] input this only decides which of the
+/// `u`. For [`Relation::Friendship`] input this only decides which of the
 /// two arcs comes first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,7 +63,7 @@ pub enum SelfLoops {
 }
 
 /// What to do with a duplicate: a record joining the same source and target
-/// as an earlier record (for [`Direction::Undirected`] input, the same
+/// as an earlier record (for [`Relation::Friendship`] input, the same
 /// unordered pair, so `1 2` and `2 1` are duplicates).
 ///
 /// Duplicates are found after the whole input is read (by sorting the pairs),
@@ -131,9 +119,12 @@ pub enum IdFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EdgeListOptions {
-    /// One arc or a mutual pair of arcs per record. Default
-    /// [`Direction::Directed`].
-    pub direction: Direction,
+    /// What each record is: [`Relation::Follow`], one arc, a
+    /// [`SocialTie::follow`]; or [`Relation::Friendship`], a mutual relation:
+    /// two arcs, one each way, each a [`SocialTie::friendship`] with the
+    /// record's trust (a self-loop is one arc). Default [`Relation::Follow`].
+    /// In JSON also `"directed"` / `"undirected"`.
+    pub direction: Relation,
     /// Which way a record's arc points. Default [`ArcDirection::AsListed`].
     pub arc_direction: ArcDirection,
     /// What to do with self-loops. Default [`SelfLoops::Keep`].
@@ -167,7 +158,7 @@ pub struct EdgeListOptions {
 impl Default for EdgeListOptions {
     fn default() -> Self {
         EdgeListOptions {
-            direction: Direction::default(),
+            direction: Relation::default(),
             arc_direction: ArcDirection::default(),
             self_loops: SelfLoops::default(),
             duplicates: Duplicates::default(),
@@ -203,9 +194,12 @@ pub struct CsvOptions {
     /// Default `b','`.
     #[serde(with = "delimiter_serde")]
     pub delimiter: u8,
-    /// One arc or a mutual pair of arcs per record. Default
-    /// [`Direction::Directed`].
-    pub direction: Direction,
+    /// What each record is: [`Relation::Follow`], one arc, a
+    /// [`SocialTie::follow`]; or [`Relation::Friendship`], a mutual relation:
+    /// two arcs, one each way, each a [`SocialTie::friendship`] with the
+    /// record's trust (a self-loop is one arc). Default [`Relation::Follow`].
+    /// In JSON also `"directed"` / `"undirected"`.
+    pub direction: Relation,
     /// Which way a record's arc points. Default [`ArcDirection::AsListed`].
     pub arc_direction: ArcDirection,
     /// What to do with self-loops. Default [`SelfLoops::Keep`].
@@ -232,7 +226,7 @@ impl Default for CsvOptions {
             target_column: "target".to_string(),
             weight_column: None,
             delimiter: b',',
-            direction: Direction::default(),
+            direction: Relation::default(),
             arc_direction: ArcDirection::default(),
             self_loops: SelfLoops::default(),
             duplicates: Duplicates::default(),
@@ -267,7 +261,7 @@ mod delimiter_serde {
 /// The choices common to both readers, checked.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Policy {
-    pub(super) direction: Direction,
+    pub(super) direction: Relation,
     pub(super) arc_direction: ArcDirection,
     pub(super) self_loops: SelfLoops,
     pub(super) duplicates: Duplicates,
