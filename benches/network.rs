@@ -6,7 +6,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use wom::generate::{BarabasiAlbert, Gnp, GraphKind, barabasi_albert, gnp};
+use wom::Relation;
+use wom::generate::{BarabasiAlbert, Gnp, barabasi_albert, gnp};
 use wom::io::{EdgeListOptions, read_edge_list};
 
 fn generators(c: &mut Criterion) {
@@ -15,7 +16,7 @@ fn generators(c: &mut Criterion) {
     let spec = Gnp {
         n: 100_000,
         p: 10.0 / 100_000.0,
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     group.bench_function("gnp_directed_n100k_m1M", |b| {
         b.iter(|| gnp(black_box(&spec), 1).expect("valid spec"))

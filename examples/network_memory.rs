@@ -6,7 +6,8 @@
 
 use std::error::Error;
 
-use wom::io::{Direction, EdgeListOptions, read_edge_list};
+use wom::Relation;
+use wom::io::{EdgeListOptions, read_edge_list};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
@@ -16,7 +17,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut options = EdgeListOptions::default();
     for flag in args {
         match flag.as_str() {
-            "--undirected" => options.direction = Direction::Undirected,
+            "--undirected" => options.direction = Relation::Friendship,
             other => return Err(format!("unknown argument {other:?}").into()),
         }
     }

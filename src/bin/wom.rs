@@ -23,8 +23,9 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use wom::Relation;
 use wom::chart::{self, ChartOptions};
-use wom::io::{Direction, EdgeListOptions, IdFormat, read_edge_list};
+use wom::io::{EdgeListOptions, IdFormat, read_edge_list};
 use wom::scenario::{MAX_THREADS, Results, Scenario};
 
 /// Word-of-mouth marketing simulation on social networks.
@@ -157,9 +158,9 @@ fn run_scenario(path: &Path, out: Option<&Path>, threads: Option<usize>) -> Resu
 fn stats(path: &Path, directed: bool, text_ids: bool) -> Result<(), String> {
     let options = EdgeListOptions {
         direction: if directed {
-            Direction::Directed
+            Relation::Follow
         } else {
-            Direction::Undirected
+            Relation::Friendship
         },
         ids: if text_ids {
             IdFormat::Text

@@ -36,10 +36,12 @@
 
 mod csr;
 mod fingerprint;
+pub mod limits;
 mod roles;
 
 pub use csr::{Adjacent, Csr};
 pub use fingerprint::NetworkId;
+pub use limits::{MAX_ARCS, MAX_NODES};
 pub use roles::RoleId;
 pub(crate) use roles::RoleTableBuilder;
 

@@ -931,23 +931,36 @@ fn ignored_field(input: &Value, echo: &Value, path: &str) -> Option<String> {
 }
 
 /// A generator error deep inside `$.graph.generate.generator` is located
-/// by the generator's own reader, which knows its fields.
+/// by the generator's own reader, which knows its fields: the spec's fields
+/// are read again as written and handed to it.
 fn refine_generator(text: &str, e: Error) -> Error {
+    /// The part of a document down to the generator spec.
+    #[derive(Deserialize)]
+    struct Document {
+        graph: Graph,
+    }
+    #[derive(Deserialize)]
+    struct Graph {
+        generate: Generate,
+    }
+    #[derive(Deserialize)]
+    struct Generate {
+        generator: crate::generate::Fields,
+    }
+
+    const AT: &str = "$.graph.generate.generator";
     let Error::InvalidDocument { path, .. } = &e else {
         return e;
     };
-    if !path.starts_with("$.graph.generate.generator") {
+    if !path.starts_with(AT) {
         return e;
     }
-    let Ok(doc) = serde_json::from_str::<Value>(text) else {
+    let Ok(document) = serde_json::from_str::<Document>(text) else {
         return e;
     };
-    let Some(spec) = doc.pointer("/graph/generate/generator") else {
-        return e;
-    };
-    match Generator::from_json(&spec.to_string()) {
-        Err(inner @ Error::InvalidDocument { .. }) => at("$.graph.generate.generator")(inner),
-        _ => e,
+    match document.graph.generate.generator.read() {
+        Err((inner, reason)) => invalid(format!("{AT}{}", inner.trim_start_matches('$')), reason),
+        Ok(_) => e,
     }
 }
 

@@ -77,6 +77,103 @@ impl<A, T> Default for SocialGraph<A, T> {
     }
 }
 
+/// Adds a node to a petgraph graph with any index type: an
+/// [`Error::TooManyNodes`] rather than petgraph's panic when the indices are
+/// used up (petgraph reserves the largest index, so a graph holds
+/// `Ix::max()` nodes).
+///
+/// [`SocialGraph`] fixes the index type to `u32` and stops at
+/// [`MAX_NODES`](crate::network::MAX_NODES) first, so there this is a
+/// second line of defence that no test can reach with `u32` indices; the
+/// tests below run it with `u8` indices.
+fn try_add_node<N, E, Ix: petgraph::graph::IndexType>(
+    graph: &mut DiGraph<N, E, Ix>,
+    weight: N,
+) -> Result<NodeIndex<Ix>> {
+    graph.try_add_node(weight).map_err(|_| Error::TooManyNodes {
+        limit: <Ix as petgraph::graph::IndexType>::max().index() as u64,
+        location: None,
+    })
+}
+
+/// Adds an arc to a petgraph graph with any index type: an
+/// [`Error::TooManyArcs`] rather than petgraph's panic when the edge indices
+/// are used up (a graph holds `Ix::max()` edges; for `u32`, that is
+/// [`MAX_ARCS`](crate::network::MAX_ARCS)), an [`Error::UnknownNode`] for a
+/// missing endpoint.
+fn try_add_edge<N, E, Ix: petgraph::graph::IndexType>(
+    graph: &mut DiGraph<N, E, Ix>,
+    from: NodeIndex<Ix>,
+    to: NodeIndex<Ix>,
+    weight: E,
+) -> Result<EdgeIndex<Ix>> {
+    use petgraph::graph::GraphError;
+    graph.try_add_edge(from, to, weight).map_err(|e| match e {
+        GraphError::EdgeIxLimit => Error::TooManyArcs {
+            limit: <Ix as petgraph::graph::IndexType>::max().index() as u64,
+        },
+        _ => Error::UnknownNode {
+            id: format!(
+                "index {} or {} (graph has {} nodes)",
+                from.index(),
+                to.index(),
+                graph.node_count()
+            ),
+        },
+    })
+}
+
+#[cfg(test)]
+mod index_limits {
+    use super::*;
+
+    #[test]
+    fn a_full_index_type_is_an_error_not_a_panic() {
+        let mut g: DiGraph<(), (), u8> = DiGraph::default();
+        for i in 0..255 {
+            assert_eq!(try_add_node(&mut g, ()).unwrap().index(), i);
+        }
+        assert!(matches!(
+            try_add_node(&mut g, ()),
+            Err(Error::TooManyNodes {
+                limit: 255,
+                location: None
+            })
+        ));
+        assert_eq!(g.node_count(), 255);
+        let (a, b) = (NodeIndex::new(0), NodeIndex::new(254));
+        for i in 0..255 {
+            assert_eq!(try_add_edge(&mut g, a, b, ()).unwrap().index(), i);
+        }
+        assert!(matches!(
+            try_add_edge(&mut g, b, a, ()),
+            Err(Error::TooManyArcs { limit: 255 })
+        ));
+        assert_eq!(g.edge_count(), 255);
+    }
+
+    #[test]
+    fn a_missing_endpoint_is_an_unknown_node() {
+        let mut g: DiGraph<(), (), u8> = DiGraph::default();
+        try_add_node(&mut g, ()).unwrap();
+        assert!(matches!(
+            try_add_edge(&mut g, NodeIndex::new(0), NodeIndex::new(3), ()),
+            Err(Error::UnknownNode { ref id }) if id == "index 0 or 3 (graph has 1 nodes)"
+        ));
+    }
+
+    #[test]
+    fn social_graphs_count_against_the_shared_limits() {
+        let mut g: SocialGraph = SocialGraph::new();
+        let a = g.add_actor(7u64, BuiltinActor::default()).unwrap();
+        let b = g.add_actor(8u64, BuiltinActor::default()).unwrap();
+        assert_eq!((a.index(), b.index()), (0, 1));
+        assert_eq!(g.add_tie(a, b, SocialTie::follow(0.5)).unwrap().index(), 0);
+        assert_eq!(crate::network::MAX_NODES, u64::from(u32::MAX - 1));
+        assert_eq!(crate::network::MAX_ARCS, u64::from(u32::MAX));
+    }
+}
+
 impl<A: Actor, T: Tie> SocialGraph<A, T> {
     /// An empty graph.
     pub fn new() -> Self {
@@ -114,16 +211,14 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     ///
     /// # Errors
     /// [`Error::DuplicateNodeId`] if the id is taken;
-    /// [`Error::TooManyNodes`] past `u32::MAX - 1` nodes.
+    /// [`Error::TooManyNodes`] past
+    /// [`MAX_NODES`](crate::network::MAX_NODES) (`u32::MAX - 1`) nodes.
     pub fn add_actor(&mut self, id: impl Into<NodeId>, actor: A) -> Result<NodeIndex> {
-        if self.graph.node_count() >= (u32::MAX - 1) as usize {
-            return Err(Error::TooManyNodes {
-                limit: u64::from(u32::MAX - 1),
-                location: None,
-            });
-        }
+        crate::network::limits::check_nodes(self.graph.node_count() as u128 + 1)?;
         Arc::make_mut(&mut self.ids).insert(id.into())?;
-        Ok(self.graph.add_node(actor))
+        // Below MAX_NODES petgraph has room: this cannot fail once the id
+        // is in, so the id map and the graph stay in step.
+        try_add_node(&mut self.graph, actor)
     }
 
     /// Adds the arc `from -> to` (`to` hears `from`).
@@ -131,12 +226,14 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     /// # Errors
     /// [`Error::UnknownNode`] for an index not in the graph;
     /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
-    /// outside [0, 1] or not finite.
+    /// outside [0, 1] or not finite; [`Error::TooManyArcs`] past
+    /// [`MAX_ARCS`](crate::network::MAX_ARCS) (`u32::MAX`) arcs, the most
+    /// petgraph's `u32` edge indices hold.
     pub fn add_tie(&mut self, from: NodeIndex, to: NodeIndex, tie: T) -> Result<EdgeIndex> {
         self.check_node(from)?;
         self.check_node(to)?;
         check_probability("trust", tie.trust(), None)?;
-        Ok(self.graph.add_edge(from, to, tie))
+        try_add_edge(&mut self.graph, from, to, tie)
     }
 
     /// Adds a mutual relation: the arcs `a -> b` and `b -> a`, each with a

@@ -48,15 +48,46 @@ impl<T: Tie + ?Sized> Tie for &T {
     }
 }
 
-/// The kind of a relation between two actors.
+/// The kind of a relation between two actors: one-way (a follow, a
+/// directed edge) or mutual (a friendship, an undirected edge).
+///
+/// It is the one type for this choice everywhere: the kind of a
+/// [`SocialTie`], how the file readers take each record
+/// ([`EdgeListOptions::direction`](crate::io::EdgeListOptions::direction)),
+/// and whether a generator's edges are directed (for example
+/// [`Gnp::direction`](crate::generate::Gnp::direction)).
+///
+/// In JSON: `"follow"` or `"friendship"`; the older spellings `"directed"`
+/// and `"undirected"` are read as `"follow"` and `"friendship"`. Where it
+/// may be left out, the default is the place's own: one-way for file
+/// readers (and [`Relation::default`]), mutual for generators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
-    /// One-way: the target follows the source and hears what it says.
+    /// One-way: the target follows the source and hears what it says. One
+    /// arc.
     #[default]
+    #[serde(alias = "directed")]
     Follow,
-    /// Mutual (friendship): stored as two arcs, each marked `Friendship`.
+    /// Mutual (friendship): stored as two arcs, one each way, each marked
+    /// `Friendship` (a mutual self-relation is one arc).
+    #[serde(alias = "undirected")]
     Friendship,
+}
+
+impl Relation {
+    /// Whether the relation is mutual (a friendship, an undirected edge).
+    pub const fn is_mutual(self) -> bool {
+        matches!(self, Relation::Friendship)
+    }
+
+    /// A tie of this kind with the given trust.
+    pub const fn tie(self, trust: f64) -> SocialTie {
+        SocialTie {
+            trust,
+            relation: self,
+        }
+    }
 }
 
 /// A tie with its trust and the kind of relation it belongs to.
@@ -126,5 +157,30 @@ mod tests {
         assert_eq!(0.5f32.trust(), 0.5);
         assert_eq!(0.5f64.relation(), Relation::Follow);
         assert_eq!(SocialTie::friendship(0.3).relation(), Relation::Friendship);
+    }
+
+    #[test]
+    fn relations_read_the_old_spellings() {
+        for (text, want) in [
+            ("\"follow\"", Relation::Follow),
+            ("\"directed\"", Relation::Follow),
+            ("\"friendship\"", Relation::Friendship),
+            ("\"undirected\"", Relation::Friendship),
+        ] {
+            assert_eq!(serde_json::from_str::<Relation>(text).unwrap(), want);
+        }
+        assert!(serde_json::from_str::<Relation>("\"both\"").is_err());
+        assert_eq!(
+            serde_json::to_string(&Relation::Friendship).unwrap(),
+            "\"friendship\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Relation::Follow).unwrap(),
+            "\"follow\""
+        );
+        assert_eq!(Relation::default(), Relation::Follow);
+        assert!(Relation::Friendship.is_mutual() && !Relation::Follow.is_mutual());
+        assert_eq!(Relation::Friendship.tie(0.25), SocialTie::friendship(0.25));
+        assert_eq!(Relation::Follow.tie(0.5), SocialTie::follow(0.5));
     }
 }

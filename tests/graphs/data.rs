@@ -15,7 +15,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use wom::io::{Direction, EdgeListOptions, Loaded, SelfLoops, read_edge_list};
+use wom::Relation;
+use wom::io::{EdgeListOptions, Loaded, SelfLoops, read_edge_list};
 
 /// The data folder, or `None` when `WOM_DATA_DIR` is not set; then `test`
 /// is reported as skipped on stderr, visibly even when the harness captures
@@ -73,7 +74,7 @@ fn facebook_combined_undirected() {
         return;
     };
     let options = EdgeListOptions {
-        direction: Direction::Undirected,
+        direction: Relation::Friendship,
         ..EdgeListOptions::default()
     };
     let loaded = load(&dir, "facebook_combined.txt", &options);
@@ -94,7 +95,7 @@ fn email_eu_core_directed_with_self_loops() {
         return;
     };
     let options = EdgeListOptions {
-        direction: Direction::Directed,
+        direction: Relation::Follow,
         self_loops: SelfLoops::Keep,
         ..EdgeListOptions::default()
     };
@@ -131,7 +132,7 @@ fn wiki_vote_directed_with_header_comments() {
         return;
     };
     let options = EdgeListOptions {
-        direction: Direction::Directed,
+        direction: Relation::Follow,
         ..EdgeListOptions::default()
     };
     let loaded = load(&dir, "wiki-Vote.txt", &options);
@@ -156,7 +157,7 @@ fn slashdot_gzip_directed() {
         return;
     };
     let options = EdgeListOptions {
-        direction: Direction::Directed,
+        direction: Relation::Follow,
         ..EdgeListOptions::default()
     };
     let loaded = load(&dir, "soc-Slashdot0902.txt.gz", &options);

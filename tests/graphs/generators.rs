@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
 use wom::generate::{
-    BarabasiAlbert, Generator, Gnm, Gnp, GraphKind, HolmeKim, StochasticBlockModel, WattsStrogatz,
+    BarabasiAlbert, Generator, Gnm, Gnp, HolmeKim, StochasticBlockModel, WattsStrogatz,
     barabasi_albert, gnm, gnp, holme_kim, stochastic_block_model, watts_strogatz,
 };
 use wom::{Actor, Error, NodeId, Relation, SocialGraph};
@@ -187,7 +187,7 @@ fn gnp_undirected_edge_count_and_degrees_are_binomial() {
     let params = Gnp {
         n,
         p,
-        direction: GraphKind::Undirected,
+        direction: Relation::Friendship,
     };
     // E ~ Binomial(N, p) with N = n(n - 1)/2 = 1,999,000: mean 19,990,
     // sd = sqrt(N p (1 - p)) ~ 140.7.
@@ -243,7 +243,7 @@ fn gnp_directed_edge_count_is_binomial() {
     let params = Gnp {
         n,
         p,
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     // E ~ Binomial(N, p) with N = n(n - 1) = 999,000 ordered pairs: mean
     // 9,990, sd = sqrt(N p (1 - p)) ~ 99.4.
@@ -294,7 +294,7 @@ fn gnp_directed_edge_count_is_binomial() {
 
 #[test]
 fn gnp_extremes_are_exact() {
-    for direction in [GraphKind::Undirected, GraphKind::Directed] {
+    for direction in [Relation::Friendship, Relation::Follow] {
         let empty = gnp(
             &Gnp {
                 n: 40,
@@ -317,8 +317,8 @@ fn gnp_extremes_are_exact() {
         .unwrap();
         assert_eq!(full.arc_count(), 40 * 39);
         let edges = match direction {
-            GraphKind::Undirected => undirected_edges(&full),
-            GraphKind::Directed => directed_edges(&full),
+            Relation::Friendship => undirected_edges(&full),
+            Relation::Follow => directed_edges(&full),
         };
         assert_simple(&edges);
         // Tiny graphs.
@@ -351,7 +351,7 @@ fn gnm_makes_exactly_m_distinct_edges_sparse_and_dense() {
             &Gnm {
                 n,
                 m,
-                direction: GraphKind::Undirected,
+                direction: Relation::Friendship,
             },
             4,
         )
@@ -366,7 +366,7 @@ fn gnm_makes_exactly_m_distinct_edges_sparse_and_dense() {
             &Gnm {
                 n,
                 m,
-                direction: GraphKind::Directed,
+                direction: Relation::Follow,
             },
             4,
         )
@@ -391,7 +391,7 @@ fn gnm_chooses_every_pair_equally_often() {
                 &Gnm {
                     n,
                     m,
-                    direction: GraphKind::Undirected,
+                    direction: Relation::Friendship,
                 },
                 seed,
             )
@@ -981,7 +981,7 @@ fn sbm_undirected_block_counts_are_binomial_and_blocks_are_groups() {
     let params = StochasticBlockModel {
         sizes: sizes.clone(),
         probabilities: probabilities.clone(),
-        direction: GraphKind::Undirected,
+        direction: Relation::Friendship,
     };
     let g = stochastic_block_model(&params, 13).unwrap();
     assert_eq!(g.node_count(), 600);
@@ -1035,7 +1035,7 @@ fn sbm_directed_uses_the_matrix_as_given() {
     let params = StochasticBlockModel {
         sizes: sizes.clone(),
         probabilities: probabilities.clone(),
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     let g = stochastic_block_model(&params, 14).unwrap();
     let edges = directed_edges(&g);
@@ -1069,7 +1069,7 @@ fn sbm_handles_empty_and_single_node_blocks() {
     let params = StochasticBlockModel {
         sizes: vec![0, 1, 5],
         probabilities: vec![vec![1.0; 3]; 3],
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     let g = stochastic_block_model(&params, 15).unwrap();
     // All 5 x 4 + 2 x 5 x 1 ordered pairs among 6 nodes: 30 arcs.
@@ -1086,22 +1086,22 @@ fn all_specs() -> Vec<Generator> {
         Generator::Gnp(Gnp {
             n: 300,
             p: 0.02,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         }),
         Generator::Gnp(Gnp {
             n: 300,
             p: 0.02,
-            direction: GraphKind::Directed,
+            direction: Relation::Follow,
         }),
         Generator::Gnm(Gnm {
             n: 300,
             m: 900,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         }),
         Generator::Gnm(Gnm {
             n: 40,
             m: 1_000,
-            direction: GraphKind::Directed,
+            direction: Relation::Follow,
         }),
         Generator::BarabasiAlbert(BarabasiAlbert { n: 300, m: 3 }),
         Generator::WattsStrogatz(WattsStrogatz {
@@ -1117,7 +1117,7 @@ fn all_specs() -> Vec<Generator> {
         Generator::StochasticBlockModel(StochasticBlockModel {
             sizes: vec![100, 200],
             probabilities: vec![vec![0.05, 0.01], vec![0.01, 0.04]],
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         }),
     ]
 }
@@ -1184,7 +1184,7 @@ fn specs_round_trip_through_json() {
         Generator::Gnm(Gnm {
             n: 10,
             m: 5,
-            direction: GraphKind::Undirected
+            direction: Relation::Friendship
         })
     );
     let spec = Generator::from_json(
@@ -1193,6 +1193,38 @@ fn specs_round_trip_through_json() {
     )
     .unwrap();
     assert_eq!(spec.generate(1).unwrap().node_count(), 5);
+    // The relation's names and the older spellings read the same; specs are
+    // written with the relation's names.
+    for (text, want) in [
+        ("follow", Relation::Follow),
+        ("directed", Relation::Follow),
+        ("friendship", Relation::Friendship),
+        ("undirected", Relation::Friendship),
+    ] {
+        let spec = Generator::from_json(&format!(
+            r#"{{"model":"gnp","n":4,"p":1.0,"direction":"{text}"}}"#
+        ))
+        .unwrap();
+        assert_eq!(
+            spec,
+            Generator::Gnp(Gnp {
+                n: 4,
+                p: 1.0,
+                direction: want
+            })
+        );
+        // Every ordered pair once as a follow, every unordered pair as two arcs.
+        assert_eq!(spec.generate(3).unwrap().arc_count(), 12, "{text}");
+    }
+    let spec = Generator::Gnm(Gnm {
+        n: 10,
+        m: 5,
+        direction: Relation::Follow,
+    });
+    assert_eq!(
+        serde_json::to_string(&spec).unwrap(),
+        r#"{"model":"gnm","n":10,"m":5,"direction":"follow"}"#
+    );
 }
 
 /// The path and reason of an [`Error::InvalidDocument`].
@@ -1248,6 +1280,29 @@ fn malformed_specs_are_document_errors() {
     );
     // Not an object.
     assert_eq!(document_error("[1, 2]").0, "$");
+    // A field given twice.
+    let (path, reason) = document_error(r#"{"model":"gnp","n":10,"n":11,"p":0.1}"#);
+    assert_eq!(
+        (path.as_str(), reason.as_str()),
+        ("$.n", "duplicate field `n`")
+    );
+    assert_eq!(
+        document_error(r#"{"model":"gnp","model":"gnm","n":10,"m":1}"#),
+        ("$.model".to_string(), "duplicate field `model`".to_string())
+    );
+    // A model that is not a name.
+    assert_eq!(document_error(r#"{"n":10,"model":5}"#).0, "$.model");
+    // Of two faults, the first in the document is named.
+    assert_eq!(document_error(r#"{"model":"gnp","p":"x","n":-5}"#).0, "$.p");
+    assert_eq!(document_error(r#"{"n":-5,"p":"x","model":"gnp"}"#).0, "$.n");
+    // Read as part of another document, the error names the field too.
+    let err = serde_json::from_str::<Generator>(r#"{"model":"gnp","n":-5,"p":0.1}"#).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "invalid value: integer `-5`, expected usize (at $.n of the generator spec)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -1309,14 +1364,14 @@ fn gnm_with_more_edges_than_pairs_is_an_error() {
     let too_many = Gnm {
         n: 10,
         m: 46,
-        direction: GraphKind::Undirected,
+        direction: Relation::Friendship,
     };
     invalid_parameter(gnm(&too_many, 0), "m");
     // Directed graphs have twice the pairs: 90.
     let ok = Gnm {
         n: 10,
         m: 90,
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     assert_eq!(gnm(&ok, 0).unwrap().arc_count(), 90);
 }
@@ -1328,7 +1383,7 @@ fn gnp_with_p_above_one_is_an_error() {
             &Gnp {
                 n: 10,
                 p,
-                direction: GraphKind::Undirected,
+                direction: Relation::Friendship,
             },
             0,
         );
@@ -1346,7 +1401,7 @@ fn gnp_with_nan_p_is_an_error() {
             &Gnp {
                 n: 10,
                 p,
-                direction: GraphKind::Directed,
+                direction: Relation::Follow,
             },
             0,
         );
@@ -1426,12 +1481,12 @@ fn sbm_undirected_with_asymmetric_matrix_is_an_error() {
     let params = StochasticBlockModel {
         sizes: vec![5, 5],
         probabilities: vec![vec![0.1, 0.2], vec![0.3, 0.1]],
-        direction: GraphKind::Undirected,
+        direction: Relation::Friendship,
     };
     invalid_parameter(stochastic_block_model(&params, 0), "probabilities[0][1]");
     // The same matrix is fine for a directed graph.
     let directed = StochasticBlockModel {
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
         ..params
     };
     assert!(stochastic_block_model(&directed, 0).is_ok());
@@ -1442,19 +1497,19 @@ fn sbm_with_a_badly_shaped_matrix_is_an_error() {
     let rows = StochasticBlockModel {
         sizes: vec![5, 5, 5],
         probabilities: vec![vec![0.1; 3]; 2],
-        direction: GraphKind::Undirected,
+        direction: Relation::Friendship,
     };
     invalid_parameter(stochastic_block_model(&rows, 0), "probabilities");
     let ragged = StochasticBlockModel {
         sizes: vec![5, 5],
         probabilities: vec![vec![0.1, 0.1], vec![0.1]],
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     invalid_parameter(stochastic_block_model(&ragged, 0), "probabilities[1]");
     let out_of_range = StochasticBlockModel {
         sizes: vec![5, 5],
         probabilities: vec![vec![0.1, 1.2], vec![1.2, 0.1]],
-        direction: GraphKind::Undirected,
+        direction: Relation::Friendship,
     };
     assert!(matches!(
         stochastic_block_model(&out_of_range, 0),
@@ -1478,7 +1533,7 @@ fn too_many_nodes_is_an_error_before_any_allocation() {
         &Gnp {
             n: huge,
             p: 0.0,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         },
         0,
     );
@@ -1487,7 +1542,7 @@ fn too_many_nodes_is_an_error_before_any_allocation() {
         &StochasticBlockModel {
             sizes: vec![huge / 2, huge / 2 + 1],
             probabilities: vec![vec![0.0; 2]; 2],
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         },
         0,
     );
@@ -1501,7 +1556,7 @@ fn certainly_too_many_arcs_is_an_error_before_generating() {
         &Gnp {
             n: 200_000,
             p: 0.5,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         },
         0,
     );
@@ -1510,7 +1565,7 @@ fn certainly_too_many_arcs_is_an_error_before_generating() {
         &Gnm {
             n: 200_000,
             m: 3_000_000_000,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         },
         0,
     );
@@ -1529,12 +1584,12 @@ proptest! {
         // G(n, m): exactly m distinct edges.
         let pairs = n * (n - 1) / 2;
         let m = ((pairs as f64) * frac) as usize;
-        let g = gnm(&Gnm { n, m, direction: GraphKind::Undirected }, seed).unwrap();
+        let g = gnm(&Gnm { n, m, direction: Relation::Friendship }, seed).unwrap();
         let edges = undirected_edges(&g);
         prop_assert_eq!(edges.len(), m);
         assert_simple(&edges);
         // G(n, p): simple, both ways.
-        let g = gnp(&Gnp { n, p, direction: GraphKind::Directed }, seed).unwrap();
+        let g = gnp(&Gnp { n, p, direction: Relation::Follow }, seed).unwrap();
         assert_simple(&directed_edges(&g));
         // Growth models: the exact count formula, min degree m.
         let m = 1 + ((n - 1) as f64 * frac) as usize % (n - 1);

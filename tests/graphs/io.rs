@@ -10,8 +10,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
 use wom::io::{
-    ArcDirection, Comments, CsvOptions, Direction, Duplicates, EdgeListOptions, IdFormat,
-    LoadReport, Loaded, SelfLoops, read_csv, read_csv_from, read_edge_list, read_edge_list_from,
+    ArcDirection, Comments, CsvOptions, Duplicates, EdgeListOptions, IdFormat, LoadReport, Loaded,
+    SelfLoops, read_csv, read_csv_from, read_edge_list, read_edge_list_from,
 };
 use wom::{Error, NodeId, Relation};
 
@@ -58,7 +58,7 @@ fn directed() -> EdgeListOptions {
 
 fn undirected() -> EdgeListOptions {
     EdgeListOptions {
-        direction: Direction::Undirected,
+        direction: Relation::Friendship,
         ..EdgeListOptions::default()
     }
 }
@@ -414,7 +414,7 @@ fn self_loops_keep() {
     assert_eq!((r.nodes, r.arcs), (2, 3));
     // Undirected, a self-loop is one arc.
     let options = EdgeListOptions {
-        direction: Direction::Undirected,
+        direction: Relation::Friendship,
         ..options
     };
     let loaded = edges(LOOPS, &options).unwrap();
@@ -453,7 +453,7 @@ fn self_loops_error() {
 /// Pair 1-2 three times, 2-3 and 3-2 once each.
 const DUPS: &str = "1 2 0.5\n2 3 0.1\n1 2 0.2\n1 2 0.4\n3 2 0.4\n";
 
-fn with_duplicates(policy: Duplicates, direction: Direction) -> wom::Result<Loaded> {
+fn with_duplicates(policy: Duplicates, direction: Relation) -> wom::Result<Loaded> {
     let options = EdgeListOptions {
         duplicates: policy,
         direction,
@@ -464,7 +464,7 @@ fn with_duplicates(policy: Duplicates, direction: Direction) -> wom::Result<Load
 
 #[test]
 fn duplicates_keep() {
-    let loaded = with_duplicates(Duplicates::Keep, Direction::Directed).unwrap();
+    let loaded = with_duplicates(Duplicates::Keep, Relation::Follow).unwrap();
     assert_eq!(pairs(&loaded), [(1, 2), (2, 3), (1, 2), (1, 2), (3, 2)]);
     assert_eq!(trusts(&loaded), [0.5, 0.1, 0.2, 0.4, 0.4]);
     let r = &loaded.report;
@@ -477,7 +477,7 @@ fn duplicates_keep() {
 
 #[test]
 fn duplicates_drop_keeps_the_first() {
-    let loaded = with_duplicates(Duplicates::Drop, Direction::Directed).unwrap();
+    let loaded = with_duplicates(Duplicates::Drop, Relation::Follow).unwrap();
     assert_eq!(pairs(&loaded), [(1, 2), (2, 3), (3, 2)]);
     assert_eq!(trusts(&loaded), [0.5, 0.1, 0.4]);
     let r = &loaded.report;
@@ -490,7 +490,7 @@ fn duplicates_drop_keeps_the_first() {
 
 #[test]
 fn duplicates_merge_with_noisy_or() {
-    let loaded = with_duplicates(Duplicates::Merge, Direction::Directed).unwrap();
+    let loaded = with_duplicates(Duplicates::Merge, Relation::Follow).unwrap();
     assert_eq!(pairs(&loaded), [(1, 2), (2, 3), (3, 2)]);
     let t = trusts(&loaded);
     assert_relative_eq!(t[0], 1.0 - 0.5 * 0.8 * 0.6, epsilon = 1e-15);
@@ -540,7 +540,7 @@ fn merging_keeps_tiny_trusts_and_full_trust() {
 
 #[test]
 fn duplicates_error_names_both_lines() {
-    match with_duplicates(Duplicates::Error, Direction::Directed) {
+    match with_duplicates(Duplicates::Error, Relation::Follow) {
         Err(Error::DuplicateEdge {
             from,
             to,
@@ -556,15 +556,15 @@ fn duplicates_error_names_both_lines() {
 
 #[test]
 fn undirected_duplicates_are_unordered_pairs() {
-    let loaded = with_duplicates(Duplicates::Keep, Direction::Undirected).unwrap();
+    let loaded = with_duplicates(Duplicates::Keep, Relation::Friendship).unwrap();
     assert_eq!(loaded.report.duplicates, 3);
     assert_eq!(loaded.report.arcs, 10);
 
-    let loaded = with_duplicates(Duplicates::Drop, Direction::Undirected).unwrap();
+    let loaded = with_duplicates(Duplicates::Drop, Relation::Friendship).unwrap();
     assert_eq!(pairs(&loaded), [(1, 2), (2, 1), (2, 3), (3, 2)]);
     assert_eq!(loaded.report.duplicates_dropped, 3);
 
-    let loaded = with_duplicates(Duplicates::Merge, Direction::Undirected).unwrap();
+    let loaded = with_duplicates(Duplicates::Merge, Relation::Friendship).unwrap();
     assert_eq!(pairs(&loaded), [(1, 2), (2, 1), (2, 3), (3, 2)]);
     let t = trusts(&loaded);
     assert_relative_eq!(t[0], 0.76, epsilon = 1e-15);
@@ -573,7 +573,7 @@ fn undirected_duplicates_are_unordered_pairs() {
     assert_relative_eq!(t[3], 0.46, epsilon = 1e-15);
     assert_eq!(loaded.report.duplicates_merged, 3);
 
-    match with_duplicates(Duplicates::Error, Direction::Undirected) {
+    match with_duplicates(Duplicates::Error, Relation::Friendship) {
         Err(Error::DuplicateEdge {
             location,
             first_line,
@@ -877,7 +877,7 @@ fn csv_with_integer_ids_tabs_and_undirected() {
         target_column: "b".into(),
         delimiter: b'\t',
         ids: IdFormat::Integer,
-        direction: Direction::Undirected,
+        direction: Relation::Friendship,
         ..CsvOptions::default()
     };
     let loaded = csv(table, &options).unwrap();
@@ -1013,7 +1013,7 @@ fn csv_policies_and_gzip_from_a_file() {
     let file = TempFile::new("edges.csv", &gzip(table.as_bytes()));
     let options = CsvOptions {
         weight_column: Some("trust".into()),
-        direction: Direction::Undirected,
+        direction: Relation::Friendship,
         duplicates: Duplicates::Merge,
         self_loops: SelfLoops::Drop,
         arc_direction: ArcDirection::Reversed,
@@ -1040,7 +1040,7 @@ fn csv_policies_and_gzip_from_a_file() {
 fn options_are_documents_with_defaults() {
     let o: EdgeListOptions = serde_json::from_str("{}").unwrap();
     assert_eq!(o, EdgeListOptions::default());
-    assert_eq!(o.direction, Direction::Directed);
+    assert_eq!(o.direction, Relation::Follow);
     assert_eq!(o.arc_direction, ArcDirection::AsListed);
     assert_eq!(o.self_loops, SelfLoops::Keep);
     assert_eq!(o.duplicates, Duplicates::Keep);
@@ -1060,6 +1060,21 @@ fn options_are_documents_with_defaults() {
     let back: EdgeListOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
     assert_eq!(back, o);
     assert!(serde_json::from_str::<EdgeListOptions>(r#"{"directon":"directed"}"#).is_err());
+    // The relation's own names and the older spellings read the same.
+    for (text, want) in [
+        ("follow", Relation::Follow),
+        ("directed", Relation::Follow),
+        ("friendship", Relation::Friendship),
+        ("undirected", Relation::Friendship),
+    ] {
+        let o: EdgeListOptions =
+            serde_json::from_str(&format!(r#"{{"direction":"{text}"}}"#)).unwrap();
+        assert_eq!(o.direction, want, "{text}");
+        let c: CsvOptions = serde_json::from_str(&format!(r#"{{"direction":"{text}"}}"#)).unwrap();
+        assert_eq!(c.direction, want, "{text}");
+    }
+    let text = serde_json::to_string(&EdgeListOptions::default()).unwrap();
+    assert!(text.contains(r#""direction":"follow""#), "{text}");
 
     let c: CsvOptions = serde_json::from_str(r#"{"delimiter":"\t","weight_column":"w"}"#).unwrap();
     assert_eq!((c.delimiter, c.ids), (b'\t', IdFormat::Text));
@@ -1082,7 +1097,7 @@ fn report_is_a_document() {
 
 #[derive(Debug, Clone, Copy)]
 struct Policies {
-    direction: Direction,
+    direction: Relation,
     self_loops: SelfLoops,
     duplicates: Duplicates,
 }
@@ -1108,8 +1123,8 @@ fn model(records: &[(u8, u8, u8)], p: Policies) -> (Vec<(u64, u64, f64)>, [u64; 
             }
         }
         let key = match p.direction {
-            Direction::Undirected => (u.min(v), u.max(v)),
-            Direction::Directed => (u, v),
+            Relation::Friendship => (u.min(v), u.max(v)),
+            Relation::Follow => (u, v),
         };
         if let Some(&k) = first.get(&key) {
             dups += 1;
@@ -1134,7 +1149,7 @@ fn model(records: &[(u8, u8, u8)], p: Policies) -> (Vec<(u64, u64, f64)>, [u64; 
     let mut arcs = Vec::new();
     for (u, v, w) in kept {
         arcs.push((u, v, w));
-        if p.direction == Direction::Undirected && u != v {
+        if p.direction == Relation::Friendship && u != v {
             arcs.push((v, u, w));
         }
     }
@@ -1143,7 +1158,7 @@ fn model(records: &[(u8, u8, u8)], p: Policies) -> (Vec<(u64, u64, f64)>, [u64; 
 
 fn policies() -> impl Strategy<Value = Policies> {
     (
-        prop_oneof![Just(Direction::Directed), Just(Direction::Undirected)],
+        prop_oneof![Just(Relation::Follow), Just(Relation::Friendship)],
         prop_oneof![Just(SelfLoops::Keep), Just(SelfLoops::Drop)],
         prop_oneof![
             Just(Duplicates::Keep),

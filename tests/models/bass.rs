@@ -4,6 +4,7 @@
 
 use crate::common;
 use common::{complete, mean_se};
+use wom::Relation;
 use wom::propagation::bass::{ADVERTISING_CHANNEL, Bass, BassOptions, TIE_CHANNEL};
 use wom::propagation::{Event, Model, Observer, Recorder, Simulation};
 use wom::{Error, Network};
@@ -413,13 +414,13 @@ fn parameters_are_validated() {
 #[test]
 fn tie_senders_adopted_at_an_earlier_step_with_advertising() {
     use std::collections::HashSet;
-    use wom::generate::{Gnp, GraphKind, gnp};
+    use wom::generate::{Gnp, gnp};
 
     let net = gnp(
         &Gnp {
             n: 300,
             p: 0.03,
-            direction: GraphKind::Directed,
+            direction: Relation::Follow,
         },
         21,
     )

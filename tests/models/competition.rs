@@ -287,7 +287,7 @@ fn with_certain_transmission_the_nearer_brand_wins() {
         &wom::generate::Gnm {
             n: 400,
             m: 900,
-            direction: wom::generate::GraphKind::Directed,
+            direction: wom::Relation::Follow,
         },
         21,
     )

@@ -67,7 +67,7 @@ fn runs_do_not_depend_on_the_runs_before_them() {
         &wom::generate::Gnp {
             n: 300,
             p: 0.02,
-            direction: wom::generate::GraphKind::Directed,
+            direction: wom::Relation::Follow,
         },
         5,
     )

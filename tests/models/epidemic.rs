@@ -6,7 +6,8 @@
 use crate::common;
 use common::{complete, mean_se};
 use wom::Network;
-use wom::generate::{Gnp, GraphKind, gnp};
+use wom::Relation;
+use wom::generate::{Gnp, gnp};
 use wom::propagation::epidemic::{ContinuousSir, ContinuousSirOptions, EpidemicOptions, Sir, Sis};
 use wom::propagation::{Event, Model, Observer, Progress, Simulation};
 use wom::rng::{below, stream_rng};
@@ -48,7 +49,7 @@ fn major_outbreak_excess(n: usize, c: f64, graphs: u64, runs: u64, master: u64) 
         let params = Gnp {
             n,
             p: c / (n - 1) as f64,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         };
         let net = gnp(&params, master.wrapping_add(g))
             .unwrap()
@@ -517,7 +518,7 @@ fn reproducible_validated_and_serializable() {
         &Gnp {
             n: 500,
             p: 0.01,
-            direction: GraphKind::Undirected,
+            direction: Relation::Friendship,
         },
         3,
     )

@@ -27,7 +27,8 @@ use std::collections::BTreeSet;
 use petgraph::algo::dijkstra;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::Bfs;
-use wom::generate::{Gnp, GraphKind, gnp};
+use wom::Relation;
+use wom::generate::{Gnp, gnp};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
 use wom::propagation::{CascadeLink, IndependentCascade, Model, Recorder, Simulation};
 use wom::{Error, Network};
@@ -522,7 +523,7 @@ fn ic_with_certain_transmission_adopts_exactly_the_reachable_set() {
             &Gnp {
                 n: 300,
                 p,
-                direction: GraphKind::Directed,
+                direction: Relation::Follow,
             },
             graph_seed,
         )
@@ -775,7 +776,7 @@ fn same_seed_same_cascades_different_seed_different_ones() {
         &Gnp {
             n: 500,
             p: 0.008,
-            direction: GraphKind::Directed,
+            direction: Relation::Follow,
         },
         11,
     )

@@ -23,8 +23,9 @@
 //! seeds, master seed, run index): the state is fully reset between runs.
 
 use wom::Network;
+use wom::Relation;
 use wom::channel::{Advertising, BuiltinChannel, Post, PrivateMessage, RecipientChoice};
-use wom::generate::{Gnp, GraphKind, gnp};
+use wom::generate::{Gnp, gnp};
 use wom::propagation::bass::{Bass, BassOptions};
 use wom::propagation::competition::{
     BrandProbabilities, CompetitionOptions, CompetitiveCascade, TieRule,
@@ -69,7 +70,7 @@ fn pinned_network() -> Network {
         &Gnp {
             n: 200,
             p: 0.02,
-            direction: GraphKind::Directed,
+            direction: Relation::Follow,
         },
         GRAPH_SEED,
     )

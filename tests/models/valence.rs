@@ -126,7 +126,7 @@ fn reduce_one_is_block_bit_for_bit() {
         &wom::generate::Gnp {
             n: 200,
             p: 0.03,
-            direction: wom::generate::GraphKind::Directed,
+            direction: wom::Relation::Follow,
         },
         5,
     )
@@ -391,7 +391,7 @@ fn observer_sees_consistent_events_and_counts() {
         &wom::generate::Gnp {
             n: 300,
             p: 0.02,
-            direction: wom::generate::GraphKind::Directed,
+            direction: wom::Relation::Follow,
         },
         11,
     )
@@ -491,7 +491,7 @@ fn same_seed_same_run_different_seed_differs() {
         &wom::generate::Gnp {
             n: 500,
             p: 0.01,
-            direction: wom::generate::GraphKind::Directed,
+            direction: wom::Relation::Follow,
         },
         3,
     )

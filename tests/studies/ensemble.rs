@@ -2,15 +2,16 @@
 //! number of threads, and the estimates agree with exact answers.
 
 use wom::Network;
+use wom::Relation;
 use wom::ensemble::{EnsembleOptions, RunBudget, run_ensemble};
-use wom::generate::{Gnp, GraphKind, gnp};
+use wom::generate::{Gnp, gnp};
 use wom::propagation::IndependentCascade;
 
 fn network() -> Network {
     let spec = Gnp {
         n: 2_000,
         p: 0.003,
-        direction: GraphKind::Directed,
+        direction: Relation::Follow,
     };
     gnp(&spec, 11).unwrap().freeze().unwrap()
 }

@@ -1120,7 +1120,7 @@ fn random_network(n: usize, p: f64, seed: u64) -> Network {
     let spec = wom::generate::Gnp {
         n,
         p,
-        direction: wom::generate::GraphKind::Directed,
+        direction: wom::Relation::Follow,
     };
     wom::generate::gnp(&spec, seed).unwrap().freeze().unwrap()
 }

@@ -1,0 +1,159 @@
+//! Opening inputs: files, gzip and byte-order-mark sniffing, and the
+//! errors of a failed read.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Size of the read buffers.
+pub(super) const BUFFER: usize = 1 << 16;
+/// The first two bytes of every gzip member.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// A UTF-8 byte-order mark.
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+pub(super) fn open(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            Error::FileNotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            io_error(&path.display().to_string(), None, e)
+        }
+    })
+}
+
+pub(super) fn io_error(name: &str, line: Option<u64>, source: io::Error) -> Error {
+    Error::Io {
+        file: name.to_string(),
+        line,
+        source,
+    }
+}
+
+/// The error for a failed read after `complete` complete lines.
+///
+/// In compressed input, the decompressor reports truncated or corrupt data
+/// as `UnexpectedEof`, `InvalidData` or `InvalidInput`.
+pub(super) fn read_error(name: &str, gzip: bool, complete: u64, e: io::Error) -> Error {
+    let corrupt = matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput
+    );
+    if gzip && corrupt {
+        Error::CorruptGzip {
+            file: name.to_string(),
+            line: complete,
+            detail: e.to_string(),
+        }
+    } else {
+        io_error(name, Some(complete.saturating_add(1)), e)
+    }
+}
+
+/// The input with (some of) its first `N` bytes put back in front.
+pub(super) type Sniffed<R, const N: usize = 2> = io::Chain<io::Take<io::Cursor<[u8; N]>>, R>;
+
+/// Reads up to `N` bytes (fewer only at the end of the input); gives them
+/// and how many were read.
+fn read_head<R: Read, const N: usize>(reader: &mut R) -> io::Result<([u8; N], usize)> {
+    let mut head = [0u8; N];
+    let mut got = 0;
+    while got < head.len() {
+        let Some(rest) = head.get_mut(got..) else {
+            break;
+        };
+        match reader.read(rest) {
+            Ok(0) => break,
+            Ok(k) => got += k.min(rest.len()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((head, got))
+}
+
+/// Reads up to two bytes to tell whether the input is gzip, and gives back
+/// a reader of the whole input.
+pub(super) fn sniff<R: Read>(mut reader: R) -> io::Result<(bool, Sniffed<R>)> {
+    let (head, got) = read_head::<R, 2>(&mut reader)?;
+    let gzip = got == 2 && head == GZIP_MAGIC;
+    let prefix = io::Cursor::new(head).take(got as u64);
+    Ok((gzip, prefix.chain(reader)))
+}
+
+/// Gives back a reader of the input less a UTF-8 byte-order mark at its
+/// start (the input unchanged when there is none).
+pub(super) fn skip_bom<R: Read>(mut reader: R) -> io::Result<Sniffed<R, 3>> {
+    let (head, got) = read_head::<R, 3>(&mut reader)?;
+    let keep = if head.get(..got) == Some(BOM) { 0 } else { got };
+    let prefix = io::Cursor::new(head).take(keep as u64);
+    Ok(prefix.chain(reader))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_puts_the_bytes_back() {
+        for data in [&b""[..], b"1", b"12", b"1 2\n", b"\x1f\x8b\x08"] {
+            let (gzip, mut r) = sniff(data).unwrap();
+            let mut back = Vec::new();
+            r.read_to_end(&mut back).unwrap();
+            assert_eq!(back, data);
+            assert_eq!(gzip, data.starts_with(&GZIP_MAGIC));
+        }
+    }
+
+    /// A reader that gives one byte per call.
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn sniffing_works_on_trickling_readers() {
+        let (gzip, mut r) = sniff(Trickle(b"\x1f\x8b rest")).unwrap();
+        assert!(gzip);
+        let mut back = Vec::new();
+        r.read_to_end(&mut back).unwrap();
+        assert_eq!(back, b"\x1f\x8b rest");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_only_whole_and_at_the_start() {
+        let cases: [(&[u8], &[u8]); 6] = [
+            (b"\xEF\xBB\xBFa,b", b"a,b"),
+            (b"\xEF\xBB\xBF", b""),
+            (b"\xEF\xBB", b"\xEF\xBB"),
+            (b"\xEF\xBBx,y", b"\xEF\xBBx,y"),
+            (b"a\xEF\xBB\xBF", b"a\xEF\xBB\xBF"),
+            (b"", b""),
+        ];
+        for (data, want) in cases {
+            for trickle in [false, true] {
+                let mut back = Vec::new();
+                if trickle {
+                    skip_bom(Trickle(data)).unwrap().read_to_end(&mut back)
+                } else {
+                    skip_bom(data).unwrap().read_to_end(&mut back)
+                }
+                .unwrap();
+                assert_eq!(back, want, "{data:?}");
+            }
+        }
+    }
+}
