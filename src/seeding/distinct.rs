@@ -98,3 +98,34 @@ pub fn resolve_ids(network: &Network, ids: &[NodeId]) -> Result<Vec<u32>> {
     }
     Ok(nodes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_repeat_is_in_list_order() {
+        assert_eq!(first_repeat::<u32>(&[]), None);
+        assert_eq!(first_repeat(&[5]), None);
+        assert_eq!(first_repeat(&[9, 1, 9, 1]), Some(2));
+        assert_eq!(first_repeat(&[9, 1, 1, 9]), Some(2));
+        assert_eq!(first_repeat(&[7, 7, 7]), Some(1));
+    }
+
+    #[test]
+    fn an_unknown_id_after_a_repeat_is_reported_second() {
+        let net = Network::from_arcs(4, [(0, 1, 1.0)]).unwrap();
+        let err = |ids: &[u64]| {
+            let ids: Vec<NodeId> = ids.iter().map(|&i| NodeId::Num(i)).collect();
+            resolve_ids(&net, &ids).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(&[1, 1, 9]),
+            "invalid document at $[1]: node 1 is listed twice"
+        );
+        assert_eq!(
+            err(&[1, 9, 1]),
+            "invalid document at $[1]: the network has no node 9"
+        );
+    }
+}

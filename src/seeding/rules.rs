@@ -437,3 +437,89 @@ impl SeedPlan {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ten() -> Network {
+        Network::from_arcs(10, [(0, 1, 1.0), (0, 2, 1.0), (3, 4, 1.0)]).unwrap()
+    }
+
+    #[test]
+    fn the_random_rule_draws_the_pinned_nodes() {
+        // Pinned: a change here changes every scenario with a random rule.
+        let rule = SeedRule::Random { count: 4 };
+        assert_eq!(rule.propose(&ten(), 42, &[]).unwrap(), [2, 4, 0, 7]);
+        // Nodes 0 and 1 taken: the draw is among the eight others.
+        assert_eq!(rule.propose(&ten(), 42, &[0, 1]).unwrap(), [4, 5, 2, 8]);
+    }
+
+    #[test]
+    fn listed_ids_over_budget_are_named_and_a_rule_stops_at_the_first_misfit() {
+        let prices = SeedPrices([("consumer".to_string(), 10.0)].into());
+        let ids = SeedRule::Ids((0..3u64).map(NodeId::Num).collect());
+        let plan = SeedPlan::new(ids, Some(25.0), prices.clone()).unwrap();
+        match plan.choose(&ten(), 0) {
+            Err(Error::InvalidDocument { path, reason }) => {
+                assert_eq!(path, "$.seeds.ids[2]");
+                assert_eq!(
+                    reason,
+                    "seeding node 2 (price 10) would exceed the budget 25 (spent 20)"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let top = SeedRule::Top {
+            by: Centrality::Followers,
+            count: 5,
+        };
+        let seeds = SeedPlan::new(top, Some(25.0), prices)
+            .unwrap()
+            .choose(&ten(), 0)
+            .unwrap();
+        assert_eq!(
+            (seeds.nodes, seeds.proposed, seeds.cost),
+            (vec![0, 3], 5, 20.0)
+        );
+    }
+
+    #[test]
+    fn errors_name_their_place_in_the_plan() {
+        let path = |r: Result<Seeds>| match r {
+            Err(Error::InvalidDocument { path, .. }) => path,
+            other => panic!("{other:?}"),
+        };
+        let plan = |seeds, budget| SeedPlan {
+            seeds,
+            budget,
+            prices: SeedPrices::default(),
+        };
+        let net = ten();
+        assert_eq!(
+            path(plan(SeedRule::OpinionLeaders, None).choose(&net, 0)),
+            "$.seeds.opinion_leaders"
+        );
+        assert_eq!(
+            path(plan(SeedRule::Random { count: 11 }, None).choose(&net, 0)),
+            "$.seeds.random.count"
+        );
+        assert_eq!(
+            path(plan(SeedRule::Ids(vec![]), None).choose(&net, 0)),
+            "$.seeds.ids"
+        );
+        assert_eq!(
+            path(plan(SeedRule::Business, Some(-1.0)).choose(&net, 0)),
+            "$.budget"
+        );
+        let ids = SeedRule::Ids(vec![NodeId::Num(3), NodeId::Num(3), NodeId::Num(99)]);
+        assert_eq!(path(plan(ids, None).choose(&net, 0)), "$.seeds.ids[1]");
+        let ids = SeedRule::Ids(vec![NodeId::Num(3), NodeId::Num(99), NodeId::Num(3)]);
+        assert_eq!(path(plan(ids, None).choose(&net, 0)), "$.seeds.ids[1]");
+        let typo = SeedPlan {
+            prices: SeedPrices([("consumers".to_string(), 1.0)].into()),
+            ..plan(SeedRule::Random { count: 1 }, None)
+        };
+        assert_eq!(path(typo.choose(&net, 0)), "$.prices.consumers");
+    }
+}
