@@ -26,7 +26,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wom::Relation;
 use wom::chart::{self, ChartOptions};
 use wom::io::{EdgeListOptions, IdFormat, read_edge_list};
-use wom::scenario::{MAX_THREADS, Results, Scenario};
+use wom::scenario::{MAX_THREADS, Results, RunSettings, Scenario};
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -141,7 +141,10 @@ fn run_scenario(path: &Path, out: Option<&Path>, threads: Option<usize>) -> Resu
         let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
         bar.set_position(total);
     };
-    let results = scenario.run_with_progress(threads, &progress);
+    let results = scenario.run(RunSettings {
+        threads,
+        progress: Some(&progress),
+    });
     bar.finish_and_clear();
     let results = results.map_err(|e| format!("{}: {e}", path.display()))?;
     let json = results.to_json().map_err(|e| e.to_string())?;

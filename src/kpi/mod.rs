@@ -63,6 +63,7 @@ use crate::ensemble::{
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::propagation::{Event, Model, Observer, Simulation, advance_epoch};
+use crate::seeding::check_amount;
 
 /// The nodes whose adoption rate is the `target_adoption_rate` KPI.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -155,9 +156,9 @@ pub enum Returns {
     },
 }
 
-/// The largest money amount accepted (prices, costs, values): beyond it,
-/// sums and products over runs could overflow to infinity.
-pub const MAX_AMOUNT: f64 = 1e15;
+/// The largest money amount accepted; one constant with the one check,
+/// [`check_amount`].
+pub use crate::seeding::MAX_AMOUNT;
 
 /// What [`run_kpis`] measures beyond the run itself: the target audience
 /// and the economics of the campaign.
@@ -178,20 +179,9 @@ pub struct KpiSpec {
 
 impl KpiSpec {
     fn check(&self) -> Result<()> {
-        let amount = |name: &str, v: f64| {
-            if (0.0..=MAX_AMOUNT).contains(&v) {
-                Ok(())
-            } else {
-                Err(Error::param(
-                    name,
-                    v,
-                    format!("must be a number in [0, {MAX_AMOUNT:e}]"),
-                ))
-            }
-        };
-        amount("seeding_cost", self.seeding_cost)?;
+        check_amount("seeding_cost", self.seeding_cost)?;
         if let Some(v) = self.value_per_adoption {
-            amount("value_per_adoption", v)?;
+            check_amount("value_per_adoption", v)?;
         }
         Ok(())
     }

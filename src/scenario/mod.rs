@@ -3,20 +3,21 @@
 //!
 //! A [`Scenario`] names the graph (an edge-list file with its reading
 //! options, or a generator with its parameters and seed), the roles to
-//! assign (opinion leaders, a business), the campaign (seeds by external id
-//! or by a rule, a seeding budget, seed prices, the value of an adoption,
-//! the target audience), the model with its parameters, and the ensemble
-//! (runs or a confidence-interval target, master seed). [`Scenario::run`]
-//! builds it all and returns a [`Results`] document: the scenario echoed
-//! with every default filled in, facts about the network and the seeds,
-//! every KPI with its uncertainty, the curves, and the crate's version.
+//! assign (opinion leaders, a business), the seeding (seeds by external id
+//! or by a rule, a seeding budget, seed prices: a [`SeedPlan`]), what the
+//! KPIs measure against (the target audience, the value of an adoption),
+//! the model with its parameters, and the ensemble (runs or a
+//! confidence-interval target, master seed). [`Scenario::run`] builds it
+//! all and returns a [`Results`] document: the scenario echoed with every
+//! default filled in, facts about the network and the seeds, every KPI with
+//! its uncertainty, the curves, and the crate's version.
 //!
 //! Every field is checked: the schema and the ranges that need no network
 //! when the document is read ([`Scenario::from_json`]), the rest (ids,
 //! roles, groups, model parameters that depend on the network) when it
 //! runs. A document that does not fit, or a value out of range, is an
 //! [`Error::InvalidDocument`] whose `path` names the field
-//! (`$.model.bass.q`, `$.campaign.seeds.ids[3]`); errors in a file the
+//! (`$.model.bass.q`, `$.seeding.seeds.ids[3]`); errors in a file the
 //! scenario names (an edge list) keep their own file and line.
 //! The schema is documented in `docs/scenario.md`, and `examples/scenarios/`
 //! holds one scenario per built-in model.
@@ -27,7 +28,7 @@
 //!
 //! let scenario = Scenario::from_json(r#"{
 //!     "graph": {"generate": {"generator": {"model": "gnp", "n": 200, "p": 0.03}, "seed": 7}},
-//!     "campaign": {"seeds": {"random": {"count": 5}}},
+//!     "seeding": {"seeds": {"random": {"count": 5}}},
 //!     "model": {"independent_cascade": {"kind": "uniform", "p": 0.1}},
 //!     "ensemble": {"budget": {"runs": 200}, "master_seed": 1}
 //! }"#)?;
@@ -54,7 +55,7 @@ use crate::error::{Error, Result, check_probability};
 use crate::generate::Generator;
 use crate::id::NodeId;
 use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
-use crate::kpi::{KpiReport, KpiSpec, MAX_AMOUNT, Returns, Target};
+use crate::kpi::{KpiReport, KpiSpec, Returns, Target};
 use crate::network::Network;
 use crate::propagation::bass::BassOptions;
 use crate::propagation::competition::CompetitionOptions;
@@ -67,8 +68,13 @@ use crate::propagation::{
     Bass, Campaign, CompetitiveCascade, ContinuousSir, IcProbabilities, IndependentCascade,
     LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
-use crate::rng::{below, stream_rng};
-use crate::roles::{Audience, Centrality, LeaderSelection, add_business, assign_opinion_leaders};
+use crate::seeding::{
+    Audience, LeaderSelection, SeedPlan, add_business, assign_opinion_leaders, check_amount,
+    resolve_ids,
+};
+
+/// The seed rule, at its path before it moved to [`seeding`](crate::seeding).
+pub use crate::seeding::SeedRule;
 
 /// The most worker threads a scenario may ask for.
 pub use crate::ensemble::MAX_THREADS;
@@ -76,7 +82,7 @@ pub use crate::ensemble::MAX_THREADS;
 /// Mixed into the master seed for the draw of the business's followers.
 const BUSINESS_STREAM: u64 = 0x6275_7369_6e65_7373;
 
-/// A campaign study: graph, roles, campaign, model and ensemble.
+/// A campaign study: graph, roles, seeding, KPIs, model and ensemble.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -88,9 +94,12 @@ pub struct Scenario {
     /// Roles to assign before the campaign.
     #[serde(default)]
     pub roles: RolesSpec,
-    /// Seeds, budget, prices and target audience.
+    /// Seeds, budget and seed prices.
     #[serde(default)]
-    pub campaign: CampaignSpec,
+    pub seeding: SeedPlan,
+    /// The target audience and the value of an adoption.
+    #[serde(default)]
+    pub kpis: KpisSpec,
     /// The propagation model and its parameters.
     pub model: ModelSpec,
     /// Runs, master seed, batch size, step limit.
@@ -168,31 +177,6 @@ fn half() -> f64 {
     0.5
 }
 
-/// How seeds are chosen (default: every opinion leader).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum SeedRule {
-    /// These nodes, by external id, in this order.
-    Ids(Vec<NodeId>),
-    /// Every opinion leader, most followed first.
-    #[default]
-    OpinionLeaders,
-    /// Every business account.
-    Business,
-    /// The `count` most central nodes.
-    Top {
-        /// The centrality.
-        by: Centrality,
-        /// How many.
-        count: usize,
-    },
-    /// `count` distinct nodes drawn uniformly with the master seed.
-    Random {
-        /// How many.
-        count: usize,
-    },
-}
-
 /// The target audience of the `target_adoption_rate` KPI.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -208,34 +192,14 @@ pub enum TargetSpec {
     Ids(Vec<NodeId>),
 }
 
-/// Seeds, budget, prices, target.
+/// The `kpis` object: what a scenario's KPIs measure against (the rest of
+/// [`KpiSpec`] follows from the seeding and the model).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CampaignSpec {
-    /// How the seeds are chosen (default: every opinion leader).
-    #[serde(default)]
-    pub seeds: SeedRule,
-    /// The seeding budget: a rule's seeds are taken in its order while
-    /// their prices fit; explicit ids that do not fit are an error.
-    #[serde(default)]
-    pub budget: Option<f64>,
-    /// Seed prices and the value of an adoption.
-    #[serde(default)]
-    pub prices: Prices,
+pub struct KpisSpec {
     /// Whose adoption rate is the `target_adoption_rate` KPI.
     #[serde(default)]
     pub target: TargetSpec,
-}
-
-/// What seeds cost and what adoptions are worth. Channel costs belong to
-/// the channels (`cost_per_message` of a campaign's channel).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Prices {
-    /// The price of seeding one node of each role (by role name; a role
-    /// not listed costs 0).
-    #[serde(default)]
-    pub seed: BTreeMap<String, f64>,
     /// What one adoption beyond the seeds is worth; gives the `roi` KPI.
     #[serde(default)]
     pub value_per_adoption: Option<f64>,
@@ -267,7 +231,7 @@ pub enum ModelSpec {
     ContinuousSir(ContinuousSirOptions),
     /// Positive and negative WOM ([`ValenceCascade`]).
     Valence(ValenceOptions),
-    /// Two competing brands ([`CompetitiveCascade`]); the campaign's seeds
+    /// Two competing brands ([`CompetitiveCascade`]); the seeding's seeds
     /// are brand A's.
     Competition {
         /// Probabilities and tie rule.
@@ -408,6 +372,16 @@ fn at(path: &str) -> impl Fn(Error) -> Error + '_ {
     }
 }
 
+/// Like [`at`], but a parameter error of options held at `path` names its
+/// own field there: `EnsembleOptions`' `budget.runs` becomes
+/// `$.ensemble.budget.runs`.
+fn field_at(path: &str) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::InvalidParameter { name, reason, .. } => invalid(format!("{path}.{name}"), reason),
+        other => at(path)(other),
+    }
+}
+
 fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Error {
     Error::InvalidDocument {
         path: path.into(),
@@ -423,10 +397,13 @@ impl Scenario {
     /// [`Error::InvalidDocument`] naming the path of the first field that
     /// does not fit the schema or is out of range.
     pub fn from_json(text: &str) -> Result<Scenario> {
-        // serde keeps the last of two equal keys in a map (`prices.seed`):
+        // serde keeps the last of two equal keys in a map (`seeding.prices`):
         // refuse them before anything is dropped.
         if let Some(path) = duplicate_key(text) {
             return Err(invalid(path, "this key is given twice in one object"));
+        }
+        if let Some(e) = moved_campaign(text) {
+            return Err(e);
         }
         let scenario: Scenario = parse(text, "").map_err(|e| refine_generator(text, e))?;
         // A field that serde accepted but no part of the scenario kept
@@ -495,69 +472,16 @@ impl Scenario {
                 format!("{} is not in [0, 1]", b.trust),
             ));
         }
-        let c = &self.campaign;
-        let amount = |path: String, v: f64| {
-            if (0.0..=MAX_AMOUNT).contains(&v) {
-                Ok(())
-            } else {
-                Err(invalid(
-                    path,
-                    format!("{v} is not an amount in [0, {MAX_AMOUNT:e}]"),
-                ))
-            }
-        };
-        if let Some(budget) = c.budget {
-            amount("$.campaign.budget".to_string(), budget)?;
+        self.seeding.validate().map_err(at("$.seeding"))?;
+        if let Some(v) = self.kpis.value_per_adoption {
+            check_amount("value_per_adoption", v).map_err(at("$.kpis.value_per_adoption"))?;
         }
-        for (role, &price) in &c.prices.seed {
-            amount(format!("$.campaign.prices.seed.{role}"), price)?;
-        }
-        if let Some(v) = c.prices.value_per_adoption {
-            amount("$.campaign.prices.value_per_adoption".to_string(), v)?;
-        }
-        check_rule(&c.seeds, "$.campaign.seeds")?;
         if let ModelSpec::Competition { rival_seeds, .. } = &self.model {
-            check_rule(rival_seeds, "$.model.competition.rival_seeds")?;
+            rival_seeds
+                .validate()
+                .map_err(at("$.model.competition.rival_seeds"))?;
         }
-        let e = &self.ensemble;
-        if e.batch_size == 0 {
-            return Err(invalid("$.ensemble.batch_size", "must be at least 1"));
-        }
-        match e.budget {
-            RunBudget::Runs(0) => {
-                return Err(invalid("$.ensemble.budget.runs", "must be at least 1"));
-            }
-            RunBudget::HalfWidth {
-                target,
-                min_runs,
-                max_runs,
-            } => {
-                if !(target.is_finite() && target > 0.0) {
-                    return Err(invalid(
-                        "$.ensemble.budget.half_width.target",
-                        format!("{target} is not a positive number"),
-                    ));
-                }
-                if max_runs == 0 || min_runs > max_runs {
-                    return Err(invalid(
-                        "$.ensemble.budget.half_width",
-                        format!("needs 0 < min_runs <= max_runs, got {min_runs} and {max_runs}"),
-                    ));
-                }
-            }
-            RunBudget::Runs(_) => {}
-        }
-        if e.max_steps == 0 {
-            return Err(invalid("$.ensemble.max_steps", "must be at least 1"));
-        }
-        if let Some(t) = e.threads
-            && !(1..=MAX_THREADS).contains(&t)
-        {
-            return Err(invalid(
-                "$.ensemble.threads",
-                format!("{t} is not in [1, {MAX_THREADS}]"),
-            ));
-        }
+        self.ensemble.validate().map_err(field_at("$.ensemble"))?;
         self.check_model()
     }
 
@@ -595,18 +519,6 @@ impl Scenario {
         Ok(())
     }
 
-    /// Builds the network, assigns roles, chooses seeds and runs the
-    /// ensemble. `threads` overrides the scenario's thread count (results
-    /// are the same for any).
-    ///
-    /// # Errors
-    /// File errors of the edge list (with file and line), and
-    /// [`Error::InvalidDocument`] naming the field for anything the network
-    /// makes invalid (an unknown seed id, a role with no node ...).
-    pub fn run(&self, threads: Option<usize>) -> Result<Results> {
-        self.run_with_progress(threads, &|_| {})
-    }
-
     /// The total runs a progress bar should expect: the run count, or the
     /// most runs of a half-width budget.
     pub fn planned_runs(&self) -> u64 {
@@ -616,55 +528,55 @@ impl Scenario {
         }
     }
 
-    /// [`run`](Scenario::run), telling `progress` how many runs each batch
-    /// made as it ends.
+    /// Builds the network, assigns roles, chooses seeds and runs the
+    /// ensemble, as `settings` say: `None` or `Some(threads)` (the thread
+    /// count overrides the scenario's; results are the same for any), or
+    /// [`RunSettings`] with a progress callback.
+    ///
+    /// ```no_run
+    /// # use wom::scenario::{RunSettings, Scenario};
+    /// # let scenario = Scenario::from_file("study.json")?;
+    /// let plain = scenario.run(None)?;
+    /// let tell = |runs: u64| eprintln!("{runs} more runs");
+    /// let watched = scenario.run(RunSettings { threads: Some(2), progress: Some(&tell) })?;
+    /// assert_eq!(plain.report, watched.report); // the same bits, whatever the threads
+    /// # Ok::<(), wom::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// Those of [`run`](Scenario::run).
-    pub fn run_with_progress(
-        &self,
-        threads: Option<usize>,
-        progress: &Progress<'_>,
-    ) -> Result<Results> {
+    /// File errors of the edge list (with file and line), and
+    /// [`Error::InvalidDocument`] naming the field for anything the network
+    /// makes invalid (an unknown seed id, a role with no node ...).
+    pub fn run<'a>(&self, settings: impl Into<RunSettings<'a>>) -> Result<Results> {
+        let RunSettings { threads, progress } = settings.into();
+        let progress = progress.unwrap_or(&|_| {});
         self.validate()?;
         let (network, load_report) = self.build_network()?;
-        let (seeds, proposed, cost) = choose_seeds(
-            &network,
-            &self.campaign,
-            &self.campaign.seeds,
-            "$.campaign.seeds",
-            self.ensemble.master_seed,
-            &[],
-        )?;
-        for role in self.campaign.prices.seed.keys() {
-            if network.role_id(role).is_none() {
-                return Err(invalid(
-                    format!("$.campaign.prices.seed.{role}"),
-                    format!(
-                        "the network has no role {role:?} (it has {:?})",
-                        network.role_names()
-                    ),
-                ));
-            }
-        }
-        let target = match &self.campaign.target {
+        let chosen = self
+            .seeding
+            .choose(&network, self.ensemble.master_seed)
+            .map_err(at("$.seeding"))?;
+        let (seeds, proposed, cost) = (chosen.nodes, chosen.proposed, chosen.cost);
+        let target = match &self.kpis.target {
             TargetSpec::All => Target::All,
             TargetSpec::Role(r) => Target::Role(r.clone()),
             TargetSpec::Groups(g) => Target::Groups(g.clone()),
             TargetSpec::Ids(ids) => {
-                Target::Nodes(resolve_ids(&network, ids, "$.campaign.target.ids")?)
+                Target::Nodes(resolve_ids(&network, ids).map_err(at("$.kpis.target.ids"))?)
             }
         };
         let spec = KpiSpec {
             target,
             seeding_cost: cost,
-            value_per_adoption: self.campaign.prices.value_per_adoption,
+            value_per_adoption: self.kpis.value_per_adoption,
             returns: Returns::AllAdopters,
         };
         target_check(&spec, &network)?;
         let mut options = self.ensemble;
         if threads.is_some() {
+            // An argument, not a document field: its error is the plain one.
             options.threads = threads;
+            options.validate()?;
         }
         let run = Runner {
             network: &network,
@@ -704,20 +616,9 @@ impl Scenario {
                 let path = "$.model.competition.rival_seeds";
                 // The rival pays nothing from our budget; its rules pick
                 // among the nodes that are not our seeds.
-                let (rivals, _, _) = choose_seeds(
-                    &network,
-                    &CampaignSpec::default(),
-                    rival_seeds,
-                    path,
-                    self.ensemble.master_seed.wrapping_add(1),
-                    &seeds,
-                )?;
-                if let Some(&both) = rivals.iter().find(|v| seeds.contains(v)) {
-                    return Err(invalid(
-                        path,
-                        format!("{} is a seed of both brands", id_text(&network, both)),
-                    ));
-                }
+                let rivals = rival_seeds
+                    .propose(&network, self.ensemble.master_seed.wrapping_add(1), &seeds)
+                    .map_err(at(path))?;
                 rival_ids = Some(ids_of(&network, &rivals));
                 let model = CompetitiveCascade::new(&network, *o, &seeds, &rivals)
                     .map_err(at("$.model.competition"))?;
@@ -796,6 +697,36 @@ impl Scenario {
     }
 }
 
+/// How [`Scenario::run`] runs: a thread count that overrides the
+/// scenario's, and a callback told how many runs each batch made as it ends
+/// (from worker threads; sum them for a progress bar). `None` and
+/// `Some(threads)` convert into it.
+#[derive(Clone, Copy, Default)]
+pub struct RunSettings<'a> {
+    /// Worker threads, overriding the scenario's `ensemble.threads`.
+    pub threads: Option<usize>,
+    /// Told the number of runs of each batch as it ends.
+    pub progress: Option<&'a Progress<'a>>,
+}
+
+impl std::fmt::Debug for RunSettings<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunSettings")
+            .field("threads", &self.threads)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl From<Option<usize>> for RunSettings<'_> {
+    fn from(threads: Option<usize>) -> Self {
+        RunSettings {
+            threads,
+            progress: None,
+        }
+    }
+}
+
 /// The pieces every model's ensemble shares.
 #[derive(Clone, Copy)]
 struct Runner<'a> {
@@ -812,19 +743,10 @@ impl Runner<'_> {
             .options(*self.options)
             .progress(self.progress)
             .kpis(self.spec)
-            .map_err(|e| match &e {
-                Error::InvalidParameter { name, .. } => {
-                    let path = match name.to_string().as_str() {
-                        "threads" | "batch_size" | "max_steps" => format!("$.ensemble.{name}"),
-                        n if n.starts_with("budget") => format!("$.ensemble.{n}"),
-                        "seeding_cost" => "$.campaign.prices.seed".to_string(),
-                        "value_per_adoption" => "$.campaign.prices.value_per_adoption".to_string(),
-                        _ => "$.campaign.seeds".to_string(),
-                    };
-                    at(&path)(e)
-                }
-                _ => at("$.campaign.seeds")(e),
-            })?;
+            // The options, prices and target were checked against the
+            // document before the runs; what is left is the engine's word
+            // on the seeds.
+            .map_err(at("$.seeding.seeds"))?;
         Ok((report, model.channel_names()))
     }
 }
@@ -964,28 +886,6 @@ fn refine_generator(text: &str, e: Error) -> Error {
     }
 }
 
-fn check_rule(rule: &SeedRule, path: &str) -> Result<()> {
-    match rule {
-        SeedRule::Ids(ids) if ids.is_empty() => {
-            Err(invalid(format!("{path}.ids"), "no seed given"))
-        }
-        SeedRule::Top { count: 0, .. } => {
-            Err(invalid(format!("{path}.top.count"), "must be at least 1"))
-        }
-        SeedRule::Random { count: 0 } => Err(invalid(
-            format!("{path}.random.count"),
-            "must be at least 1",
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn id_text(network: &Network, v: u32) -> String {
-    network
-        .id_of(v)
-        .map_or_else(|| format!("node #{v}"), |id| format!("node {id}"))
-}
-
 fn ids_of(network: &Network, nodes: &[u32]) -> Vec<NodeId> {
     nodes
         .iter()
@@ -993,173 +893,28 @@ fn ids_of(network: &Network, nodes: &[u32]) -> Vec<NodeId> {
         .collect()
 }
 
-/// External ids to node indices, each checked, without repeats.
-fn resolve_ids(network: &Network, ids: &[NodeId], path: &str) -> Result<Vec<u32>> {
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let v = network.index_of(id).map_err(|_| {
-                invalid(
-                    format!("{path}[{i}]"),
-                    format!("the network has no node {id}"),
-                )
-            })?;
-            if !seen.insert(v) {
-                return Err(invalid(
-                    format!("{path}[{i}]"),
-                    format!("node {id} is listed twice"),
-                ));
-            }
-            Ok(v)
-        })
-        .collect()
-}
-
-/// The seeds of `rule`, how many it proposed, and their cost, within the
-/// campaign's budget.
-fn choose_seeds(
-    network: &Network,
-    campaign: &CampaignSpec,
-    rule: &SeedRule,
-    path: &str,
-    seed: u64,
-    exclude: &[u32],
-) -> Result<(Vec<u32>, usize, f64)> {
-    let n = network.node_count();
-    let mut skip = vec![false; n];
-    for &v in exclude {
-        skip[v as usize] = true;
-    }
-    let excluded = |v: &u32| skip[*v as usize];
-    let available = n - skip.iter().filter(|&&s| s).count();
-    let too_many = |count: usize| {
-        if exclude.is_empty() {
-            format!("{count} seeds asked of a network of {n} nodes")
-        } else {
-            format!(
-                "{count} seeds asked of the {available} nodes that are not the campaign's seeds"
-            )
-        }
+/// The error for a document in the earlier layout, whose top-level
+/// `campaign` object (seeds, budget, prices, target) clashed with the
+/// `campaign` model; `None` for any other text.
+fn moved_campaign(text: &str) -> Option<Error> {
+    let Ok(Value::Object(doc)) = serde_json::from_str::<Value>(text) else {
+        return None;
     };
-    // The nodes of a role, less the excluded; none is an error at `key`
-    // that says whether the role is missing or taken (`what` its name).
-    let by_role = |role: &str, key: &str, what: &str, setting: &str| -> Result<Vec<u32>> {
-        let nodes: Vec<u32> = match network.role_id(role) {
-            Some(r) => (0..n as u32)
-                .filter(|v| network.role(*v) == r && !excluded(v))
-                .collect(),
-            None => Vec::new(),
-        };
-        if nodes.is_empty() {
-            let reason = if exclude.is_empty() {
-                format!("the network has no {what} (set {setting})")
-            } else {
-                format!("every {what} is already a seed of the campaign")
-            };
-            return Err(invalid(format!("{path}.{key}"), reason));
-        }
-        Ok(nodes)
-    };
-    let ranked = |mut nodes: Vec<u32>, scores: &[f64]| {
-        // Highest score first; ties by index, so the order is total.
-        nodes.sort_by(|&a, &b| {
-            scores[b as usize]
-                .total_cmp(&scores[a as usize])
-                .then(a.cmp(&b))
-        });
-        nodes
-    };
-    let explicit = matches!(rule, SeedRule::Ids(_));
-    let proposed: Vec<u32> = match rule {
-        SeedRule::Ids(ids) => resolve_ids(network, ids, &format!("{path}.ids"))?,
-        SeedRule::OpinionLeaders => {
-            let leaders = by_role(
-                crate::actor::roles::OPINION_LEADER,
-                "opinion_leaders",
-                "opinion leader",
-                "roles.opinion_leaders",
-            )?;
-            let scores = Centrality::Followers.scores(network)?;
-            ranked(leaders, &scores)
-        }
-        SeedRule::Business => by_role(
-            crate::actor::roles::BUSINESS,
-            "business",
-            "business",
-            "roles.business",
-        )?,
-        SeedRule::Top { by, count } => {
-            if *count > available {
-                return Err(invalid(format!("{path}.top.count"), too_many(*count)));
-            }
-            let scores = by.scores(network).map_err(at(path))?;
-            let mut all = ranked((0..n as u32).filter(|v| !excluded(v)).collect(), &scores);
-            all.truncate(*count);
-            all
-        }
-        SeedRule::Random { count } => {
-            if *count > available {
-                return Err(invalid(format!("{path}.random.count"), too_many(*count)));
-            }
-            // A partial Fisher–Yates shuffle on a stream no run uses.
-            let mut rng = stream_rng(seed, u64::MAX);
-            let mut all: Vec<u32> = (0..n as u32).filter(|v| !excluded(v)).collect();
-            for i in 0..*count {
-                let j = i + below(&mut rng, (all.len() - i) as u64) as usize;
-                all.swap(i, j);
-            }
-            all.truncate(*count);
-            all
-        }
-    };
-    let price = |v: u32| -> f64 {
-        network
-            .role_name(network.role(v))
-            .and_then(|r| campaign.prices.seed.get(r))
-            .copied()
-            .unwrap_or(0.0)
-    };
-    let mut cost = 0.0;
-    let mut chosen = Vec::with_capacity(proposed.len());
-    for (i, &v) in proposed.iter().enumerate() {
-        let p = price(v);
-        // A relative tolerance, so that three seeds at 0.1 fit a budget of
-        // 0.3 although 0.1 + 0.1 + 0.1 > 0.3 in binary floating point.
-        if let Some(budget) = campaign.budget
-            && cost + p > budget * (1.0 + 1e-12)
-        {
-            if explicit {
-                return Err(invalid(
-                    format!("{path}.ids[{i}]"),
-                    format!(
-                        "seeding {} (price {p}) would exceed the budget {budget} (spent {cost})",
-                        id_text(network, v)
-                    ),
-                ));
-            }
-            break;
-        }
-        cost += p;
-        chosen.push(v);
-    }
-    if chosen.is_empty() {
-        return Err(invalid(
-            "$.campaign.budget",
-            format!(
-                "the budget {} buys none of the {} seeds proposed",
-                campaign.budget.unwrap_or(0.0),
-                proposed.len()
-            ),
-        ));
-    }
-    Ok((chosen, proposed.len(), cost))
+    doc.contains_key("campaign").then(|| {
+        invalid(
+            "$.campaign",
+            "the top-level `campaign` object was split: `seeds`, `budget` and `prices.seed` \
+             are now `seeding.seeds`, `seeding.budget` and `seeding.prices`; `target` and \
+             `prices.value_per_adoption` are now `kpis.target` and `kpis.value_per_adoption` \
+             (the multi-channel model stays `model.campaign`)",
+        )
+    })
 }
 
 fn target_check(spec: &KpiSpec, network: &Network) -> Result<()> {
     spec.target.mask(network).map(drop).map_err(|e| match e {
         Error::InvalidParameter { value, reason, .. } => {
-            invalid("$.campaign.target", format!("{value}: {reason}"))
+            invalid("$.kpis.target", format!("{value}: {reason}"))
         }
         other => other,
     })

@@ -1,6 +1,53 @@
-//! Seeding: which actors a campaign starts from, and who plays which role.
+//! Seeding: who plays which role, and which actors a campaign starts from.
 //!
-//! [`roles`] assigns opinion leaders and a business account on a
-//! [`SocialGraph`](crate::SocialGraph) by a centrality.
+//! * [`roles`] assigns opinion leaders and a business account on a
+//!   [`SocialGraph`](crate::SocialGraph) by a centrality;
+//! * [`SeedRule`] proposes seeds on a frozen [`Network`](crate::Network)
+//!   (listed ids, every opinion leader, every business, the most central,
+//!   or a random draw), and a [`SeedPlan`] takes them within a budget at
+//!   [`SeedPrices`] by role. A plan is the `seeding` object of a scenario
+//!   document, and works without one.
+//!
+//! Each building block exists once and everything above uses it:
+//! [`rank_by_score`] ranks nodes (leaders, the `top` and `opinion_leaders`
+//! rules), [`sample_distinct`] draws distinct nodes (the `random` rule, a
+//! brand's random followers), [`first_repeat`] finds a node listed twice
+//! (seed ids, listed followers, a target audience's ids), and
+//! [`check_amount`] checks every money amount (budgets, prices, and the
+//! amounts given to the [`kpi`](crate::kpi)s).
+//!
+//! # Example
+//! ```
+//! use wom::generate::{holme_kim, HolmeKim};
+//! use wom::seeding::{assign_opinion_leaders, Centrality, LeaderCount, LeaderSelection};
+//! use wom::seeding::{SeedPlan, SeedPrices, SeedRule};
+//! use wom::OpinionLeader;
+//!
+//! let mut graph = holme_kim(&HolmeKim { n: 500, m: 3, triad_probability: 0.5 }, 7)?;
+//! let selection = LeaderSelection { by: Centrality::Followers, count: LeaderCount::Top(10) };
+//! assign_opinion_leaders(&mut graph, &selection, &OpinionLeader::default())?;
+//! let network = graph.freeze()?;
+//!
+//! // Every leader, most followed first, at 200 each within 1,000.
+//! let prices = SeedPrices([("opinion_leader".to_string(), 200.0)].into());
+//! let plan = SeedPlan::new(SeedRule::OpinionLeaders, Some(1_000.0), prices)?;
+//! let seeds = plan.choose(&network, 1)?;
+//! assert_eq!((seeds.nodes.len(), seeds.proposed, seeds.cost), (5, 10, 1_000.0));
+//! # Ok::<(), wom::Error>(())
+//! ```
 
+mod budget;
+mod distinct;
+mod rank;
 pub mod roles;
+mod rules;
+mod sample;
+
+pub use budget::{MAX_AMOUNT, SeedPrices, check_amount};
+pub use distinct::{first_repeat, resolve_ids};
+pub use rank::rank_by_score;
+pub use roles::{
+    Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
+};
+pub use rules::{SeedPlan, SeedRule, Seeds};
+pub use sample::sample_distinct;

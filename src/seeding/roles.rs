@@ -49,9 +49,13 @@ use crate::centrality::{PageRankOptions, core_numbers, followers, pagerank};
 use crate::error::{Error, Result, check_probability};
 use crate::id::NodeId;
 use crate::network::Network;
-use crate::rng::{below, stream_rng};
+use crate::rng::stream_rng;
 use crate::social::SocialGraph;
 use crate::tie::{SocialTie, Tie};
+
+use super::distinct::first_repeat;
+use super::rank::rank_by_score;
+use super::sample::sample_distinct;
 
 /// The centrality by which nodes are ranked.
 ///
@@ -206,7 +210,8 @@ pub struct LeaderSelection {
 /// # Complexity
 /// Time O(n + m) to freeze, plus the centrality's cost (O(n) followers,
 /// O(n + m) k-core, O(i (n + m)) PageRank for i iterations), plus O(n) to
-/// find the c consumers and O(c log c) to rank them (one call of
+/// find the c consumers and O(c log c) to rank them with
+/// [`rank_by_score`] (one call of
 /// [`Actor::role`] per node). Extra space O(n + m): the frozen network (and
 /// the centrality's own working space, see
 /// [`centrality`](crate::centrality)), the n scores and the c ranked
@@ -256,20 +261,19 @@ where
     }
     let network = graph.freeze()?;
     let scores = selection.by.scores(&network)?;
-    let mut eligible: Vec<(usize, f64)> = graph
+    // A frozen network has fewer than 2^32 nodes, so indices fit a u32.
+    let mut eligible: Vec<u32> = graph
         .graph()
         .node_indices()
         .filter(|&v| graph.actor(v).is_some_and(|a| a.role() == roles::CONSUMER))
-        .map(|v| (v.index(), scores.get(v.index()).copied().unwrap_or(0.0)))
+        .map(|v| v.index() as u32)
         .collect();
     let k = selection.count.resolve(eligible.len())?;
-    // Highest score first; equal scores by lower index. The sort is total
-    // (total_cmp), and scores are finite (PageRank validates its options).
-    eligible.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    rank_by_score(&mut eligible, &scores)?;
     let chosen: Vec<NodeIndex> = eligible
         .iter()
         .take(k)
-        .map(|&(v, _)| NodeIndex::new(v))
+        .map(|&v| NodeIndex::new(v as usize))
         .collect();
     for &v in &chosen {
         if let Some(actor) = graph.actor_mut(v) {
@@ -311,9 +315,10 @@ pub enum Audience {
 /// `T::from(`[`SocialTie::follow`]`(trust))` is added: `v` follows the brand
 /// and hears what it posts. Followers drawn at random
 /// ([`Audience::Fraction`], [`Audience::Count`]) are a uniform sample
-/// without replacement of the existing non-business accounts, drawn by a
-/// partial Fisher-Yates shuffle with [`rng::below`](crate::rng::below)
-/// on [`rng::stream_rng`](crate::rng::stream_rng)`(seed, 0)`, so the same
+/// without replacement of the existing non-business accounts, drawn by
+/// [`sample_distinct`] (a partial
+/// Fisher-Yates shuffle) on
+/// [`rng::stream_rng`](crate::rng::stream_rng)`(seed, 0)`, so the same
 /// graph and seed give the same followers on every platform; their arcs are
 /// added in increasing node order. For [`Audience::All`] the arcs are added
 /// in node order, for [`Audience::Nodes`] in the order given.
@@ -345,7 +350,7 @@ pub enum Audience {
 ///   trust that `T::from` turns into one;
 /// * [`Error::InvalidParameter`] for a count larger than the number of
 ///   non-business accounts, or a listed account that is a business or is
-///   listed twice;
+///   listed twice (the first repeat in list order is named);
 /// * [`Error::UnknownNode`] for a listed id that is not in the graph
 ///   (unknown and business ids are reported before repeated ones);
 /// * [`Error::TooManyNodes`] when the graph is full.
@@ -357,9 +362,9 @@ pub enum Audience {
 /// * [`Audience::Fraction`], [`Audience::Count`]: time O(n + k log k) (list
 ///   the eligible accounts, shuffle k of them, sort those k), extra space
 ///   O(n) for the list;
-/// * [`Audience::Nodes`]: time O(k log k) (a sorted copy of the k indices
-///   finds a repeated one), extra space O(k), whatever the size of the
-///   graph.
+/// * [`Audience::Nodes`]: time O(k log k)
+///   ([`first_repeat`] finds a repeated
+///   one), extra space O(k), whatever the size of the graph.
 ///
 /// Plus one call of [`Actor::role`] per node checked, and amortised O(1) per
 /// node and arc added to the graph.
@@ -413,7 +418,7 @@ where
             let pool = eligible();
             let f = check_probability("fraction", *f, None)?;
             let k = ((f * pool.len() as f64).round() as usize).min(pool.len());
-            sample(pool, k, seed)
+            followers_drawn(pool, k, seed)?
         }
         Audience::Count(k) => {
             let pool = eligible();
@@ -427,7 +432,7 @@ where
                     ),
                 ));
             }
-            sample(pool, *k, seed)
+            followers_drawn(pool, *k, seed)?
         }
         Audience::Nodes(ids) => {
             let mut nodes = Vec::with_capacity(ids.len());
@@ -442,16 +447,8 @@ where
                 }
                 nodes.push(v);
             }
-            // Sorting a copy finds a repeated account in O(k log k) for k
-            // listed ones, whatever the size of the graph.
-            let mut sorted = nodes.clone();
-            sorted.sort_unstable();
-            if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-                let listed = graph
-                    .id_of(w[0])
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                return Err(Error::param("audience", listed, "listed twice"));
+            if let Some(i) = first_repeat(&nodes) {
+                return Err(Error::param("audience", &ids[i], "listed twice"));
             }
             nodes
         }
@@ -473,19 +470,12 @@ where
     Ok(brand)
 }
 
-/// A uniform sample of `k` items of `pool` without replacement (partial
-/// Fisher-Yates on `stream_rng(seed, 0)`), returned in increasing order.
-/// Requires `k <= pool.len()`.
-fn sample(mut pool: Vec<NodeIndex>, k: usize, seed: u64) -> Vec<NodeIndex> {
-    let mut rng = stream_rng(seed, 0);
-    let len = pool.len();
-    for i in 0..k.min(len) {
-        let j = i + below(&mut rng, (len - i) as u64) as usize;
-        pool.swap(i, j);
-    }
-    pool.truncate(k);
-    pool.sort_unstable();
-    pool
+/// A uniform sample of `k` of the accounts in `pool`, drawn on
+/// `stream_rng(seed, 0)`, in increasing order.
+fn followers_drawn(pool: Vec<NodeIndex>, k: usize, seed: u64) -> Result<Vec<NodeIndex>> {
+    let mut drawn = sample_distinct(pool, k, &mut stream_rng(seed, 0))?;
+    drawn.sort_unstable();
+    Ok(drawn)
 }
 
 #[cfg(test)]
@@ -516,24 +506,5 @@ mod tests {
             Audience::Nodes(vec![NodeId::Num(3), NodeId::Name("ann".into())])
         );
         assert_eq!(serde_json::to_string(&Audience::All).unwrap(), r#""all""#);
-    }
-
-    #[test]
-    fn sample_is_a_uniform_subset() {
-        // Each of 10 items is drawn with probability 3/10.
-        let pool: Vec<NodeIndex> = (0..10).map(NodeIndex::new).collect();
-        let mut hits = [0u32; 10];
-        for seed in 0..10_000 {
-            let s = sample(pool.clone(), 3, seed);
-            assert_eq!(s.len(), 3);
-            assert!(s.windows(2).all(|w| w[0] < w[1]));
-            for v in s {
-                hits[v.index()] += 1;
-            }
-        }
-        // Binomial(10000, 0.3): sd ~ 45.8.
-        for h in hits {
-            assert!((f64::from(h) - 3_000.0).abs() < 4.0 * 45.8, "{hits:?}");
-        }
     }
 }

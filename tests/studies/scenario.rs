@@ -139,21 +139,21 @@ fn the_campaign_example_prices_its_seeds_and_attributes_its_channels() {
 #[test]
 fn seeds_by_id_resolve_and_unknown_ids_are_named() {
     let ok = doc(
-        r#""campaign": {"seeds": {"ids": [3, 7]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}},
+        r#""seeding": {"seeds": {"ids": [3, 7]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}},
            "ensemble": {"budget": {"runs": 50}}"#,
     );
     let results = Scenario::from_json(&ok).unwrap().run(None).unwrap();
     assert_eq!(results.seeds.ids, vec![3u64.into(), 7u64.into()]);
     let bad = doc(
-        r#""campaign": {"seeds": {"ids": [3, 99]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}}"#,
+        r#""seeding": {"seeds": {"ids": [3, 99]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}}"#,
     );
     let (path, reason) = run_error_path(&bad);
-    assert_eq!(path, "$.campaign.seeds.ids[1]");
+    assert_eq!(path, "$.seeding.seeds.ids[1]");
     assert!(reason.contains("99"), "{reason}");
     let twice = doc(
-        r#""campaign": {"seeds": {"ids": [3, 3]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}}"#,
+        r#""seeding": {"seeds": {"ids": [3, 3]}}, "model": {"independent_cascade": {"kind": "uniform", "p": 0.2}}"#,
     );
-    assert_eq!(run_error_path(&twice).0, "$.campaign.seeds.ids[1]");
+    assert_eq!(run_error_path(&twice).0, "$.seeding.seeds.ids[1]");
 }
 
 #[test]
@@ -179,8 +179,8 @@ fn schema_errors_name_the_field() {
         ),
         // A seed id of the wrong type.
         (
-            doc(r#""campaign": {"seeds": {"ids": [1, true]}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#),
-            "$.campaign.seeds.ids[1]",
+            doc(r#""seeding": {"seeds": {"ids": [1, true]}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#),
+            "$.seeding.seeds.ids[1]",
         ),
     ];
     for (text, want) in cases {
@@ -207,18 +207,18 @@ fn value_errors_name_the_field() {
             "$.ensemble.budget.runs",
         ),
         (
-            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "campaign": {"budget": -1}"#),
-            "$.campaign.budget",
+            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "seeding": {"budget": -1}"#),
+            "$.seeding.budget",
         ),
         (
             doc(
-                r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "campaign": {"prices": {"seed": {"consumer": -5}}}"#,
+                r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "seeding": {"prices": {"consumer": -5}}"#,
             ),
-            "$.campaign.prices.seed.consumer",
+            "$.seeding.prices.consumer",
         ),
         (
-            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "campaign": {"seeds": {"random": {"count": 0}}}"#),
-            "$.campaign.seeds.random.count",
+            doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "seeding": {"seeds": {"random": {"count": 0}}}"#),
+            "$.seeding.seeds.random.count",
         ),
         (
             r#"{"graph": {"generate": {"generator": {"model": "gnp", "n": 10, "p": 2.0}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}}"#.to_string(),
@@ -242,32 +242,32 @@ fn value_errors_name_the_field() {
 fn errors_found_on_the_network_name_the_field() {
     // No opinion leaders assigned, yet seeded with them.
     let (path, _) = run_error_path(&doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}"#));
-    assert_eq!(path, "$.campaign.seeds.opinion_leaders");
+    assert_eq!(path, "$.seeding.seeds.opinion_leaders");
     // More random seeds than nodes.
     let (path, _) = run_error_path(&doc(
-        r#""campaign": {"seeds": {"random": {"count": 51}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+        r#""seeding": {"seeds": {"random": {"count": 51}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     ));
-    assert_eq!(path, "$.campaign.seeds.random.count");
+    assert_eq!(path, "$.seeding.seeds.random.count");
     // A target role nobody has.
     let (path, reason) = run_error_path(&doc(
-        r#""campaign": {"seeds": {"random": {"count": 2}}, "target": {"role": "influencer"}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+        r#""seeding": {"seeds": {"random": {"count": 2}}}, "kpis": {"target": {"role": "influencer"}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     ));
-    assert_eq!(path, "$.campaign.target", "{reason}");
+    assert_eq!(path, "$.kpis.target", "{reason}");
     // A budget that buys no seed.
     let (path, _) = run_error_path(&doc(
-        r#""campaign": {"seeds": {"random": {"count": 2}}, "budget": 5, "prices": {"seed": {"consumer": 10}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+        r#""seeding": {"seeds": {"random": {"count": 2}}, "budget": 5, "prices": {"consumer": 10}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     ));
-    assert_eq!(path, "$.campaign.budget");
+    assert_eq!(path, "$.seeding.budget");
     // Explicit ids over budget are refused, not dropped.
     let (path, reason) = run_error_path(&doc(
-        r#""campaign": {"seeds": {"ids": [1, 2, 3]}, "budget": 25, "prices": {"seed": {"consumer": 10}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+        r#""seeding": {"seeds": {"ids": [1, 2, 3]}, "budget": 25, "prices": {"consumer": 10}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     ));
-    assert_eq!(path, "$.campaign.seeds.ids[2]", "{reason}");
+    assert_eq!(path, "$.seeding.seeds.ids[2]", "{reason}");
 }
 
 #[test]
 fn a_missing_edge_list_names_the_file() {
-    let text = r#"{"graph": {"edge_list": {"path": "/nonexistent/graph.txt"}}, "campaign": {"seeds": {"ids": [1]}},
+    let text = r#"{"graph": {"edge_list": {"path": "/nonexistent/graph.txt"}}, "seeding": {"seeds": {"ids": [1]}},
                   "model": {"independent_cascade": {"kind": "uniform", "p": 0.1}}}"#;
     let err = Scenario::from_json(text).unwrap().run(None).unwrap_err();
     assert!(matches!(err, Error::FileNotFound { .. }), "{err}");
@@ -281,7 +281,7 @@ fn an_edge_list_scenario_reads_its_file_relative_to_the_scenario() {
     std::fs::write(dir.join("g.txt"), "# a path\n1 2\n2 3\n3 4\n").unwrap();
     std::fs::write(
         dir.join("s.json"),
-        r#"{"graph": {"edge_list": {"path": "g.txt"}}, "campaign": {"seeds": {"ids": [1]}},
+        r#"{"graph": {"edge_list": {"path": "g.txt"}}, "seeding": {"seeds": {"ids": [1]}},
             "model": {"independent_cascade": {"kind": "uniform", "p": 1.0}},
             "ensemble": {"budget": {"runs": 10}}}"#,
     )
@@ -311,7 +311,7 @@ fn an_edge_list_scenario_reads_its_file_relative_to_the_scenario() {
 fn unknown_fields_inside_library_objects_are_refused() {
     // A post has no cost: a cost given to it must not vanish silently.
     let text = doc(
-        r#""campaign": {"seeds": {"ids": [1]}}, "model": {"campaign": {"channels": [
+        r#""seeding": {"seeds": {"ids": [1]}}, "model": {"campaign": {"channels": [
             {"channel": {"kind": "post", "persuasion": 0.2, "cost_per_message": 5}, "senders": "adopters"}],
             "horizon": 5}}"#,
     );
@@ -323,12 +323,12 @@ fn unknown_fields_inside_library_objects_are_refused() {
     assert!(reason.contains("cost_per_message"), "{reason}");
     // A misspelt PageRank option.
     let text = doc(
-        r#""campaign": {"seeds": {"top": {"by": {"pagerank": {"dampin": 0.5}}, "count": 2}}},
+        r#""seeding": {"seeds": {"top": {"by": {"pagerank": {"dampin": 0.5}}, "count": 2}}},
            "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     );
     let (path, reason) = error_path(&text);
     assert!(
-        path.starts_with("$.campaign.seeds.top.by"),
+        path.starts_with("$.seeding.seeds.top.by"),
         "{path}: {reason}"
     );
     assert!(reason.contains("dampin"), "{reason}");
@@ -337,11 +337,11 @@ fn unknown_fields_inside_library_objects_are_refused() {
 #[test]
 fn a_price_for_a_role_the_network_lacks_is_a_typo_not_a_free_seed() {
     let text = doc(
-        r#""campaign": {"seeds": {"ids": [1]}, "prices": {"seed": {"opinion_leaders": 100}}},
+        r#""seeding": {"seeds": {"ids": [1]}, "prices": {"opinion_leaders": 100}},
            "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     );
     let (path, reason) = run_error_path(&text);
-    assert_eq!(path, "$.campaign.prices.seed.opinion_leaders", "{reason}");
+    assert_eq!(path, "$.seeding.prices.opinion_leaders", "{reason}");
 }
 
 #[test]
@@ -363,7 +363,7 @@ fn a_field_that_serde_would_ignore_is_refused_with_its_path() {
         "$.model.linear_threshold.thresholds.values"
     );
     // A null where a default is meant is not a dropped value.
-    let text = doc(r#""campaign": {"seeds": {"ids": [1]}, "budget": null},
+    let text = doc(r#""seeding": {"seeds": {"ids": [1]}, "budget": null},
            "model": {"bass": {"p": 0.1, "q": 0.1}}"#);
     assert!(Scenario::from_json(&text).is_ok());
 }
@@ -372,7 +372,7 @@ fn a_field_that_serde_would_ignore_is_refused_with_its_path() {
 fn a_budget_that_the_prices_fill_exactly_buys_every_seed() {
     // 0.1 + 0.1 + 0.1 exceeds 0.3 in binary floating point.
     let text = doc(
-        r#""campaign": {"seeds": {"ids": [1, 2, 3]}, "budget": 0.3, "prices": {"seed": {"consumer": 0.1}}},
+        r#""seeding": {"seeds": {"ids": [1, 2, 3]}, "budget": 0.3, "prices": {"consumer": 0.1}},
            "model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"budget": {"runs": 5}}"#,
     );
     let results = Scenario::from_json(&text).unwrap().run(None).unwrap();
@@ -382,9 +382,9 @@ fn a_budget_that_the_prices_fill_exactly_buys_every_seed() {
 #[test]
 fn amounts_and_threads_have_bounds() {
     let text = doc(
-        r#""campaign": {"prices": {"seed": {"consumer": 1e307}}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+        r#""seeding": {"prices": {"consumer": 1e307}}, "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
     );
-    assert_eq!(error_path(&text).0, "$.campaign.prices.seed.consumer");
+    assert_eq!(error_path(&text).0, "$.seeding.prices.consumer");
     let text = doc(r#""model": {"bass": {"p": 0.1, "q": 0.1}}, "ensemble": {"threads": 100000}"#);
     assert_eq!(error_path(&text).0, "$.ensemble.threads");
 }
@@ -393,11 +393,13 @@ fn amounts_and_threads_have_bounds() {
 fn a_competition_counts_only_its_own_adopters_as_return() {
     // Brand A cannot spread (a = 0): its return is nothing, whatever the
     // rival does, so cost per adoption is undefined and ROI is -1.
-    let text = doc(r#""campaign": {"seeds": {"ids": [1, 2]}, "budget": 1000,
-                        "prices": {"seed": {"consumer": 50}, "value_per_adoption": 10}},
+    let text = doc(
+        r#""seeding": {"seeds": {"ids": [1, 2]}, "budget": 1000, "prices": {"consumer": 50}},
+                        "kpis": {"value_per_adoption": 10},
            "model": {"competition": {"options": {"probabilities": {"kind": "uniform", "a": 0.0, "b": 0.5}},
                                      "rival_seeds": {"ids": [3, 4]}}},
-           "ensemble": {"budget": {"runs": 200}}"#);
+           "ensemble": {"budget": {"runs": 200}}"#,
+    );
     let results = Scenario::from_json(&text).unwrap().run(None).unwrap();
     let report = &results.report;
     assert_eq!(report.kpi("adopted:brand_a").unwrap().mean, 2.0);
@@ -413,11 +415,168 @@ fn a_competition_counts_only_its_own_adopters_as_return() {
 
 #[test]
 fn a_key_given_twice_is_refused_not_overwritten() {
-    let text = doc(
-        r#""campaign": {"prices": {"seed": {"consumer": 10, "consumer": 0}}},
-           "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
-    );
-    assert_eq!(error_path(&text).0, "$.campaign.prices.seed.consumer");
+    let text = doc(r#""seeding": {"prices": {"consumer": 10, "consumer": 0}},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}"#);
+    assert_eq!(error_path(&text).0, "$.seeding.prices.consumer");
     let text = doc(r#""model": {"bass": {"p": 0.1, "q": 0.1, "p": 0.2}}"#);
     assert_eq!(error_path(&text).0, "$.model.bass.p");
+}
+
+#[test]
+fn the_former_top_level_campaign_object_says_where_its_fields_went() {
+    let text = doc(
+        r#""campaign": {"seeds": {"ids": [1]}, "prices": {"seed": {"consumer": 10}}},
+           "model": {"bass": {"p": 0.1, "q": 0.1}}"#,
+    );
+    let (path, reason) = error_path(&text);
+    assert_eq!(path, "$.campaign");
+    for moved in [
+        "seeding.seeds",
+        "seeding.budget",
+        "seeding.prices",
+        "kpis.target",
+        "kpis.value_per_adoption",
+    ] {
+        assert!(reason.contains(moved), "{reason} should name {moved}");
+    }
+    // The multi-channel model keeps its name.
+    let text = doc(
+        r#""seeding": {"seeds": {"ids": [1]}}, "model": {"campaign": {"channels": [
+            {"channel": {"kind": "post", "persuasion": 0.2}, "senders": "adopters"}], "horizon": 5}},
+           "ensemble": {"budget": {"runs": 5}}"#,
+    );
+    assert!(Scenario::from_json(&text).unwrap().run(Some(1)).is_ok());
+}
+
+#[test]
+fn a_listed_rival_seed_that_is_ours_is_named() {
+    let text = doc(r#""seeding": {"seeds": {"ids": [1, 2]}},
+           "model": {"competition": {"options": {"probabilities": {"kind": "uniform", "a": 0.1, "b": 0.1}},
+                                     "rival_seeds": {"ids": [3, 2]}}}"#);
+    let (path, reason) = run_error_path(&text);
+    assert_eq!(path, "$.model.competition.rival_seeds.ids[1]");
+    assert_eq!(reason, "node 2 is already a seed of the campaign");
+}
+
+/// The fenced blocks of a Markdown text: (language, body).
+fn fenced_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for line in text.lines() {
+        let fence = line.trim_start().strip_prefix("```");
+        match (open.take(), fence) {
+            (None, Some(lang)) => open = Some((lang.trim().to_string(), String::new())),
+            (Some(block), Some(_)) => blocks.push(block),
+            (Some((lang, mut body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+                open = Some((lang, body));
+            }
+            (None, None) => {}
+        }
+    }
+    blocks
+}
+
+/// Every JSON snippet of the scenario guide and the README parses; a
+/// complete scenario runs (or fails with the message printed after it), and
+/// a fragment (a field, a generator, a channel) runs inside a small
+/// scenario.
+#[test]
+fn every_json_snippet_of_the_docs_parses_and_runs() {
+    use serde_json::{Value, json};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/scenario.md")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let dir = std::env::temp_dir().join(format!("wom-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The small scenario around a fragment: leaders, a business "acme".
+    let base = json!({
+        "graph": {"generate": {"generator": {"model": "holme_kim", "n": 300, "m": 3, "triad_probability": 0.5}, "seed": 3}},
+        "roles": {
+            "opinion_leaders": {"selection": {"by": "followers", "count": {"fraction": 0.02}}},
+            "business": {"id": "acme", "followers": {"fraction": 0.05}}
+        },
+        "model": {"independent_cascade": {"kind": "uniform", "p": 0.05}},
+        "ensemble": {"budget": {"runs": 20}}
+    });
+    let mut checked = 0;
+    let mut documented_results = None;
+    for text in [&guide, &readme] {
+        let blocks = fenced_blocks(text);
+        for (k, (lang, body)) in blocks.iter().enumerate() {
+            if lang != "json" {
+                continue;
+            }
+            checked += 1;
+            let value: Value =
+                serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON: {e}\n{body}"));
+            let printed = blocks
+                .get(k + 1)
+                .filter(|(lang, _)| lang == "text")
+                .map(|(_, b)| b.trim().to_string());
+            if value.get("wom_version").is_some() {
+                documented_results =
+                    Some(Results::from_json(body).unwrap_or_else(|e| panic!("{e}\n{body}")));
+                continue;
+            }
+            let error = |m: &String| {
+                m.starts_with("invalid document at $") || m.starts_with("file not found")
+            };
+            if let Some(message) = printed.filter(error) {
+                // An example of an error, with the message printed after it.
+                let err = Scenario::from_json(body)
+                    .and_then(|s| s.run(Some(1)))
+                    .expect_err(body);
+                assert_eq!(err.to_string(), message, "{body}");
+                continue;
+            }
+            let scenario = if value.get("graph").is_some() && value.get("model").is_some() {
+                if body.contains("friends.txt") {
+                    // The edge-list example reads the file printed before it.
+                    let friends = blocks[..k]
+                        .iter()
+                        .rev()
+                        .find(|(lang, b)| lang == "text" && b.contains("ann bob"))
+                        .expect("friends.txt is printed before");
+                    std::fs::write(dir.join("friends.txt"), &friends.1).unwrap();
+                    std::fs::write(dir.join("friends.json"), body).unwrap();
+                    Scenario::from_file(dir.join("friends.json"))
+                } else {
+                    Scenario::from_json(body)
+                }
+            } else {
+                let mut whole = base.clone();
+                if value.get("model").is_some_and(Value::is_string) {
+                    whole["graph"]["generate"]["generator"] = value;
+                } else if value.get("kind").is_some() {
+                    whole["model"] = json!({"campaign": {"channels": [
+                        {"channel": value, "senders": "adopters"}], "horizon": 5}});
+                } else {
+                    for (key, v) in value.as_object().expect("an object") {
+                        whole[key] = v.clone();
+                    }
+                }
+                Scenario::from_json(&whole.to_string())
+            };
+            let results = scenario
+                .and_then(|s| s.run(Some(1)))
+                .unwrap_or_else(|e| panic!("{e}\n{body}"));
+            if body.contains("friends.txt") {
+                std::fs::write(dir.join("friends.results.json"), results.to_json().unwrap())
+                    .unwrap();
+            }
+        }
+    }
+    // The results document of the guide is the four friends' results.
+    let printed = documented_results.expect("the guide prints a results document");
+    let ran =
+        Results::from_json(&std::fs::read_to_string(dir.join("friends.results.json")).unwrap())
+            .unwrap();
+    assert_eq!(printed.seeds, ran.seeds);
+    assert_eq!(printed.report, ran.report);
+    assert_eq!(printed.scenario.seeding, ran.scenario.seeding);
+    assert_eq!(printed.scenario.kpis, ran.scenario.kpis);
+    assert!(checked >= 40, "only {checked} JSON blocks found");
+    std::fs::remove_dir_all(&dir).ok();
 }

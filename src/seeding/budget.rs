@@ -1,0 +1,160 @@
+//! Money: the one check of an amount (a budget, a price, a cost, a value),
+//! and the price list of seeds by role.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::network::Network;
+
+/// The largest money amount accepted (budgets, prices, costs, values):
+/// beyond it, sums and products over runs could overflow to infinity.
+pub const MAX_AMOUNT: f64 = 1e15;
+
+/// Checks one money amount: a finite number in [0, [`MAX_AMOUNT`]].
+///
+/// Every amount `wom` reads (a seeding budget, a seed price, the seeding
+/// cost and the value of an adoption given to the KPIs) goes through this
+/// function, so that they all obey one rule.
+///
+/// # Arguments
+/// * `name`: what the amount is, for the error (`"budget"`).
+/// * `value`: the amount.
+///
+/// # Returns
+/// `value`, unchanged.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] naming `name` when `value` is negative,
+/// larger than [`MAX_AMOUNT`], or not a number.
+///
+/// # Complexity
+/// O(1).
+///
+/// # Example
+/// ```
+/// use wom::seeding::{check_amount, MAX_AMOUNT};
+/// assert_eq!(check_amount("budget", 5_000.0)?, 5_000.0);
+/// assert!(check_amount("budget", -1.0).is_err());
+/// assert!(check_amount("budget", MAX_AMOUNT * 2.0).is_err());
+/// assert!(check_amount("budget", f64::NAN).is_err());
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn check_amount(name: &str, value: f64) -> Result<f64> {
+    if (0.0..=MAX_AMOUNT).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::param(
+            name,
+            value,
+            format!("must be a number in [0, {MAX_AMOUNT:e}]"),
+        ))
+    }
+}
+
+/// What seeding one node costs, by the node's role name; a role not listed
+/// costs 0.
+///
+/// In JSON, a map from role name to price:
+/// `{"opinion_leader": 200, "consumer": 1}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SeedPrices(pub BTreeMap<String, f64>);
+
+impl SeedPrices {
+    /// Checks every price with [`check_amount`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] at `$.<role>` (the path within the price
+    /// map) for the first price, in role order, that is not an amount.
+    ///
+    /// # Complexity
+    /// O(r) for r roles listed.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::seeding::SeedPrices;
+    /// let prices = SeedPrices([("consumer".to_string(), -5.0)].into());
+    /// let err = prices.validate().unwrap_err();
+    /// assert!(err.to_string().contains("$.consumer"), "{err}");
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        for (role, &price) in &self.0 {
+            check_amount(&format!("price of {role}"), price).map_err(|e| {
+                Error::InvalidDocument {
+                    path: format!("$.{role}"),
+                    reason: e.to_string(),
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Checks that every role listed is a role of `network`, so that a
+    /// misspelt role cannot make its nodes free.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] at `$.<role>` for the first role, in role
+    /// order, that `network` does not have.
+    ///
+    /// # Complexity
+    /// O(r * q) for r roles listed and q roles in the network.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::Network;
+    /// use wom::seeding::SeedPrices;
+    /// let net = Network::from_arcs(2, [(0, 1, 1.0)])?;
+    /// let typo = SeedPrices([("consumers".to_string(), 5.0)].into());
+    /// assert!(typo.check_roles(&net).is_err());
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn check_roles(&self, network: &Network) -> Result<()> {
+        for role in self.0.keys() {
+            if network.role_id(role).is_none() {
+                return Err(Error::InvalidDocument {
+                    path: format!("$.{role}"),
+                    reason: format!(
+                        "the network has no role {role:?} (it has {:?})",
+                        network.role_names()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The price of seeding node `v` of `network`: the price of its role,
+    /// or 0 when the role is not listed (or `v` is not a node).
+    ///
+    /// # Complexity
+    /// O(log r) for r roles listed.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::Network;
+    /// use wom::seeding::SeedPrices;
+    /// let net = Network::from_arcs(2, [(0, 1, 1.0)])?;
+    /// let prices = SeedPrices([("consumer".to_string(), 5.0)].into());
+    /// assert_eq!(prices.of(&net, 1), 5.0);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn of(&self, network: &Network, v: u32) -> f64 {
+        if v as usize >= network.node_count() {
+            return 0.0;
+        }
+        network
+            .role_name(network.role(v))
+            .and_then(|r| self.0.get(r))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+/// Whether one more seed at `price` fits a `budget` of which `spent` is
+/// spent. The tolerance is relative, so that three seeds at 0.1 fit a
+/// budget of 0.3 although 0.1 + 0.1 + 0.1 > 0.3 in binary floating point.
+pub(crate) fn fits(spent: f64, price: f64, budget: f64) -> bool {
+    spent + price <= budget * (1.0 + 1e-12)
+}
