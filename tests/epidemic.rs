@@ -8,7 +8,7 @@ use common::{complete, mean_se};
 use wom::Network;
 use wom::generate::{Gnp, GraphKind, gnp};
 use wom::propagation::epidemic::{ContinuousSir, ContinuousSirOptions, EpidemicOptions, Sir, Sis};
-use wom::propagation::{Event, Model, Observer, Progress, Simulation};
+use wom::propagation::{Event, Model, Observer, Simulation, StepOutcome};
 use wom::rng::{below, stream_rng};
 
 // ---------------------------------------------------------------------
@@ -437,7 +437,7 @@ fn sis_endemic_level_on_a_complete_graph() {
                 all.push(infected);
             }
             if t == burn_in + measured {
-                assert_eq!(progress, Progress::Finished);
+                assert_eq!(progress, StepOutcome::Finished);
             }
         }
         assert!(!sim.outcome().finished, "the step limit stopped it");
