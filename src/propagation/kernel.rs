@@ -399,7 +399,7 @@ struct Stamped<T> {
 /// # Example
 /// ```
 /// use wom::propagation::kernel::EpochMarks;
-/// let mut seen = EpochMarks::new(4);
+/// let mut seen: EpochMarks = EpochMarks::new(4);
 /// assert!(!seen.test_and_mark(2)); // was not marked; now it is
 /// assert!(seen.test_and_mark(2));
 /// seen.next_epoch();
