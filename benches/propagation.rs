@@ -1,6 +1,9 @@
 //! Monte Carlo throughput of independent cascade and linear threshold on a
 //! generated graph and (with `WOM_DATA_DIR`) on soc-Slashdot0902. One
-//! iteration is one complete run from 10 seeds. Run with
+//! iteration is one complete run from 10 seeds. Beside the built-in
+//! cascade with uniform p runs the same model written as a downstream crate
+//! would, from the public kernel helpers (`ext_ic_uniform_p0.01`, from
+//! `tests/models/extension/uniform_cascade.rs`). Run with
 //! `cargo bench --bench propagation`.
 
 use std::hint::black_box;
@@ -12,6 +15,10 @@ use wom::generate::{BarabasiAlbert, barabasi_albert};
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
+
+#[path = "../tests/models/extension/uniform_cascade.rs"]
+mod uniform_cascade;
+use uniform_cascade::UniformCascade;
 
 /// The 10 nodes with the most followers, as seeds.
 fn top_seeds(net: &Network) -> Vec<u32> {
@@ -38,6 +45,8 @@ fn bench_model<S: Model>(c: &mut Criterion, group: &str, name: &str, net: &Netwo
 fn all_models(c: &mut Criterion, group: &str, net: &Network) {
     let ic = IndependentCascade::uniform(net, 0.01).expect("valid p");
     bench_model(c, group, "ic_uniform_p0.01", net, ic);
+    let ext = UniformCascade::new(0.01).expect("valid p");
+    bench_model(c, group, "ext_ic_uniform_p0.01", net, ext);
     bench_model(
         c,
         group,

@@ -3,7 +3,7 @@
 //! `benches/compare_peers.py` runs it beside cynetdiff and NDlib.
 //!
 //! ```text
-//! cargo run --release --example mc_throughput -- FILE --model ic|wc|lt \
+//! cargo run --release --example mc_throughput -- FILE --model ic|wc|lt|ext_ic \
 //!     [--p 0.01] [--runs 10000] [--seeds 1,2,3] [--master-seed 1] [--kpis true]
 //! ```
 //! With `--kpis true` the runs go through `wom::kpi::run_kpis` on one
@@ -11,8 +11,10 @@
 //! KPI and curve costs.
 //! `ic` is the independent cascade with uniform p, `wc` the weighted cascade
 //! p(u, v) = 1 / indeg(v), `lt` the linear threshold with weights
-//! 1 / indeg(v) and uniform random thresholds. Seeds are external ids of the
-//! file.
+//! 1 / indeg(v) and uniform random thresholds; `ext_ic` the cascade with
+//! uniform p written as a downstream crate would, from the public kernel
+//! helpers (`tests/models/extension/uniform_cascade.rs`), to compare with `ic`.
+//! Seeds are external ids of the file.
 
 use std::error::Error;
 use std::time::Instant;
@@ -23,6 +25,10 @@ use wom::kpi::{KpiSpec, run_kpis};
 use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
 use wom::{Network, NodeId};
+
+#[path = "../tests/models/extension/uniform_cascade.rs"]
+mod uniform_cascade;
+use uniform_cascade::UniformCascade;
 
 struct Args {
     file: String,
@@ -38,7 +44,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
     let mut it = std::env::args().skip(1);
     let file = it
         .next()
-        .ok_or("usage: mc_throughput FILE --model ic|wc|lt ...")?;
+        .ok_or("usage: mc_throughput FILE --model ic|wc|lt|ext_ic ...")?;
     let mut args = Args {
         file,
         model: "ic".into(),
@@ -118,6 +124,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             &seeds,
             &args,
         ),
+        "ext_ic" => measure(&net, UniformCascade::new(args.p)?, &seeds, &args),
         "wc" => measure(
             &net,
             IndependentCascade::weighted_cascade(&net),

@@ -37,7 +37,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, check_probability};
 use crate::network::Network;
-use crate::rng::{below, bernoulli, geometric_skip, uniform_f64};
+use crate::propagation::kernel::GeometricSkip;
+use crate::rng::{below, bernoulli, uniform_f64};
 
 /// One receiver reached by a channel.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -598,23 +599,19 @@ impl Channel for Advertising {
         if self.share <= 0.0 || n == 0 {
             return;
         }
-        // ln(1 - share), exact even for a tiny share.
-        let log_q = libm::log1p(-self.share);
-        let mut v: u64 = 0;
-        loop {
-            let skip = geometric_skip(rng, log_q);
-            v = match v.checked_add(skip) {
-                Some(x) if x < n => x,
-                _ => break,
-            };
+        // The share was checked when the channel was built.
+        let Ok(reach) = GeometricSkip::new(self.share) else {
+            return;
+        };
+        let mut gap = reach.sample(rng);
+        reach.walk(&mut gap, n, rng, |v, _| {
             if v as u32 != sender {
                 deliver(Delivery {
                     recipient: v as u32,
                     weight: self.persuasion,
                 });
             }
-            v += 1;
-        }
+        });
     }
 }
 

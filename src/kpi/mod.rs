@@ -62,7 +62,8 @@ use crate::ensemble::{
 };
 use crate::error::{Error, Result};
 use crate::network::Network;
-use crate::propagation::{Event, Model, Observer, Simulation, advance_epoch};
+use crate::propagation::kernel::EpochMarks;
+use crate::propagation::{Event, Model, Observer, Simulation};
 use crate::seeding::check_amount;
 
 /// The nodes whose adoption rate is the `target_adoption_rate` KPI.
@@ -284,8 +285,7 @@ const NO_PARENT: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 struct Forest {
     position: Vec<u32>,
-    stamp: Vec<u32>,
-    epoch: u32,
+    stamp: EpochMarks,
     links: Vec<Link>,
     sizes: Vec<u32>,
 }
@@ -294,22 +294,20 @@ impl Forest {
     fn new(n: usize) -> Self {
         Forest {
             position: vec![0; n],
-            stamp: vec![0; n],
-            epoch: 0,
+            stamp: EpochMarks::new(n),
             links: Vec::new(),
             sizes: Vec::new(),
         }
     }
 
     fn clear(&mut self) {
-        let stamp = &mut self.stamp;
-        advance_epoch(&mut self.epoch, || stamp.iter_mut().for_each(|s| *s = 0));
+        self.stamp.next_epoch();
         self.links.clear();
     }
 
     fn position_of(&self, v: u32) -> Option<u32> {
         let i = v as usize;
-        (self.stamp.get(i) == Some(&self.epoch)).then(|| self.position[i])
+        self.stamp.is_marked(i).then(|| self.position[i])
     }
 
     fn push(&mut self, e: &Event) {
@@ -330,9 +328,10 @@ impl Forest {
             },
         };
         self.links.push(link);
-        if let Some(slot) = self.stamp.get_mut(e.node as usize) {
-            *slot = self.epoch;
-            self.position[e.node as usize] = me;
+        let i = e.node as usize;
+        if i < self.stamp.len() {
+            self.stamp.mark(i);
+            self.position[i] = me;
         }
     }
 

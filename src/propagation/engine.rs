@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::kernel::advance_epoch;
+use super::kernel::EpochMarks;
 use super::observe::{Counter, Observer};
-use super::{Model, Progress};
+use super::{Model, StepOutcome};
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::rng::{WomRng, stream_rng};
@@ -33,12 +33,11 @@ pub struct Simulation<'a, S: Model> {
     network: &'a Network,
     model: S,
     pub(crate) state: S::State,
-    seen: Vec<u32>,
-    epoch: u32,
+    seen: EpochMarks,
     max_steps: u32,
     rng: WomRng,
     step: u32,
-    progress: Progress,
+    status: StepOutcome,
     counter: Counter,
 }
 
@@ -53,12 +52,11 @@ impl<'a, S: Model> Simulation<'a, S> {
             network,
             model,
             state,
-            seen: vec![0; network.node_count()],
-            epoch: 0,
+            seen: EpochMarks::new(network.node_count()),
             max_steps: DEFAULT_MAX_STEPS,
             rng: stream_rng(0, 0),
             step: 0,
-            progress: Progress::Finished,
+            status: StepOutcome::Finished,
             counter: Counter::default(),
         }
     }
@@ -82,20 +80,17 @@ impl<'a, S: Model> Simulation<'a, S> {
 
     /// Checks seeds: every one a node of the network, none repeated.
     fn check_seeds(&mut self, seeds: &[u32]) -> Result<()> {
-        advance_epoch(&mut self.epoch, || {
-            self.seen.iter_mut().for_each(|s| *s = 0)
-        });
+        self.seen.next_epoch();
         let n = self.network.node_count();
         for &s in seeds {
-            let Some(mark) = self.seen.get_mut(s as usize) else {
+            if s as usize >= n {
                 return Err(Error::UnknownNode {
                     id: format!("seed index {s} (network has {n} nodes)"),
                 });
-            };
-            if *mark == self.epoch {
+            }
+            if self.seen.test_and_mark(s as usize) {
                 return Err(Error::param("seeds", s, "a seed is listed twice"));
             }
-            *mark = self.epoch;
         }
         Ok(())
     }
@@ -132,21 +127,21 @@ impl<'a, S: Model> Simulation<'a, S> {
             &mut both,
         );
         both.1.step_ends(0);
-        self.progress = Progress::Active;
+        self.status = StepOutcome::Active;
         Ok(())
     }
 
     /// Advances one step; returns whether the run may go on. After the
     /// model finished or the step limit, does nothing and returns
-    /// [`Progress::Finished`].
-    pub fn step<O: Observer + ?Sized>(&mut self, observer: &mut O) -> Progress {
-        if self.progress == Progress::Finished || self.step >= self.max_steps {
-            return Progress::Finished;
+    /// [`StepOutcome::Finished`].
+    pub fn step<O: Observer + ?Sized>(&mut self, observer: &mut O) -> StepOutcome {
+        if self.status == StepOutcome::Finished || self.step >= self.max_steps {
+            return StepOutcome::Finished;
         }
         self.step += 1;
         observer.step_begins(self.step);
         let mut both = (&mut self.counter, &mut *observer);
-        self.progress = self.model.step(
+        self.status = self.model.step(
             self.network,
             &mut self.state,
             self.step,
@@ -155,9 +150,9 @@ impl<'a, S: Model> Simulation<'a, S> {
         );
         observer.step_ends(self.step);
         if self.step >= self.max_steps {
-            return Progress::Finished;
+            return StepOutcome::Finished;
         }
-        self.progress
+        self.status
     }
 
     /// What the current run has produced so far.
@@ -166,7 +161,7 @@ impl<'a, S: Model> Simulation<'a, S> {
             adopted: self.counter.adopted,
             exposed: self.counter.exposed,
             steps: self.step,
-            finished: self.progress == Progress::Finished,
+            finished: self.status == StepOutcome::Finished,
         }
     }
 
@@ -183,7 +178,7 @@ impl<'a, S: Model> Simulation<'a, S> {
         observer: &mut O,
     ) -> Result<RunOutcome> {
         self.start(seeds, master_seed, run_index, observer)?;
-        while self.step(observer) == Progress::Active {}
+        while self.step(observer) == StepOutcome::Active {}
         Ok(self.outcome())
     }
 }

@@ -6,7 +6,9 @@
 //! a [`Network`] (per-arc probabilities turned into the integers its kernel
 //! compares against) and then run many times. Its per-run working memory,
 //! [`Model::State`], is allocated once and reset, not reallocated, between
-//! runs (visited marks are epoch-stamped).
+//! runs (visited marks are epoch-stamped). The building blocks of the
+//! built-in kernels (geometric skips, integer thresholds, epoch marks) are
+//! public in [`kernel`], for fast models written in other crates.
 //!
 //! The engine, [`Simulation`], runs a model step by step (discrete time)
 //! or to completion from given seeds. A run is a pure function of
@@ -68,16 +70,18 @@ pub use models::{
 pub use models::{bass, competition, composite, epidemic, ic, lt, rumor, valence};
 pub use observe::{CascadeLink, Counter, Event, Observer, Recorder, exposed_and_adopted};
 
-pub(crate) use kernel::{advance_epoch, threshold31, two_draws31};
-
 use rand::Rng;
 
 use crate::error::Result;
 use crate::network::Network;
 
-/// Whether a model has more to do after a step.
+/// What a step of a model leaves: whether the model has more to do.
+///
+/// Returned by [`Model::step`] and [`Simulation::step`]. (Not to be
+/// confused with [`ensemble::Progress`](crate::ensemble::Progress), the
+/// progress callback of long ensembles.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Progress {
+pub enum StepOutcome {
     /// Something may still change: call [`Model::step`] again.
     Active,
     /// Nothing will change any more.
@@ -130,7 +134,7 @@ pub trait Model {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress;
+    ) -> StepOutcome;
 
     /// Checks that the model may run on `network`: one prepared for a
     /// particular network (per-arc values, tables sized by it) records its
@@ -138,8 +142,8 @@ pub trait Model {
     /// Called by [`Simulation::start`]. Default: any network.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when the model was prepared for
-    /// another network.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when
+    /// the model was prepared for another network.
     fn check_network(&self, network: &Network) -> Result<()> {
         let _ = network;
         Ok(())
@@ -216,7 +220,7 @@ impl<S: Model + ?Sized> Model for &S {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         (**self).step(network, state, step, rng, observer)
     }
     fn check_network(&self, network: &Network) -> Result<()> {

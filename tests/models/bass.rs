@@ -352,7 +352,7 @@ fn advertising_alone() {
         sim.start(&[], 3, run, &mut obs).unwrap();
         sim.step(&mut obs);
         first.push(sim.outcome().adopted as f64);
-        while sim.step(&mut obs) == wom::propagation::Progress::Active {}
+        while sim.step(&mut obs) == wom::propagation::StepOutcome::Active {}
         assert_eq!(sim.outcome().adopted, n as usize);
     }
     assert_eq!(obs.tie, 0);

@@ -144,3 +144,38 @@ fn network_ids_follow_content() {
             .is_err()
     );
 }
+
+#[test]
+fn a_cascade_reports_the_probabilities_it_was_built_with() {
+    use wom::propagation::IcProbabilities;
+    let net = path(4);
+    // Built from the caller's own function: no setting describes it, and
+    // it is not `Trust` (which would read p = 1 off these ties).
+    let half = IndependentCascade::with_probabilities(&net, |_, _, _| 0.5).unwrap();
+    assert_eq!(half.probabilities(), None);
+    let trust = IndependentCascade::new(&net, IcProbabilities::Trust).unwrap();
+    assert_eq!(trust.probabilities(), Some(IcProbabilities::Trust));
+    let uniform = IndependentCascade::uniform(&net, 0.25).unwrap();
+    assert_eq!(
+        uniform.probabilities(),
+        Some(IcProbabilities::Uniform { p: 0.25 })
+    );
+    assert_eq!(
+        IndependentCascade::weighted_cascade(&net).probabilities(),
+        Some(IcProbabilities::WeightedCascade)
+    );
+    // Serialized as a document: `null` for the custom function.
+    assert_eq!(
+        serde_json::to_string(&half.probabilities()).unwrap(),
+        "null"
+    );
+    // The two differ in what they do, as the report now says: with trust
+    // 1 on every tie the whole path adopts, with p = 1/2 it does not always.
+    let mut sim = Simulation::new(&net, &half);
+    let full = (0..64)
+        .filter(|&run| sim.run(&[0], 3, run, &mut ()).unwrap().adopted == 4)
+        .count();
+    assert!(full < 64, "{full}");
+    let mut sim = Simulation::new(&net, &trust);
+    assert_eq!(sim.run(&[0], 3, 0, &mut ()).unwrap().adopted, 4);
+}

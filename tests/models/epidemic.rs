@@ -9,7 +9,7 @@ use wom::Network;
 use wom::Relation;
 use wom::generate::{Gnp, gnp};
 use wom::propagation::epidemic::{ContinuousSir, ContinuousSirOptions, EpidemicOptions, Sir, Sis};
-use wom::propagation::{Event, Model, Observer, Progress, Simulation};
+use wom::propagation::{Event, Model, Observer, Simulation, StepOutcome};
 use wom::rng::{below, stream_rng};
 
 // ---------------------------------------------------------------------
@@ -438,7 +438,7 @@ fn sis_endemic_level_on_a_complete_graph() {
                 all.push(infected);
             }
             if t == burn_in + measured {
-                assert_eq!(progress, Progress::Finished);
+                assert_eq!(progress, StepOutcome::Finished);
             }
         }
         assert!(!sim.outcome().finished, "the step limit stopped it");

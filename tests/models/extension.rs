@@ -3,17 +3,25 @@
 //! friends: mutual ties only) and a model (a two-source cascade over any
 //! channel), using only wom's public API, and runs them together with the
 //! built-ins (actors, `Post`, `IndependentCascade`, `Simulation`,
-//! `Recorder`, observers).
+//! `Recorder`, observers). It also writes a fast kernel of its own, an
+//! independent cascade with uniform p, from the public kernel helpers
+//! (`extension/uniform_cascade.rs`, shared with the benches).
 
 use rand::Rng;
 use wom::channel::Post;
 use wom::propagation::{
-    Event, IndependentCascade, Model, Observer, Progress, Recorder, Simulation, exposed_and_adopted,
+    Event, IndependentCascade, Model, Observer, Recorder, Simulation, StepOutcome,
+    exposed_and_adopted,
 };
+use wom::rng::{below, stream_rng};
 use wom::{
     Actor, BuiltinChannel, Channel, ChannelId, Consumer, Delivery, Network, OpinionLeader, Profile,
     SocialGraph, SocialTie,
 };
+
+#[path = "extension/uniform_cascade.rs"]
+mod uniform_cascade;
+use uniform_cascade::UniformCascade;
 
 /// The downstream crate's roles: the built-ins plus a skeptic.
 #[derive(Debug, Clone)]
@@ -145,7 +153,7 @@ impl<C: Channel> Model for TwoSourceCascade<C> {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         let TwoSourceState {
             adopted,
             first_sender,
@@ -194,9 +202,9 @@ impl<C: Channel> Model for TwoSourceCascade<C> {
         std::mem::swap(talkers, next);
         next.clear();
         if talkers.is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 
@@ -287,3 +295,47 @@ fn own_strategy_runs_with_builtin_channels_and_beside_builtin_strategies() {
     assert_eq!(both.0.adopted(), 4);
     assert_eq!(both.1.0, out.steps + 1);
 }
+
+/// A random multigraph: 300 nodes, 3000 arcs, self-loops and parallel arcs
+/// included.
+fn random_network(seed: u64) -> Network {
+    let mut rng = stream_rng(seed, 0);
+    let arcs: Vec<(u32, u32, f64)> = (0..3000)
+        .map(|_| {
+            (
+                below(&mut rng, 300) as u32,
+                below(&mut rng, 300) as u32,
+                1.0,
+            )
+        })
+        .collect();
+    Network::from_arcs(300, arcs).unwrap()
+}
+
+#[test]
+fn downstream_kernel_from_the_public_helpers_matches_the_builtin_cascade() {
+    let net = random_network(17);
+    let seeds = [0, 1, 2, 3, 4];
+    for p in [0.0, 0.05, 0.1, 0.3, 1.0] {
+        let mine = UniformCascade::new(p).unwrap();
+        let builtin = IndependentCascade::uniform(&net, p).unwrap();
+        let mut a = Simulation::new(&net, mine);
+        let mut b = Simulation::new(&net, &builtin);
+        let (mut ra, mut rb) = (Recorder::new(), Recorder::new());
+        for run in 0..50 {
+            let oa = a.run(&seeds, 5, run, &mut ra).unwrap();
+            let ob = b.run(&seeds, 5, run, &mut rb).unwrap();
+            assert_eq!(oa, ob, "p = {p}, run {run}");
+            assert_eq!(ra.cascade(), rb.cascade(), "p = {p}, run {run}");
+        }
+    }
+    // Pinned: the same draws, so the same adopters, as the built-in.
+    let mut sim = Simulation::new(&net, UniformCascade::new(0.1).unwrap());
+    let total: usize = (0..100)
+        .map(|run| sim.run(&seeds, 5, run, &mut ()).unwrap().adopted)
+        .sum();
+    assert_eq!(total, PINNED_TOTAL);
+    assert!(UniformCascade::new(1.5).is_err());
+}
+
+const PINNED_TOTAL: usize = 4068;

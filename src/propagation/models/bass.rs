@@ -46,10 +46,9 @@ use crate::message::ChannelId;
 use crate::network::Network;
 use crate::network::NetworkId;
 use crate::propagation::Event;
-use crate::propagation::{
-    Model, Observer, Progress, advance_epoch, exposed_and_adopted, threshold31,
-};
-use crate::rng::{below, geometric_skip};
+use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold31, two_draws31};
+use crate::propagation::{Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::rng::below;
 
 /// The channel of word-of-mouth adoptions (and of seeds).
 pub const TIE_CHANNEL: ChannelId = ChannelId(0);
@@ -141,8 +140,8 @@ pub struct BassOptions {
 pub struct Bass {
     options: BassOptions,
     network: NetworkId,
-    /// ln(1 - p): the external skip's denominator.
-    log_keep: f64,
+    /// Skips over the unadopted nodes' trials of external influence.
+    external: GeometricSkip,
     /// round(2^31 (1 - (1 - q)^a)) for a = 0 ..= max in-degree; empty when
     /// q = 0.
     wom: Vec<u32>,
@@ -151,9 +150,8 @@ pub struct Bass {
 /// Working memory of a Bass run.
 #[derive(Debug, Clone)]
 pub struct BassState {
-    /// Epoch at which `count` and `adopted_at` were last reset.
-    seen: Vec<u32>,
-    epoch: u32,
+    /// Nodes whose `count` and `adopted_at` were reset in this run.
+    seen: EpochMarks,
     /// Arcs from adopted nodes into each node (as of the previous step).
     count: Vec<u32>,
     /// The step a node adopted at, or `NOT_ADOPTED`.
@@ -173,7 +171,7 @@ impl BassState {
     /// Whether `v` has adopted in the current run.
     pub fn is_adopted(&self, v: u32) -> bool {
         let i = v as usize;
-        self.seen.get(i) == Some(&self.epoch) && self.adopted_at[i] != NOT_ADOPTED
+        self.seen.is_marked(i) && self.adopted_at[i] != NOT_ADOPTED
     }
 
     /// The step at which `v` adopted in the current run (0 for seeds).
@@ -190,8 +188,7 @@ impl BassState {
     #[inline]
     fn touch(&mut self, v: u32) {
         let i = v as usize;
-        if self.seen[i] != self.epoch {
-            self.seen[i] = self.epoch;
+        if !self.seen.test_and_mark(i) {
             self.count[i] = 0;
             self.adopted_at[i] = NOT_ADOPTED;
         }
@@ -220,7 +217,7 @@ impl Bass {
     /// [`Error::InvalidWeight`](crate::Error::InvalidWeight) when one is NaN
     /// or infinite.
     pub fn new(network: &Network, options: BassOptions) -> Result<Self> {
-        let p = check_probability("p", options.p, None)?;
+        let external = GeometricSkip::for_parameter("p", options.p)?;
         let q = check_probability("q", options.q, None)?;
         let wom = if q > 0.0 {
             let reverse = network.reverse();
@@ -238,7 +235,7 @@ impl Bass {
         Ok(Bass {
             network: network.id(),
             options,
-            log_keep: libm::log1p(-p),
+            external,
             wom,
         })
     }
@@ -294,7 +291,7 @@ fn kth_adopted_in_neighbour(
 ) -> Option<u32> {
     for arc in network.reverse().neighbors(v) {
         let u = arc.node as usize;
-        if state.seen[u] == state.epoch && state.adopted_at[u] < step {
+        if state.seen.is_marked(u) && state.adopted_at[u] < step {
             if k == 0 {
                 return Some(arc.node);
             }
@@ -318,8 +315,7 @@ impl Model for Bass {
     fn new_state(&self, network: &Network) -> BassState {
         let n = network.node_count();
         BassState {
-            seen: vec![0; n],
-            epoch: 0,
+            seen: EpochMarks::new(n),
             count: vec![0; n],
             adopted_at: vec![NOT_ADOPTED; n],
             pool: Vec::with_capacity(if self.external() { n } else { 0 }),
@@ -338,9 +334,7 @@ impl Model for Bass {
         _rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.seen.iter_mut().for_each(|s| *s = 0)
-        });
+        state.seen.next_epoch();
         state.candidates.clear();
         state.fresh.clear();
         state.adopted = 0;
@@ -372,29 +366,21 @@ impl Model for Bass {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         state.fresh.clear();
         // External influence: each unadopted node with probability p; the
         // pool is not changed until every decision of the step is made.
         if self.external() {
+            let mut gap = self.external.sample(rng);
             let len = state.pool.len() as u64;
-            let mut i = geometric_skip(rng, self.log_keep);
-            while i < len {
+            self.external.walk(&mut gap, len, rng, |i, _| {
                 let v = state.pool[i as usize];
                 state.touch(v);
                 state.adopted_at[v as usize] = step;
                 state.fresh.push(v);
-                let e = Event {
-                    node: v,
-                    sender: None,
-                    channel: ADVERTISING_CHANNEL,
-                    step,
-                };
+                let e = Event::new(v, None, ADVERTISING_CHANNEL, step);
                 exposed_and_adopted(observer, &e);
-                i = i
-                    .saturating_add(1)
-                    .saturating_add(geometric_skip(rng, self.log_keep));
-            }
+            });
         }
         // Internal influence: candidates that the external coin spared, with
         // the counts of the previous step (synchronous update).
@@ -409,7 +395,7 @@ impl Model for Bass {
                 let draw = match spare.take() {
                     Some(d) => d,
                     None => {
-                        let (a, b) = crate::propagation::two_draws31(rng);
+                        let (a, b) = two_draws31(rng);
                         spare = Some(b);
                         a
                     }
@@ -422,13 +408,7 @@ impl Model for Bass {
                     kth_adopted_in_neighbour(network, state, v, step, below(rng, a.into()));
                 state.adopted_at[i] = step;
                 state.fresh.push(v);
-                let e = Event {
-                    node: v,
-                    sender,
-                    channel: TIE_CHANNEL,
-                    step,
-                };
-                exposed_and_adopted(observer, &e);
+                exposed_and_adopted(observer, &Event::new(v, sender, TIE_CHANNEL, step));
                 false
             });
             state.candidates = candidates;
@@ -444,9 +424,9 @@ impl Model for Bass {
         let done = state.adopted == network.node_count()
             || (!self.external() && (!self.internal() || state.candidates.is_empty()));
         if done {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 

@@ -10,10 +10,9 @@ use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Csr, Network};
-use crate::propagation::{
-    Event, Model, Observer, Progress, advance_epoch, exposed_and_adopted, threshold31, two_draws31,
-};
-use crate::rng::{below, geometric_skip};
+use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold_trials, threshold31};
+use crate::propagation::{Event, Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::rng::below;
 
 /// One of the two competing brands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -135,8 +134,8 @@ impl CompetitionCounts {
 
 #[derive(Debug, Clone)]
 enum Kernel {
-    /// ln(1 - p) per brand: the geometric skips' denominators.
-    Uniform { log_q: [f64; 2] },
+    /// Trials skipped geometrically over the frontier's arcs, per brand.
+    Uniform([GeometricSkip; 2]),
     /// Per-arc 31-bit thresholds of both brands beside the target.
     PerArc(Csr<[u32; 2]>),
 }
@@ -267,13 +266,10 @@ impl CompetitiveCascade {
         seeds_b: &[u32],
     ) -> Result<Self> {
         let kernel = match options.probabilities {
-            BrandProbabilities::Uniform { a, b } => {
-                let a = check_probability("a", a, None)?;
-                let b = check_probability("b", b, None)?;
-                Kernel::Uniform {
-                    log_q: [libm::log1p(-a), libm::log1p(-b)],
-                }
-            }
+            BrandProbabilities::Uniform { a, b } => Kernel::Uniform([
+                GeometricSkip::for_parameter("a", a)?,
+                GeometricSkip::for_parameter("b", b)?,
+            ]),
             BrandProbabilities::Trust { a, b } => {
                 let a = check_probability("trust factor a", a, None)?;
                 let b = check_probability("trust factor b", b, None)?;
@@ -374,8 +370,6 @@ impl CompetitiveCascade {
 /// Successful attempts on one node in one step.
 #[derive(Debug, Clone, Copy, Default)]
 struct Hits {
-    /// The step stamp these counts belong to.
-    mark: u32,
     count: [u32; 2],
     /// The first talker of each brand to reach the node in the step.
     sender: [u32; 2],
@@ -386,11 +380,11 @@ struct Hits {
 /// [`brand_of`](CompetitionState::brand_of).
 #[derive(Debug, Clone)]
 pub struct CompetitionState {
-    mark: Vec<u32>,
-    epoch: u32,
+    /// Adopters in this run; `brand` is meaningful for them.
+    adopted: EpochMarks,
     brand: Vec<Brand>,
-    hits: Vec<Hits>,
-    hit_epoch: u32,
+    /// Nodes reached in this step, with their hits.
+    hits: EpochMarks<Hits>,
     touched: Vec<u32>,
     frontier: [Vec<u32>; 2],
     next: [Vec<u32>; 2],
@@ -406,10 +400,9 @@ impl CompetitionState {
 
     /// The brand `v` adopted in the current run, if any.
     pub fn brand_of(&self, v: u32) -> Option<Brand> {
-        match self.mark.get(v as usize) {
-            Some(&m) if m == self.epoch => Some(self.brand[v as usize]),
-            _ => None,
-        }
+        self.adopted
+            .is_marked(v as usize)
+            .then(|| self.brand[v as usize])
     }
 
     fn adopt<O: Observer + ?Sized>(
@@ -420,32 +413,24 @@ impl CompetitionState {
         step: u32,
         observer: &mut O,
     ) {
-        self.mark[v as usize] = self.epoch;
+        self.adopted.mark(v as usize);
         self.brand[v as usize] = brand;
         self.next[brand.index()].push(v);
         self.counts.adopted[brand.index()] += 1;
-        let e = Event {
-            node: v,
-            sender,
-            channel: brand.channel(),
-            step,
-        };
-        exposed_and_adopted(observer, &e);
+        exposed_and_adopted(observer, &Event::new(v, sender, brand.channel(), step));
     }
 
     /// A successful attempt of `brand` from `u` on `v`.
     #[inline]
     fn hit(&mut self, v: u32, u: u32, brand: usize) {
-        if self.mark[v as usize] == self.epoch {
+        if self.adopted.is_marked(v as usize) {
             return;
         }
-        let h = &mut self.hits[v as usize];
-        if h.mark != self.hit_epoch {
-            *h = Hits {
-                mark: self.hit_epoch,
-                count: [0, 0],
-                sender: [u32::MAX; 2],
-            };
+        let (was, h) = self.hits.entry(v as usize, || Hits {
+            count: [0, 0],
+            sender: [u32::MAX; 2],
+        });
+        if !was {
             self.touched.push(v);
         }
         if h.count[brand] == 0 {
@@ -506,11 +491,9 @@ impl Model for CompetitiveCascade {
     fn new_state(&self, network: &Network) -> CompetitionState {
         let n = network.node_count();
         CompetitionState {
-            mark: vec![0; n],
-            epoch: 0,
+            adopted: EpochMarks::new(n),
             brand: vec![Brand::A; n],
-            hits: vec![Hits::default(); n],
-            hit_epoch: 0,
+            hits: EpochMarks::new(n),
             touched: Vec::new(),
             frontier: [Vec::new(), Vec::new()],
             next: [Vec::new(), Vec::new()],
@@ -540,9 +523,7 @@ impl Model for CompetitiveCascade {
         rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.mark.iter_mut().for_each(|m| *m = 0)
-        });
+        state.adopted.next_epoch();
         for b in 0..2 {
             state.frontier[b].clear();
             state.next[b].clear();
@@ -556,7 +537,7 @@ impl Model for CompetitiveCascade {
         }
         std::mem::swap(&mut state.frontier, &mut state.next);
         state.skip = match self.kernel {
-            Kernel::Uniform { log_q } => log_q.map(|l| geometric_skip(rng, l)),
+            Kernel::Uniform(skips) => skips.map(|s| s.sample(rng)),
             Kernel::PerArc(_) => [0, 0],
         };
     }
@@ -568,45 +549,23 @@ impl Model for CompetitiveCascade {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
-        advance_epoch(&mut state.hit_epoch, || {
-            state.hits.iter_mut().for_each(|h| h.mark = 0)
-        });
+    ) -> StepOutcome {
+        state.hits.next_epoch();
         for b in 0..2 {
             for t in 0..state.frontier[b].len() {
                 let u = state.frontier[b][t];
                 state.counts.messages[b] += network.out_degree(u) as u64;
                 match &self.kernel {
-                    Kernel::Uniform { log_q } => {
+                    Kernel::Uniform(skips) => {
                         let arcs = network.forward().neighbors(u);
-                        let len = arcs.len() as u64;
-                        let mut i = state.skip[b];
-                        while i < len {
-                            state.hit(arcs[i as usize].node, u, b);
-                            i = i
-                                .saturating_add(1)
-                                .saturating_add(geometric_skip(rng, log_q[b]));
-                        }
-                        state.skip[b] = i - len;
+                        let mut gap = state.skip[b];
+                        skips[b].walk(&mut gap, arcs.len() as u64, rng, |i, _| {
+                            state.hit(arcs[i as usize].node, u, b)
+                        });
+                        state.skip[b] = gap;
                     }
                     Kernel::PerArc(csr) => {
-                        let arcs = csr.neighbors(u);
-                        let mut pairs = arcs.chunks_exact(2);
-                        for pair in &mut pairs {
-                            let (x, y) = two_draws31(rng);
-                            if x < pair[0].value[b] {
-                                state.hit(pair[0].node, u, b);
-                            }
-                            if y < pair[1].value[b] {
-                                state.hit(pair[1].node, u, b);
-                            }
-                        }
-                        if let [last] = pairs.remainder() {
-                            let (x, _) = two_draws31(rng);
-                            if x < last.value[b] {
-                                state.hit(last.node, u, b);
-                            }
-                        }
+                        threshold_trials(csr.neighbors(u), rng, |t| t[b], |v| state.hit(v, u, b));
                     }
                 }
             }
@@ -614,7 +573,9 @@ impl Model for CompetitiveCascade {
         // Settle the step: every reached node adopts one brand.
         for t in 0..state.touched.len() {
             let v = state.touched[t];
-            let h = state.hits[v as usize];
+            let Some(&h) = state.hits.get(v as usize) else {
+                continue; // not reached: every touched node has hits
+            };
             let brand = match (h.count[0], h.count[1]) {
                 (_, 0) => Brand::A,
                 (0, _) => Brand::B,
@@ -636,9 +597,9 @@ impl Model for CompetitiveCascade {
         state.next[0].clear();
         state.next[1].clear();
         if state.frontier[0].is_empty() && state.frontier[1].is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }

@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Network, RoleId};
-use crate::propagation::{Event, Model, Observer, Progress, advance_epoch};
+use crate::propagation::kernel::EpochMarks;
+use crate::propagation::{Event, Model, Observer, StepOutcome};
 use crate::rng::{below, bernoulli};
 
 /// The sender index handed to [`Channel::deliver`] for messages from
@@ -385,8 +386,6 @@ impl<C: Channel> Campaign<C> {
 /// A node's chance of persuasion in the current step.
 #[derive(Debug, Clone, Copy, Default)]
 struct Pending {
-    /// The step stamp this entry belongs to.
-    mark: u32,
     /// Persuading deliveries so far in the step.
     count: u32,
     /// The attributed delivery's sender ([`OUTSIDE`] for none) and channel.
@@ -406,11 +405,10 @@ struct Talker {
 /// attribution of adoptions to channels and roles.
 #[derive(Debug, Clone)]
 pub struct CampaignState {
-    adopted_mark: Vec<u32>,
-    exposed_mark: Vec<u32>,
-    epoch: u32,
-    pending: Vec<Pending>,
-    pending_epoch: u32,
+    adopted_marks: EpochMarks,
+    exposed_marks: EpochMarks,
+    /// Nodes persuaded in the current step, with their attribution.
+    pending: EpochMarks<Pending>,
     touched: Vec<u32>,
     talkers: Vec<Talker>,
     inbox: Vec<Delivery>,
@@ -499,12 +497,12 @@ impl CampaignState {
 
     /// Whether `v` has adopted in the current run.
     pub fn is_adopted(&self, v: u32) -> bool {
-        self.adopted_mark.get(v as usize) == Some(&self.epoch)
+        self.adopted_marks.is_marked(v as usize)
     }
 
     /// Whether `v` has been exposed in the current run.
     pub fn is_exposed(&self, v: u32) -> bool {
-        self.exposed_mark.get(v as usize) == Some(&self.epoch)
+        self.exposed_marks.is_marked(v as usize)
     }
 
     /// The run's attribution with names, for results documents (allocates).
@@ -540,9 +538,7 @@ impl CampaignState {
     }
 
     fn expose<O: Observer + ?Sized>(&mut self, event: &Event, observer: &mut O) {
-        let m = &mut self.exposed_mark[event.node as usize];
-        if *m != self.epoch {
-            *m = self.epoch;
+        if !self.exposed_marks.test_and_mark(event.node as usize) {
             self.exposed += 1;
             observer.exposed(event);
         }
@@ -551,14 +547,12 @@ impl CampaignState {
     /// A delivery persuaded `v`: it becomes a candidate for the step, or
     /// takes over the attribution with probability 1 / count.
     fn persuaded<R: Rng + ?Sized>(&mut self, v: u32, sender: u32, channel: u16, rng: &mut R) {
-        let p = &mut self.pending[v as usize];
-        if p.mark != self.pending_epoch {
-            *p = Pending {
-                mark: self.pending_epoch,
-                count: 1,
-                sender,
-                channel,
-            };
+        let (was, p) = self.pending.entry(v as usize, || Pending {
+            count: 1,
+            sender,
+            channel,
+        });
+        if !was {
             self.touched.push(v);
         } else {
             p.count = p.count.saturating_add(1);
@@ -605,16 +599,8 @@ impl<C: Channel> Campaign<C> {
         for k in 0..state.inbox.len() {
             let d = state.inbox[k];
             let v = d.recipient;
-            state.expose(
-                &Event {
-                    node: v,
-                    sender: from,
-                    channel,
-                    step,
-                },
-                observer,
-            );
-            if state.adopted_mark[v as usize] == state.epoch {
+            state.expose(&Event::new(v, from, channel, step), observer);
+            if state.adopted_marks.is_marked(v as usize) {
                 continue;
             }
             let p = d.weight * credibility * network.profile(v).susceptibility();
@@ -677,11 +663,9 @@ impl<C: Channel> Model for Campaign<C> {
     fn new_state(&self, network: &Network) -> CampaignState {
         let n = network.node_count();
         CampaignState {
-            adopted_mark: vec![0; n],
-            exposed_mark: vec![0; n],
-            epoch: 0,
-            pending: vec![Pending::default(); n],
-            pending_epoch: 0,
+            adopted_marks: EpochMarks::new(n),
+            exposed_marks: EpochMarks::new(n),
+            pending: EpochMarks::new(n),
             touched: Vec::new(),
             talkers: Vec::new(),
             inbox: Vec::new(),
@@ -704,10 +688,8 @@ impl<C: Channel> Model for Campaign<C> {
         _rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.adopted_mark.iter_mut().for_each(|m| *m = 0);
-            state.exposed_mark.iter_mut().for_each(|m| *m = 0);
-        });
+        state.adopted_marks.next_epoch();
+        state.exposed_marks.next_epoch();
         state.touched.clear();
         state.talkers.clear();
         state.adopted = 0;
@@ -722,7 +704,7 @@ impl<C: Channel> Model for Campaign<C> {
         for &s in seeds {
             let e = Event::seed(s);
             state.expose(&e, observer);
-            state.adopted_mark[s as usize] = state.epoch;
+            state.adopted_marks.mark(s as usize);
             state.adopted += 1;
             observer.adopted(&e);
             if let Some(until) = until {
@@ -738,13 +720,11 @@ impl<C: Channel> Model for Campaign<C> {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         if step > self.options.horizon {
-            return Progress::Finished;
+            return StepOutcome::Finished;
         }
-        advance_epoch(&mut state.pending_epoch, || {
-            state.pending.iter_mut().for_each(|p| p.mark = 0)
-        });
+        state.pending.next_epoch();
         // Talkers at the start of the step; this step's adopters are added
         // after all channels have been used.
         let talking = state.talkers.len();
@@ -775,8 +755,10 @@ impl<C: Channel> Model for Campaign<C> {
         let until = self.talk_until(step);
         for t in 0..state.touched.len() {
             let v = state.touched[t];
-            let p = state.pending[v as usize];
-            state.adopted_mark[v as usize] = state.epoch;
+            let Some(&p) = state.pending.get(v as usize) else {
+                continue; // not reached: every touched node is pending
+            };
+            state.adopted_marks.mark(v as usize);
             state.adopted += 1;
             state.by_channel[usize::from(p.channel)] += 1;
             let sender = if p.sender == OUTSIDE {
@@ -786,12 +768,7 @@ impl<C: Channel> Model for Campaign<C> {
                 state.by_role[usize::from(network.role(p.sender).0)] += 1;
                 Some(p.sender)
             };
-            observer.adopted(&Event {
-                node: v,
-                sender,
-                channel: ChannelId(p.channel),
-                step,
-            });
+            observer.adopted(&Event::new(v, sender, ChannelId(p.channel), step));
             if let Some(until) = until {
                 state.talkers.push(Talker { node: v, until });
             }
@@ -813,9 +790,9 @@ impl<C: Channel> Model for Campaign<C> {
             || state.adopted == network.node_count()
             || (!self.always_on && state.talkers.is_empty());
         if done {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }

@@ -42,10 +42,8 @@ use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
 use crate::propagation::Event;
-use crate::propagation::{
-    Model, Observer, Progress, Simulation, advance_epoch, exposed_and_adopted,
-};
-use crate::rng::{geometric_skip, uniform_f64};
+use crate::propagation::kernel::{EpochMarks, GeometricSkip, exponential};
+use crate::propagation::{Model, Observer, Simulation, StepOutcome, exposed_and_adopted};
 
 /// Node status (meaningful when the node's mark is the current epoch;
 /// otherwise the node is susceptible and has never been infected).
@@ -155,19 +153,20 @@ pub struct Sis {
     kernel: Discrete,
 }
 
-/// What the discrete kernel needs: ln(1 - β), ln(1 - γ).
+/// What the discrete kernel needs: skips over the trials of transmission
+/// (β) and of recovery (γ).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Discrete {
-    log_keep_beta: f64,
-    log_keep_gamma: f64,
+    transmit: GeometricSkip,
+    recover: GeometricSkip,
 }
 
 impl Discrete {
-    fn new(options: EpidemicOptions) -> Self {
-        Discrete {
-            log_keep_beta: libm::log1p(-options.beta),
-            log_keep_gamma: libm::log1p(-options.gamma),
-        }
+    fn new(options: EpidemicOptions) -> Result<Self> {
+        Ok(Discrete {
+            transmit: GeometricSkip::for_parameter("beta", options.beta)?,
+            recover: GeometricSkip::for_parameter("gamma", options.gamma)?,
+        })
     }
 }
 
@@ -195,7 +194,7 @@ impl Sir {
         }
         Ok(Sir {
             options,
-            kernel: Discrete::new(options),
+            kernel: Discrete::new(options)?,
         })
     }
 
@@ -233,7 +232,7 @@ impl Sis {
         let options = options.check()?;
         Ok(Sis {
             options,
-            kernel: Discrete::new(options),
+            kernel: Discrete::new(options)?,
         })
     }
 
@@ -246,9 +245,8 @@ impl Sis {
 /// Working memory of a discrete-time SIR or SIS run.
 #[derive(Debug, Clone)]
 pub struct DiscreteEpidemicState {
-    /// Epoch at which the node was first infected in this run.
-    mark: Vec<u32>,
-    epoch: u32,
+    /// Nodes infected at least once in this run.
+    ever_infected: EpochMarks,
     status: Vec<u8>,
     infected: Vec<u32>,
     next: Vec<u32>,
@@ -262,8 +260,7 @@ pub struct DiscreteEpidemicState {
 impl DiscreteEpidemicState {
     fn new(n: usize) -> Self {
         DiscreteEpidemicState {
-            mark: vec![0; n],
-            epoch: 0,
+            ever_infected: EpochMarks::new(n),
             status: vec![SUSCEPTIBLE; n],
             infected: Vec::new(),
             next: Vec::new(),
@@ -302,12 +299,12 @@ impl DiscreteEpidemicState {
 
     /// Whether `v` is infected now.
     pub fn is_infected(&self, v: u32) -> bool {
-        self.mark.get(v as usize) == Some(&self.epoch) && self.status[v as usize] == INFECTED
+        self.was_infected(v) && self.status[v as usize] == INFECTED
     }
 
     /// Whether `v` has been infected in this run (and may have recovered).
     pub fn was_infected(&self, v: u32) -> bool {
-        self.mark.get(v as usize) == Some(&self.epoch)
+        self.ever_infected.is_marked(v as usize)
     }
 
     fn start<R: Rng + ?Sized, O: Observer + ?Sized>(
@@ -317,24 +314,22 @@ impl DiscreteEpidemicState {
         rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut self.epoch, || {
-            self.mark.iter_mut().for_each(|m| *m = 0)
-        });
+        self.ever_infected.next_epoch();
         self.infected.clear();
         self.next.clear();
         self.ever = 0;
         self.infections = 0;
         self.recovered = 0;
         for &s in seeds {
-            self.mark[s as usize] = self.epoch;
+            self.ever_infected.mark(s as usize);
             self.status[s as usize] = INFECTED;
             self.infected.push(s);
             self.ever += 1;
             self.infections += 1;
             exposed_and_adopted(observer, &Event::seed(s));
         }
-        self.skip_transmit = geometric_skip(rng, kernel.log_keep_beta);
-        self.skip_recover = geometric_skip(rng, kernel.log_keep_gamma);
+        self.skip_transmit = kernel.transmit.sample(rng);
+        self.skip_recover = kernel.recover.sample(rng);
     }
 
     /// One step of the discrete kernel; `SIS`: recovered nodes become
@@ -346,10 +341,9 @@ impl DiscreteEpidemicState {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         let DiscreteEpidemicState {
-            mark,
-            epoch,
+            ever_infected,
             status,
             infected,
             next,
@@ -359,61 +353,48 @@ impl DiscreteEpidemicState {
             infections,
             recovered,
         } = self;
-        let epoch = *epoch;
         next.clear();
-        // Transmission: trials over the concatenated arcs of the infected,
-        // `skip` failures before the next success.
+        let mut ever_infected = ever_infected.view();
+        // Transmission: trials over the concatenated arcs of the infected.
         for &u in infected.iter() {
             let arcs = network.forward().neighbors(u);
-            let len = arcs.len() as u64;
-            let mut i = *skip_transmit;
-            while i < len {
-                let v = arcs[i as usize].node;
-                let k = v as usize;
-                let first = mark[k] != epoch;
-                if first || (SIS && status[k] == SUSCEPTIBLE) {
-                    mark[k] = epoch;
-                    status[k] = INFECTED;
-                    next.push(v);
-                    *infections += 1;
-                    if first {
-                        *ever += 1;
-                        let e = Event {
-                            node: v,
-                            sender: Some(u),
-                            channel: ChannelId(0),
-                            step,
-                        };
-                        exposed_and_adopted(observer, &e);
+            kernel
+                .transmit
+                .walk(skip_transmit, arcs.len() as u64, rng, |i, _| {
+                    let v = arcs[i as usize].node;
+                    let k = v as usize;
+                    let was = ever_infected.test_and_mark(k);
+                    if !was || (SIS && status[k] == SUSCEPTIBLE) {
+                        status[k] = INFECTED;
+                        next.push(v);
+                        *infections += 1;
+                        if !was {
+                            *ever += 1;
+                            exposed_and_adopted(observer, &Event::tie(v, u, step));
+                        }
                     }
-                }
-                i = i
-                    .saturating_add(1)
-                    .saturating_add(geometric_skip(rng, kernel.log_keep_beta));
-            }
-            *skip_transmit = i - len;
+                });
         }
-        // Recovery of those infected when the step began.
-        let len = infected.len() as u64;
-        // `from`: first entry not yet copied; `hit`: the next recovery.
-        let mut from = 0u64;
-        let mut hit = *skip_recover;
-        while hit < len {
-            next.extend_from_slice(&infected[from as usize..hit as usize]);
-            let u = infected[hit as usize];
-            status[u as usize] = if SIS { SUSCEPTIBLE } else { RECOVERED };
-            *recovered += 1;
-            observer.deactivated(u, step);
-            from = hit + 1;
-            hit = from.saturating_add(geometric_skip(rng, kernel.log_keep_gamma));
-        }
-        next.extend_from_slice(&infected[from as usize..]);
-        *skip_recover = hit - len;
+        // Recovery of those infected when the step began: trials over the
+        // list; `from` is the first entry not yet copied to `next`.
+        let mut from = 0usize;
+        kernel
+            .recover
+            .walk(skip_recover, infected.len() as u64, rng, |hit, _| {
+                let hit = hit as usize;
+                next.extend_from_slice(&infected[from..hit]);
+                let u = infected[hit];
+                status[u as usize] = if SIS { SUSCEPTIBLE } else { RECOVERED };
+                *recovered += 1;
+                observer.deactivated(u, step);
+                from = hit + 1;
+            });
+        next.extend_from_slice(&infected[from..]);
         std::mem::swap(infected, next);
         if infected.is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }
@@ -447,7 +428,7 @@ impl Model for Sir {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         state.step::<false, R, O>(&self.kernel, network, step, rng, observer)
     }
 }
@@ -481,7 +462,7 @@ impl Model for Sis {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         state.step::<true, R, O>(&self.kernel, network, step, rng, observer)
     }
 }
@@ -562,8 +543,8 @@ type Queued = Reverse<(u64, u32, u32)>;
 /// Working memory of a continuous-time SIR run.
 #[derive(Debug, Clone)]
 pub struct ContinuousSirState {
-    mark: Vec<u32>,
-    epoch: u32,
+    /// Nodes touched in this run (infected, or with a transmission queued).
+    touched: EpochMarks,
     status: Vec<u8>,
     /// Earliest queued infection time of a susceptible node; the infection
     /// time once infected.
@@ -593,24 +574,17 @@ impl ContinuousSirState {
     /// The time at which `v` was infected in this run.
     pub fn infection_time(&self, v: u32) -> Option<f64> {
         let i = v as usize;
-        (self.mark.get(i) == Some(&self.epoch) && self.status[i] != SUSCEPTIBLE)
-            .then(|| self.time[i])
+        (self.touched.is_marked(i) && self.status[i] != SUSCEPTIBLE).then(|| self.time[i])
     }
 
     #[inline]
     fn status_of(&self, v: u32) -> u8 {
-        if self.mark[v as usize] == self.epoch {
+        if self.touched.is_marked(v as usize) {
             self.status[v as usize]
         } else {
             SUSCEPTIBLE
         }
     }
-}
-
-/// An exponential time of rate `rate` (> 0).
-#[inline]
-fn exponential<R: Rng + ?Sized>(rng: &mut R, rate: f64) -> f64 {
-    -libm::log(1.0 - uniform_f64(rng)) / rate
 }
 
 /// Checks a rate: finite and >= 0.
@@ -688,17 +662,11 @@ impl ContinuousSir {
         observer: &mut O,
     ) {
         let i = u as usize;
-        state.mark[i] = state.epoch;
+        state.touched.mark(i);
         state.status[i] = INFECTED;
         state.time[i] = t;
         state.infected += 1;
-        let e = Event {
-            node: u,
-            sender,
-            channel: ChannelId(0),
-            step,
-        };
-        exposed_and_adopted(observer, &e);
+        exposed_and_adopted(observer, &Event::new(u, sender, ChannelId(0), step));
         let ContinuousSirOptions { tau, gamma, .. } = self.options;
         let d = if gamma > 0.0 {
             exponential(rng, gamma)
@@ -723,8 +691,7 @@ impl ContinuousSir {
             }
             let at = t + x;
             let k = v as usize;
-            if state.mark[k] != state.epoch {
-                state.mark[k] = state.epoch;
+            if !state.touched.test_and_mark(k) {
                 state.status[k] = SUSCEPTIBLE;
                 state.time[k] = f64::INFINITY;
             }
@@ -746,8 +713,7 @@ impl Model for ContinuousSir {
     fn new_state(&self, network: &Network) -> ContinuousSirState {
         let n = network.node_count();
         ContinuousSirState {
-            mark: vec![0; n],
-            epoch: 0,
+            touched: EpochMarks::new(n),
             status: vec![SUSCEPTIBLE; n],
             time: vec![f64::INFINITY; n],
             queue: BinaryHeap::new(),
@@ -764,16 +730,14 @@ impl Model for ContinuousSir {
         rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.mark.iter_mut().for_each(|m| *m = 0)
-        });
+        state.touched.next_epoch();
         state.queue.clear();
         state.infected = 0;
         state.recovered = 0;
         // Mark every seed first, so no seed queues a transmission to another.
         for &s in seeds {
             let i = s as usize;
-            state.mark[i] = state.epoch;
+            state.touched.mark(i);
             state.status[i] = INFECTED;
         }
         for &s in seeds {
@@ -788,7 +752,7 @@ impl Model for ContinuousSir {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         let horizon = f64::from(step) * self.options.step_length;
         while let Some(&Reverse((bits, v, who))) = state.queue.peek() {
             let t = f64::from_bits(bits);
@@ -806,9 +770,9 @@ impl Model for ContinuousSir {
             }
         }
         if state.queue.is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }

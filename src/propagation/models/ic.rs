@@ -5,14 +5,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, check_probability};
-use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
-use crate::propagation::{
-    Model, Observer, Progress, advance_epoch, exposed_and_adopted, threshold31, two_draws31,
-};
-use crate::rng::geometric_skip;
+use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold_trials, threshold31};
+use crate::propagation::{Model, Observer, StepOutcome, exposed_and_adopted};
 
 /// How an independent cascade sets the activation probability p(u, v) of
 /// each arc.
@@ -62,15 +59,16 @@ pub enum IcProbabilities {
 /// "Maximizing the spread of influence through a social network", KDD 2003.
 #[derive(Debug, Clone)]
 pub struct IndependentCascade {
-    probabilities: IcProbabilities,
+    /// `None` when built from the caller's per-arc function.
+    probabilities: Option<IcProbabilities>,
     network: NetworkId,
     kernel: Kernel,
 }
 
 #[derive(Debug, Clone)]
 enum Kernel {
-    /// ln(1 - p): the geometric skip's denominator.
-    Uniform { log_q: f64 },
+    /// Trials skipped geometrically over the frontier's arcs.
+    Uniform(GeometricSkip),
     /// Per-arc 31-bit thresholds beside the targets.
     PerArc(Csr<u32>),
 }
@@ -78,17 +76,17 @@ enum Kernel {
 /// Working memory of an independent cascade run.
 #[derive(Debug, Clone)]
 pub struct IcState {
-    mark: Vec<u32>,
-    epoch: u32,
+    active: EpochMarks,
     frontier: Vec<u32>,
     next: Vec<u32>,
-    skip: u64,
+    /// Failures still to come before the next success (uniform p).
+    gap: u64,
 }
 
 impl IcState {
     /// Whether `v` is active in the current run.
     pub fn is_active(&self, v: u32) -> bool {
-        self.mark.get(v as usize) == Some(&self.epoch)
+        self.active.is_marked(v as usize)
     }
 }
 
@@ -102,12 +100,7 @@ impl IndependentCascade {
     /// outside [0, 1].
     pub fn new(network: &Network, probabilities: IcProbabilities) -> Result<Self> {
         let kernel = match probabilities {
-            IcProbabilities::Uniform { p } => {
-                let p = check_probability("p", p, None)?;
-                Kernel::Uniform {
-                    log_q: libm::log1p(-p),
-                }
-            }
+            IcProbabilities::Uniform { p } => Kernel::Uniform(GeometricSkip::new(p)?),
             IcProbabilities::WeightedCascade => {
                 let indeg = in_degrees(network);
                 Kernel::PerArc(
@@ -128,7 +121,7 @@ impl IndependentCascade {
         };
         Ok(IndependentCascade {
             network: network.id(),
-            probabilities,
+            probabilities: Some(probabilities),
             kernel,
         })
     }
@@ -153,7 +146,7 @@ impl IndependentCascade {
         };
         IndependentCascade {
             network: network.id(),
-            probabilities: IcProbabilities::WeightedCascade,
+            probabilities: Some(IcProbabilities::WeightedCascade),
             kernel,
         }
     }
@@ -184,14 +177,15 @@ impl IndependentCascade {
         }
         Ok(IndependentCascade {
             network: network.id(),
-            probabilities: IcProbabilities::Trust,
+            probabilities: None,
             kernel: Kernel::PerArc(arcs),
         })
     }
 
-    /// The probability setting this cascade was built with (`Trust` for
-    /// [`with_probabilities`](Self::with_probabilities)).
-    pub fn probabilities(&self) -> IcProbabilities {
+    /// The probability setting this cascade was built with; `None` for
+    /// one built by [`with_probabilities`](Self::with_probabilities) from
+    /// the caller's own function, which no setting describes.
+    pub fn probabilities(&self) -> Option<IcProbabilities> {
         self.probabilities
     }
 }
@@ -218,11 +212,10 @@ impl Model for IndependentCascade {
 
     fn new_state(&self, network: &Network) -> IcState {
         IcState {
-            mark: vec![0; network.node_count()],
-            epoch: 0,
+            active: EpochMarks::new(network.node_count()),
             frontier: Vec::new(),
             next: Vec::new(),
-            skip: 0,
+            gap: 0,
         }
     }
 
@@ -234,18 +227,16 @@ impl Model for IndependentCascade {
         rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.mark.iter_mut().for_each(|m| *m = 0)
-        });
+        state.active.next_epoch();
         state.frontier.clear();
         state.next.clear();
         for &s in seeds {
-            state.mark[s as usize] = state.epoch;
+            state.active.mark(s as usize);
             state.frontier.push(s);
             exposed_and_adopted(observer, &Event::seed(s));
         }
-        state.skip = match self.kernel {
-            Kernel::Uniform { log_q } => geometric_skip(rng, log_q),
+        state.gap = match &self.kernel {
+            Kernel::Uniform(skip) => skip.sample(rng),
             Kernel::PerArc(_) => 0,
         };
     }
@@ -257,74 +248,42 @@ impl Model for IndependentCascade {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         let IcState {
-            mark,
-            epoch,
+            active,
             frontier,
             next,
-            skip,
+            gap,
         } = state;
-        let epoch = *epoch;
-        let mut activate = |v: u32, u: u32, next: &mut Vec<u32>| {
-            let m = &mut mark[v as usize];
-            if *m != epoch {
-                *m = epoch;
+        let mut active = active.view();
+        let mut activate = |v: u32, u: u32| {
+            if !active.test_and_mark(v as usize) {
                 next.push(v);
-                let e = Event {
-                    node: v,
-                    sender: Some(u),
-                    channel: ChannelId(0),
-                    step,
-                };
-                exposed_and_adopted(observer, &e);
+                exposed_and_adopted(observer, &Event::tie(v, u, step));
             }
         };
         match &self.kernel {
-            Kernel::Uniform { log_q } => {
-                // Trials over the concatenated arcs of the frontier; `skip`
-                // failures come before the next success.
+            Kernel::Uniform(skip) => {
+                // Trials over the concatenated arcs of the frontier.
                 for &u in frontier.iter() {
                     let arcs = network.forward().neighbors(u);
-                    let len = arcs.len() as u64;
-                    let mut i = *skip;
-                    while i < len {
-                        activate(arcs[i as usize].node, u, next);
-                        i = i
-                            .saturating_add(1)
-                            .saturating_add(geometric_skip(rng, *log_q));
-                    }
-                    *skip = i - len;
+                    skip.walk(gap, arcs.len() as u64, rng, |i, _| {
+                        activate(arcs[i as usize].node, u)
+                    });
                 }
             }
             Kernel::PerArc(csr) => {
                 for &u in frontier.iter() {
-                    let arcs = csr.neighbors(u);
-                    let mut pairs = arcs.chunks_exact(2);
-                    for pair in &mut pairs {
-                        let (a, b) = two_draws31(rng);
-                        if a < pair[0].value {
-                            activate(pair[0].node, u, next);
-                        }
-                        if b < pair[1].value {
-                            activate(pair[1].node, u, next);
-                        }
-                    }
-                    if let [last] = pairs.remainder() {
-                        let (a, _) = two_draws31(rng);
-                        if a < last.value {
-                            activate(last.node, u, next);
-                        }
-                    }
+                    threshold_trials(csr.neighbors(u), rng, |&t| t, |v| activate(v, u));
                 }
             }
         }
         std::mem::swap(frontier, next);
         next.clear();
         if frontier.is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }

@@ -41,13 +41,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, check_probability};
-use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
-use crate::propagation::{
-    Model, Observer, Progress, THRESHOLD_SCALE, advance_epoch, exposed_and_adopted, two_draws31,
-};
+use crate::propagation::kernel::{EpochMarks, two_draws31};
+use crate::propagation::{Model, Observer, StepOutcome, THRESHOLD_SCALE, exposed_and_adopted};
 
 /// The integer weight that stands for 1: 2^31 (see
 /// [`THRESHOLD_SCALE`]).
@@ -177,19 +175,12 @@ pub struct LinearThreshold {
     fixed: Option<Vec<u32>>,
 }
 
-/// One node's per-run memory: the run it was last touched in, and the
-/// integer weight it still needs to activate (0: active).
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    stamp: u32,
-    need: u32,
-}
-
 /// Working memory of a linear threshold run.
 #[derive(Debug, Clone)]
 pub struct LtState {
-    slots: Vec<Slot>,
-    epoch: u32,
+    /// Nodes touched in this run, each with the integer weight it still
+    /// needs to activate (0: active).
+    need: EpochMarks<u32>,
     frontier: Vec<u32>,
     next: Vec<u32>,
     /// The unused second half of the last 64-bit draw.
@@ -199,17 +190,13 @@ pub struct LtState {
 impl LtState {
     /// Whether `v` is active in the current run.
     pub fn is_active(&self, v: u32) -> bool {
-        self.slots
-            .get(v as usize)
-            .is_some_and(|s| s.stamp == self.epoch && s.need == 0)
+        self.need.get(v as usize) == Some(&0)
     }
 
     /// Whether `v` has been reached by a positive weight (or is a seed) in
     /// the current run.
     pub fn is_exposed(&self, v: u32) -> bool {
-        self.slots
-            .get(v as usize)
-            .is_some_and(|s| s.stamp == self.epoch)
+        self.need.is_marked(v as usize)
     }
 }
 
@@ -353,8 +340,7 @@ impl Model for LinearThreshold {
 
     fn new_state(&self, network: &Network) -> LtState {
         LtState {
-            slots: vec![Slot::default(); network.node_count()],
-            epoch: 0,
+            need: EpochMarks::new(network.node_count()),
             frontier: Vec::new(),
             next: Vec::new(),
             spare: None,
@@ -369,17 +355,12 @@ impl Model for LinearThreshold {
         _rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.slots.iter_mut().for_each(|s| s.stamp = 0)
-        });
+        state.need.next_epoch();
         state.frontier.clear();
         state.next.clear();
         state.spare = None;
         for &s in seeds {
-            state.slots[s as usize] = Slot {
-                stamp: state.epoch,
-                need: 0,
-            };
+            state.need.set(s as usize, 0);
             state.frontier.push(s);
             exposed_and_adopted(observer, &Event::seed(s));
         }
@@ -392,7 +373,7 @@ impl Model for LinearThreshold {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         if let Some(fixed) = &self.fixed {
             spread(&self.arcs, state, step, observer, |v| fixed[v as usize]);
         } else {
@@ -414,9 +395,9 @@ impl Model for LinearThreshold {
         std::mem::swap(&mut state.frontier, &mut state.next);
         state.next.clear();
         if state.frontier.is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }
@@ -432,13 +413,12 @@ fn spread<O: Observer + ?Sized>(
     mut need: impl FnMut(u32) -> u32,
 ) {
     let LtState {
-        slots,
-        epoch,
+        need: needs,
         frontier,
         next,
         ..
     } = state;
-    let epoch = *epoch;
+    let mut needs = needs.view();
     for &u in frontier.iter() {
         for a in arcs.neighbors(u) {
             let w = a.value;
@@ -446,26 +426,19 @@ fn spread<O: Observer + ?Sized>(
                 continue;
             }
             let v = a.node;
-            let slot = &mut slots[v as usize];
-            let e = Event {
-                node: v,
-                sender: Some(u),
-                channel: ChannelId(0),
-                step,
-            };
-            if slot.stamp != epoch {
-                slot.stamp = epoch;
-                slot.need = need(v);
+            let e = Event::tie(v, u, step);
+            let (was, left) = needs.entry(v as usize, || need(v));
+            if !was {
                 observer.exposed(&e);
-            } else if slot.need == 0 {
+            } else if *left == 0 {
                 continue;
             }
-            if w >= slot.need {
-                slot.need = 0;
+            if w >= *left {
+                *left = 0;
                 next.push(v);
                 observer.adopted(&e);
             } else {
-                slot.need -= w;
+                *left -= w;
             }
         }
     }
@@ -568,9 +541,8 @@ mod tests {
         let mut fresh = Simulation::new(&net, &lt);
         let want: Vec<_> = (0..6).map(|i| record(&mut fresh, i)).collect();
         let mut old = Simulation::new(&net, &lt);
-        old.state.epoch = u32::MAX - 2;
         // Stale stamps that would collide with the epochs after the wrap.
-        old.state.slots.iter_mut().for_each(|s| s.stamp = 1);
+        old.state.need.force(u32::MAX - 2, 1);
         let got: Vec<_> = (0..6).map(|i| record(&mut old, i)).collect();
         assert_eq!(got, want);
     }

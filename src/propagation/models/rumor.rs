@@ -32,11 +32,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::message::ChannelId;
 use crate::network::Network;
 use crate::propagation::Event;
-use crate::propagation::{Model, Observer, Progress, advance_epoch, exposed_and_adopted};
-use crate::rng::{below, uniform_f64};
+use crate::propagation::kernel::{EpochMarks, exponential};
+use crate::propagation::{Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::rng::below;
 
 /// How spreaders take turns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -159,8 +159,8 @@ const STIFLER: u8 = 2;
 /// Working memory of a rumor run.
 #[derive(Debug, Clone)]
 pub struct RumorState {
-    mark: Vec<u32>,
-    epoch: u32,
+    /// Nodes informed in this run; `status` is meaningful for them.
+    informed_marks: EpochMarks,
     status: Vec<u8>,
     /// Spreaders. Sweep: this step's callers (entries may have been stifled
     /// by a Daley–Kendall contact); continuous: exactly the spreaders, in
@@ -194,7 +194,7 @@ impl RumorState {
 
     /// Whether `v` has heard the rumour in the current run.
     pub fn is_informed(&self, v: u32) -> bool {
-        self.mark.get(v as usize) == Some(&self.epoch)
+        self.informed_marks.is_marked(v as usize)
     }
 
     /// Whether `v` is a spreader now.
@@ -204,7 +204,7 @@ impl RumorState {
 
     #[inline]
     fn status_of(&self, v: u32) -> u8 {
-        if self.mark[v as usize] == self.epoch {
+        if self.informed_marks.is_marked(v as usize) {
             self.status[v as usize]
         } else {
             0
@@ -281,17 +281,11 @@ impl Rumor {
         };
         match state.status_of(v) {
             0 => {
-                state.mark[v as usize] = state.epoch;
+                state.informed_marks.mark(v as usize);
                 state.status[v as usize] = SPREADER;
                 state.spreading += 1;
                 state.informed += 1;
-                let e = Event {
-                    node: v,
-                    sender: Some(u),
-                    channel: ChannelId(0),
-                    step,
-                };
-                exposed_and_adopted(observer, &e);
+                exposed_and_adopted(observer, &Event::tie(v, u, step));
                 Act::Told(v)
             }
             s => {
@@ -324,12 +318,6 @@ fn stifle<O: Observer + ?Sized>(state: &mut RumorState, u: u32, step: u32, obser
     observer.deactivated(u, step);
 }
 
-/// An exponential waiting time of rate `rate` (> 0).
-#[inline]
-fn exponential<R: Rng + ?Sized>(rng: &mut R, rate: f64) -> f64 {
-    -libm::log(1.0 - uniform_f64(rng)) / rate
-}
-
 impl Model for Rumor {
     type State = RumorState;
 
@@ -341,8 +329,7 @@ impl Model for Rumor {
         let n = network.node_count();
         let continuous = self.options.update == RumorUpdate::Continuous;
         RumorState {
-            mark: vec![0; n],
-            epoch: 0,
+            informed_marks: EpochMarks::new(n),
             status: vec![0; n],
             spreaders: Vec::new(),
             next: Vec::new(),
@@ -362,9 +349,7 @@ impl Model for Rumor {
         rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.mark.iter_mut().for_each(|m| *m = 0)
-        });
+        state.informed_marks.next_epoch();
         state.spreaders.clear();
         state.next.clear();
         state.spreading = 0;
@@ -372,7 +357,7 @@ impl Model for Rumor {
         state.informed = 0;
         let continuous = self.options.update == RumorUpdate::Continuous;
         for &s in seeds {
-            state.mark[s as usize] = state.epoch;
+            state.informed_marks.mark(s as usize);
             state.status[s as usize] = SPREADER;
             if continuous {
                 state.pos[s as usize] = state.spreaders.len() as u32;
@@ -396,7 +381,7 @@ impl Model for Rumor {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         match self.options.update {
             RumorUpdate::Sweep => {
                 let callers = std::mem::take(&mut state.spreaders);
@@ -446,9 +431,9 @@ impl Model for Rumor {
             }
         }
         if state.spreading == 0 {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }

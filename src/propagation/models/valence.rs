@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
-use crate::propagation::{Event, Model, Observer, Progress, advance_epoch};
-use crate::rng::{bernoulli, geometric_skip};
+use crate::propagation::kernel::{EpochMarks, GeometricSkip};
+use crate::propagation::{Event, Model, Observer, StepOutcome};
+use crate::rng::bernoulli;
 
 /// The channel of positive talk (and of every adoption, seeds included).
 pub const POSITIVE_WOM: ChannelId = ChannelId(0);
@@ -218,9 +219,9 @@ impl ValenceCounts {
 #[serde(try_from = "ValenceOptions", into = "ValenceOptions")]
 pub struct ValenceCascade {
     options: ValenceOptions,
-    /// ln(1 - p_pos), ln(1 - p_neg): the geometric skips' denominators.
-    log_q_positive: f64,
-    log_q_negative: f64,
+    /// Skips over the trials of positive and of negative talk.
+    positive_talk: GeometricSkip,
+    negative_talk: GeometricSkip,
     /// 1 - w under `Reduce(w)`, 0 under `Block`.
     keep: f64,
 }
@@ -249,16 +250,16 @@ impl ValenceCascade {
     /// names the parameter.
     pub fn new(options: ValenceOptions) -> Result<Self> {
         check_probability("quality", options.quality, None)?;
-        let p_pos = check_probability("p_positive", options.p_positive, None)?;
-        let p_neg = check_probability("p_negative", options.p_negative, None)?;
+        let positive_talk = GeometricSkip::for_parameter("p_positive", options.p_positive)?;
+        let negative_talk = GeometricSkip::for_parameter("p_negative", options.p_negative)?;
         let keep = match options.negative_effect {
             NegativeEffect::Block => 0.0,
             NegativeEffect::Reduce(w) => 1.0 - check_probability("negative_weight", w, None)?,
         };
         Ok(ValenceCascade {
             options,
-            log_q_positive: libm::log1p(-p_pos),
-            log_q_negative: libm::log1p(-p_neg),
+            positive_talk,
+            negative_talk,
             keep,
         })
     }
@@ -273,8 +274,8 @@ impl ValenceCascade {
 /// [`counts`](ValenceState::counts) and [`node`](ValenceState::node).
 #[derive(Debug, Clone)]
 pub struct ValenceState {
-    mark: Vec<u32>,
-    epoch: u32,
+    /// Nodes aware in this run; `status` is meaningful for them.
+    aware: EpochMarks,
     status: Vec<NodeValence>,
     /// Negative messages heard before adopting (meaningful while rejecting).
     negatives: Vec<u32>,
@@ -296,9 +297,10 @@ impl ValenceState {
     /// Where node `v` stands in the current run ([`NodeValence::Unaware`]
     /// for an index outside the network).
     pub fn node(&self, v: u32) -> NodeValence {
-        match self.mark.get(v as usize) {
-            Some(&m) if m == self.epoch => self.status[v as usize],
-            _ => NodeValence::Unaware,
+        if self.aware.is_marked(v as usize) {
+            self.status[v as usize]
+        } else {
+            NodeValence::Unaware
         }
     }
 
@@ -312,7 +314,7 @@ impl ValenceState {
     }
 
     fn status_of(&self, v: u32) -> NodeValence {
-        if self.mark[v as usize] == self.epoch {
+        if self.aware.is_marked(v as usize) {
             self.status[v as usize]
         } else {
             NodeValence::Unaware
@@ -329,7 +331,7 @@ impl ValenceState {
         observer: &mut O,
     ) {
         let i = v as usize;
-        self.mark[i] = self.epoch;
+        self.aware.mark(i);
         if was_unaware {
             self.negatives[i] = 0;
             self.counts.exposed += 1;
@@ -355,17 +357,12 @@ impl ValenceState {
         let i = v as usize;
         match self.status_of(v) {
             NodeValence::Unaware => {
-                self.mark[i] = self.epoch;
+                self.aware.mark(i);
                 self.status[i] = NodeValence::Rejecting;
                 self.negatives[i] = 1;
                 self.counts.rejecting += 1;
                 self.counts.exposed += 1;
-                observer.exposed(&Event {
-                    node: v,
-                    sender: Some(u),
-                    channel: NEGATIVE_WOM,
-                    step,
-                });
+                observer.exposed(&Event::new(v, Some(u), NEGATIVE_WOM, step));
             }
             NodeValence::Rejecting => {
                 self.negatives[i] = self.negatives[i].saturating_add(1);
@@ -400,12 +397,7 @@ impl ValenceCascade {
             NodeValence::Positive | NodeValence::Negative => return,
         };
         let positive = bernoulli(rng, self.options.quality);
-        let event = Event {
-            node: v,
-            sender: Some(u),
-            channel: POSITIVE_WOM,
-            step,
-        };
+        let event = Event::new(v, Some(u), POSITIVE_WOM, step);
         state.adopt(v, positive, &event, was_unaware, observer);
     }
 }
@@ -450,8 +442,7 @@ impl Model for ValenceCascade {
     fn new_state(&self, network: &Network) -> ValenceState {
         let n = network.node_count();
         ValenceState {
-            mark: vec![0; n],
-            epoch: 0,
+            aware: EpochMarks::new(n),
             status: vec![NodeValence::Unaware; n],
             negatives: vec![0; n],
             positive_talkers: Vec::new(),
@@ -472,9 +463,7 @@ impl Model for ValenceCascade {
         rng: &mut R,
         observer: &mut O,
     ) {
-        advance_epoch(&mut state.epoch, || {
-            state.mark.iter_mut().for_each(|m| *m = 0)
-        });
+        state.aware.next_epoch();
         state.positive_talkers.clear();
         state.negative_talkers.clear();
         state.next_positive.clear();
@@ -485,18 +474,13 @@ impl Model for ValenceCascade {
                 SeedTalk::Experience => bernoulli(rng, self.options.quality),
                 SeedTalk::Positive => true,
             };
-            let event = Event {
-                node: s,
-                sender: None,
-                channel: POSITIVE_WOM,
-                step: 0,
-            };
+            let event = Event::new(s, None, POSITIVE_WOM, 0);
             state.adopt(s, positive, &event, true, observer);
         }
         std::mem::swap(&mut state.positive_talkers, &mut state.next_positive);
         std::mem::swap(&mut state.negative_talkers, &mut state.next_negative);
-        state.skip_positive = geometric_skip(rng, self.log_q_positive);
-        state.skip_negative = geometric_skip(rng, self.log_q_negative);
+        state.skip_positive = self.positive_talk.sample(rng);
+        state.skip_negative = self.negative_talk.sample(rng);
     }
 
     fn step<R: Rng + ?Sized, O: Observer + ?Sized>(
@@ -506,37 +490,31 @@ impl Model for ValenceCascade {
         step: u32,
         rng: &mut R,
         observer: &mut O,
-    ) -> Progress {
+    ) -> StepOutcome {
         let csr = network.forward();
         // Negative talk first (negativity bias), over the concatenated arcs
-        // of the negative talkers: `skip` failures before the next success.
+        // of the negative talkers.
+        let mut gap = state.skip_negative;
         for t in 0..state.negative_talkers.len() {
             let u = state.negative_talkers[t];
             let arcs = csr.neighbors(u);
-            let len = arcs.len() as u64;
-            let mut i = state.skip_negative;
-            while i < len {
-                state.hear_negative(arcs[i as usize].node, u, step, observer);
-                i = i
-                    .saturating_add(1)
-                    .saturating_add(geometric_skip(rng, self.log_q_negative));
-            }
-            state.skip_negative = i - len;
+            self.negative_talk
+                .walk(&mut gap, arcs.len() as u64, rng, |i, _| {
+                    state.hear_negative(arcs[i as usize].node, u, step, observer)
+                });
         }
+        state.skip_negative = gap;
         // Then positive talk.
+        let mut gap = state.skip_positive;
         for t in 0..state.positive_talkers.len() {
             let u = state.positive_talkers[t];
             let arcs = csr.neighbors(u);
-            let len = arcs.len() as u64;
-            let mut i = state.skip_positive;
-            while i < len {
-                self.hear_positive(state, arcs[i as usize].node, u, step, rng, observer);
-                i = i
-                    .saturating_add(1)
-                    .saturating_add(geometric_skip(rng, self.log_q_positive));
-            }
-            state.skip_positive = i - len;
+            self.positive_talk
+                .walk(&mut gap, arcs.len() as u64, rng, |i, rng| {
+                    self.hear_positive(state, arcs[i as usize].node, u, step, rng, observer)
+                });
         }
+        state.skip_positive = gap;
         for &u in state.negative_talkers.iter().chain(&state.positive_talkers) {
             observer.deactivated(u, step);
         }
@@ -545,9 +523,9 @@ impl Model for ValenceCascade {
         state.next_positive.clear();
         state.next_negative.clear();
         if state.positive_talkers.is_empty() && state.negative_talkers.is_empty() {
-            Progress::Finished
+            StepOutcome::Finished
         } else {
-            Progress::Active
+            StepOutcome::Active
         }
     }
 }
