@@ -13,6 +13,8 @@
 
 use rand::{Rng, SeedableRng};
 
+use crate::error::{Result, check_probability};
+
 /// The generator every `wom` model uses: xoshiro256++, 256 bits of state,
 /// period 2^256 - 1, portable and fast.
 pub type WomRng = rand_xoshiro::Xoshiro256PlusPlus;
@@ -107,6 +109,195 @@ pub fn geometric_skip<R: Rng + ?Sized>(rng: &mut R, log_q: f64) -> u64 {
         u64::MAX
     } else {
         skip as u64
+    }
+}
+
+/// Bernoulli(p) trials drawn by skipping: the gap to the next success is a
+/// geometric variable, so a run of trials costs one random draw per
+/// success instead of one per trial.
+///
+/// Built once from p (validated, and turned into ln(1 - p), the form the
+/// sampler wants); then [`sample`](Self::sample) draws one gap, and
+/// [`walk`](Self::walk) visits the successes of a segment of trials (the
+/// arcs of one frontier node), carrying the gap over to the next segment,
+/// so the arcs of a whole frontier are one sequence of trials.
+///
+/// Complexity: O(1) per gap (one 64-bit draw and one logarithm).
+///
+/// # Example
+/// ```
+/// use wom::propagation::kernel::GeometricSkip;
+/// let mut rng = wom::rng::stream_rng(1, 0);
+/// // Two segments of 100 trials, one sequence: the successes, in order.
+/// let skip = GeometricSkip::new(0.1)?;
+/// let mut gap = skip.sample(&mut rng);
+/// let mut hits = Vec::new();
+/// for segment in 0..2u64 {
+///     skip.walk(&mut gap, 100, &mut rng, |i, _| hits.push(segment * 100 + i));
+/// }
+/// assert!(hits.windows(2).all(|w| w[0] < w[1]) && hits.iter().all(|&i| i < 200));
+/// // p = 1: every trial succeeds; p = 0: none does, and nothing is drawn.
+/// let all = GeometricSkip::new(1.0)?;
+/// let mut gap = all.sample(&mut rng);
+/// let mut count = 0;
+/// all.walk(&mut gap, 5, &mut rng, |_, _| count += 1);
+/// assert_eq!((count, gap), (5, 0));
+/// assert_eq!(GeometricSkip::new(0.0)?.sample(&mut rng), u64::MAX);
+/// # Ok::<(), wom::Error>(())
+/// ```
+///
+/// Reference: V. Batagelj, U. Brandes, "Efficient generation of large
+/// random networks", *Phys. Rev. E* 71, 036113 (2005).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GeometricSkip {
+    /// ln(1 - p): 0 for p = 0, minus infinity for p = 1.
+    log_q: f64,
+}
+
+impl GeometricSkip {
+    /// Trials that succeed with probability `p`.
+    ///
+    /// # Arguments
+    /// * `p`: the success probability of each trial, in [0, 1].
+    ///
+    /// # Returns
+    /// The skipper, holding ln(1 - p) (computed with `log1p`, exact for a
+    /// tiny p). O(1).
+    ///
+    /// # Errors
+    /// [`Error::ProbabilityOutOfRange`](crate::Error::ProbabilityOutOfRange)
+    /// for `p` outside [0, 1], [`Error::InvalidWeight`](crate::Error::InvalidWeight)
+    /// for a `p` that is NaN or infinite.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::propagation::kernel::GeometricSkip;
+    /// assert!(GeometricSkip::new(0.25).is_ok());
+    /// assert!(GeometricSkip::new(1.5).is_err());
+    /// ```
+    pub fn new(p: f64) -> Result<Self> {
+        GeometricSkip::for_parameter("p", p)
+    }
+
+    /// As [`new`](Self::new), with errors naming the parameter `name`
+    /// (`"beta"`, `"p_positive"` ...) instead of `p`.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new).
+    ///
+    /// # Example
+    /// ```
+    /// use wom::propagation::kernel::GeometricSkip;
+    /// let e = GeometricSkip::for_parameter("beta", -0.5).unwrap_err();
+    /// assert!(e.to_string().contains("beta"));
+    /// ```
+    pub fn for_parameter(name: &str, p: f64) -> Result<Self> {
+        let p = check_probability(name, p, None)?;
+        Ok(GeometricSkip {
+            log_q: libm::log1p(-p),
+        })
+    }
+
+    /// Draws the number of failures before the next success.
+    ///
+    /// # Arguments
+    /// * `rng`: the generator; one 64-bit output is used, none when p = 0.
+    ///
+    /// # Returns
+    /// `floor(ln U / ln(1 - p))` for U uniform in (0, 1] (see
+    /// [`geometric_skip`]): `u64::MAX` when p = 0 (no success, ever), 0
+    /// when p = 1. O(1).
+    ///
+    /// # Example
+    /// ```
+    /// use wom::propagation::kernel::GeometricSkip;
+    /// let mut rng = wom::rng::stream_rng(3, 0);
+    /// assert_eq!(GeometricSkip::new(1.0)?.sample(&mut rng), 0);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        geometric_skip(rng, self.log_q)
+    }
+
+    /// Visits the successes among the trials `0..len` of one segment.
+    ///
+    /// # Arguments
+    /// * `gap`: the failures still to come before the next success; on
+    ///   return, those left over for the trials after this segment. Start
+    ///   a sequence with [`sample`](Self::sample) and carry `gap` from one
+    ///   segment to the next.
+    /// * `len`: the number of trials in the segment (its arcs).
+    /// * `rng`: the generator, lent to `success` between gaps.
+    /// * `success`: called with the index in the segment of each success,
+    ///   in increasing order, and the generator (for draws of its own,
+    ///   taken before the next gap).
+    ///
+    /// # Returns
+    /// Nothing; one gap is drawn after each success. O(1 + successes).
+    ///
+    /// # Example
+    /// ```
+    /// use wom::propagation::kernel::GeometricSkip;
+    /// let mut rng = wom::rng::stream_rng(5, 0);
+    /// let skip = GeometricSkip::new(0.5)?;
+    /// let mut gap = 3; // the first success is trial 3
+    /// let mut first = None;
+    /// skip.walk(&mut gap, 10, &mut rng, |i, _| { first.get_or_insert(i); });
+    /// assert_eq!(first, Some(3));
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    #[inline]
+    pub fn walk<R: Rng + ?Sized>(
+        &self,
+        gap: &mut u64,
+        len: u64,
+        rng: &mut R,
+        mut success: impl FnMut(u64, &mut R),
+    ) {
+        let mut i = *gap;
+        while i < len {
+            success(i, rng);
+            i = i.saturating_add(1).saturating_add(self.sample(rng));
+        }
+        *gap = i - len;
+    }
+
+    /// As [`walk`](Self::walk), stopping at the first error `success`
+    /// returns (for example a generator that runs out of room).
+    ///
+    /// # Errors
+    /// The first error `success` returns; `gap` is then left where the
+    /// failing success was.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::propagation::kernel::GeometricSkip;
+    /// let mut rng = wom::rng::stream_rng(5, 0);
+    /// let skip = GeometricSkip::new(1.0)?;
+    /// let mut gap = skip.sample(&mut rng);
+    /// let r = skip.try_walk(&mut gap, 10, &mut rng, |i, _| if i < 4 { Ok(()) } else { Err(i) });
+    /// assert_eq!(r, Err(4));
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    #[inline]
+    pub fn try_walk<R: Rng + ?Sized, E>(
+        &self,
+        gap: &mut u64,
+        len: u64,
+        rng: &mut R,
+        mut success: impl FnMut(u64, &mut R) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut i = *gap;
+        while i < len {
+            if let Err(e) = success(i, rng) {
+                *gap = i;
+                return Err(e);
+            }
+            i = i.saturating_add(1).saturating_add(self.sample(rng));
+        }
+        *gap = i - len;
+        Ok(())
     }
 }
 

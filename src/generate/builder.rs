@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::id::NodeId;
 use crate::network::limits::MAX_ARCS;
 pub(super) use crate::network::limits::{check_arcs, check_nodes};
-use crate::rng::{WomRng, geometric_skip, splitmix64};
+use crate::propagation::kernel::GeometricSkip;
+use crate::rng::{WomRng, splitmix64};
 use crate::social::SocialGraph;
 use crate::tie::{Relation, SocialTie};
 
@@ -138,20 +139,13 @@ pub(super) fn skip_sample(
     total: u64,
     mut emit: impl FnMut(u64) -> Result<()>,
 ) -> Result<()> {
+    // No draw at all when nothing can be kept: the stream stays where it is.
     if p <= 0.0 || total == 0 {
         return Ok(());
     }
-    // ln(1 - p), accurate for small p; minus infinity for p = 1 (skip 0).
-    let log_q = libm::log1p(-p);
-    let mut next = 0u64;
-    loop {
-        next = next.saturating_add(geometric_skip(rng, log_q));
-        if next >= total {
-            return Ok(());
-        }
-        emit(next)?;
-        next += 1;
-    }
+    let skip = GeometricSkip::new(p)?;
+    let mut gap = skip.sample(rng);
+    skip.try_walk(&mut gap, total, rng, |i, _| emit(i))
 }
 
 /// Maps increasing indices of the pairs `(w, v)`, `w < v`, ordered by `v`
