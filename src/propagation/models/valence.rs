@@ -230,7 +230,7 @@ impl ValenceCascade {
     /// `network`: one value runs on any.
     ///
     /// # Errors
-    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] when
+    /// [`Error::ProbabilityOutOfRange`](crate::Error::ProbabilityOutOfRange) / [`Error::InvalidWeight`](crate::Error::InvalidWeight) when
     /// `quality`, `p_positive`, `p_negative` or the negative weight of
     /// [`NegativeEffect::Reduce`] is outside [0, 1] or not finite; the error
     /// names the parameter.
