@@ -13,7 +13,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use wom::Network;
 use wom::generate::{BarabasiAlbert, barabasi_albert};
 use wom::io::{EdgeListOptions, read_edge_list};
-use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
+use wom::propagation::lt::{LinearThreshold, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
 
 #[path = "../tests/models/extension/uniform_cascade.rs"]
@@ -54,7 +54,7 @@ fn all_models(c: &mut Criterion, group: &str, net: &Network) {
         net,
         IndependentCascade::weighted_cascade(net),
     );
-    let lt = LinearThreshold::new(net, LtWeights::Uniform, LtThresholds::Random).expect("valid");
+    let lt = LinearThreshold::random(net, LtWeights::Uniform);
     bench_model(c, group, "lt_uniform_weights", net, lt);
 }
 

@@ -22,7 +22,7 @@ use std::time::Instant;
 use wom::ensemble::{EnsembleOptions, RunBudget};
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::kpi::{KpiSpec, run_kpis};
-use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
+use wom::propagation::lt::{LinearThreshold, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
 use wom::{Network, NodeId};
 
@@ -132,7 +132,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             &args,
         ),
         "lt" => {
-            let lt = LinearThreshold::new(&net, LtWeights::Uniform, LtThresholds::Random)?;
+            let lt = LinearThreshold::random(&net, LtWeights::Uniform);
             measure(&net, lt, &seeds, &args)
         }
         other => return Err(format!("unknown model {other}").into()),

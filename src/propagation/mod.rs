@@ -70,7 +70,11 @@ pub use models::{
 pub use models::{bass, competition, composite, epidemic, ic, lt, rumor, valence};
 pub use observe::{CascadeLink, Counter, Event, Observer, Recorder, exposed_and_adopted};
 
+use std::fmt;
+
 use rand::Rng;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 use crate::network::Network;
@@ -192,6 +196,58 @@ pub trait Model {
         let _ = state;
         0.0
     }
+}
+
+/// A model built from its options: the one shape of every built-in model
+/// but [`CompetitiveCascade`] (whose brand B seeds are chosen by the
+/// seeding, not written as options), and the bound that scenario documents
+/// and registries of models rely on.
+///
+/// `from_options` is the model's validating constructor (each built-in's
+/// `new(&Network, Options)`); [`check_options`](FromOptions::check_options)
+/// holds the checks that need no network, so that a document is refused
+/// when it is read, before any network is built. `from_options` runs
+/// them too: the rules live in one place.
+///
+/// # Example
+/// ```
+/// use wom::Network;
+/// use wom::propagation::bass::BassOptions;
+/// use wom::propagation::{Bass, FromOptions};
+///
+/// let net = Network::from_arcs(2, [(0, 1, 1.0)])?;
+/// let options: BassOptions = serde_json::from_str(r#"{"p": 0.01, "q": 0.3}"#).unwrap();
+/// let bass = Bass::from_options(&net, options)?;
+/// assert_eq!(Bass::KEY, "bass");
+/// assert!(Bass::check_options(&BassOptions { p: 1.5, q: 0.3 }).is_err());
+/// # let _ = bass;
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub trait FromOptions: Model + Sized {
+    /// The options, as scenario documents write them.
+    type Options: Clone + fmt::Debug + PartialEq + Serialize + DeserializeOwned;
+
+    /// The name of the model in documents and results (snake_case, e.g.
+    /// `"bass"`).
+    const KEY: &'static str;
+
+    /// Checks the options that need no network (ranges, counts).
+    /// Default: every value is accepted.
+    ///
+    /// # Errors
+    /// The first value out of range, as the crate's parameter errors
+    /// (naming the field).
+    fn check_options(options: &Self::Options) -> Result<()> {
+        let _ = options;
+        Ok(())
+    }
+
+    /// Validates the options and prepares the model for `network`.
+    ///
+    /// # Errors
+    /// Those of [`check_options`](FromOptions::check_options), then the
+    /// values the network makes invalid.
+    fn from_options(network: &Network, options: Self::Options) -> Result<Self>;
 }
 
 /// Models behind references run as themselves.

@@ -51,21 +51,15 @@ use serde_json::Value;
 
 use crate::actor::{BusinessOrganization, OpinionLeader};
 use crate::ensemble::{Ensemble, EnsembleOptions, Progress, RunBudget};
-use crate::error::{Error, Result, check_probability};
+use crate::error::{Error, Result};
 use crate::generate::Generator;
 use crate::id::NodeId;
 use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
 use crate::kpi::{KpiReport, KpiSpec, Returns, Target};
 use crate::network::Network;
-use crate::propagation::bass::BassOptions;
 use crate::propagation::competition::CompetitionOptions;
-use crate::propagation::composite::CampaignOptions;
-use crate::propagation::epidemic::{ContinuousSirOptions, EpidemicOptions};
-use crate::propagation::lt::{LtThresholds, LtWeights};
-use crate::propagation::rumor::RumorOptions;
-use crate::propagation::valence::ValenceOptions;
 use crate::propagation::{
-    Bass, Campaign, CompetitiveCascade, ContinuousSir, IcProbabilities, IndependentCascade,
+    Bass, Campaign, CompetitiveCascade, ContinuousSir, FromOptions, IndependentCascade,
     LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
 use crate::seeding::{
@@ -205,46 +199,86 @@ pub struct KpisSpec {
     pub value_per_adoption: Option<f64>,
 }
 
-/// The propagation model and its parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum ModelSpec {
-    /// Independent cascade ([`IndependentCascade`]).
-    IndependentCascade(IcProbabilities),
-    /// Linear threshold ([`LinearThreshold`]).
-    LinearThreshold {
-        /// Arc weights.
-        weights: LtWeights,
-        /// Thresholds (default: uniform random each run).
-        #[serde(default = "random_thresholds")]
-        thresholds: LtThresholds,
-    },
-    /// Bass diffusion on the network ([`Bass`]).
-    Bass(BassOptions),
-    /// Maki–Thompson / Daley–Kendall rumor ([`Rumor`]).
-    Rumor(RumorOptions),
-    /// Discrete SIR ([`Sir`]).
-    Sir(EpidemicOptions),
-    /// Discrete SIS ([`Sis`]).
-    Sis(EpidemicOptions),
-    /// Event-driven SIR ([`ContinuousSir`]).
-    ContinuousSir(ContinuousSirOptions),
-    /// Positive and negative WOM ([`ValenceCascade`]).
-    Valence(ValenceOptions),
-    /// Two competing brands ([`CompetitiveCascade`]); the seeding's seeds
-    /// are brand A's.
-    Competition {
-        /// Probabilities and tie rule.
-        options: CompetitionOptions,
-        /// Brand B's seeds.
-        rival_seeds: SeedRule,
-    },
-    /// A multi-channel campaign ([`Campaign`]).
-    Campaign(CampaignOptions),
+/// Declares the models a scenario document can name, one line each:
+/// `Variant(ModelType)`. serde writes the variant in snake_case, which must
+/// be the model's [`FromOptions::KEY`] (a test checks); the options are the
+/// model's [`FromOptions::Options`]. The macro generates [`ModelSpec`], its
+/// checks before the network exists and the dispatch that builds and runs
+/// the model.
+macro_rules! models {
+    ($($(#[$doc:meta])* $variant:ident($model:ty),)*) => {
+        /// The propagation model and its parameters: `{"<key>": options}`.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        pub enum ModelSpec {
+            $($(#[$doc])* $variant(<$model as FromOptions>::Options),)*
+            /// Two competing brands ([`CompetitiveCascade`]); the seeding's
+            /// seeds are brand A's. Not in the table: brand B's seeds are a
+            /// seed rule the seeding module resolves, not model options.
+            Competition {
+                /// Probabilities and tie rule.
+                options: CompetitionOptions,
+                /// Brand B's seeds.
+                rival_seeds: SeedRule,
+            },
+        }
+
+        impl ModelSpec {
+            /// The keys of the models of the table, in its order.
+            #[cfg(test)]
+            const TABLE_KEYS: &[&str] = &[$(<$model as FromOptions>::KEY,)*];
+
+            /// Checks the options that need no network.
+            fn check(&self) -> Result<()> {
+                match self {
+                    $(ModelSpec::$variant(o) => {
+                        let path = format!("$.model.{}", <$model as FromOptions>::KEY);
+                        <$model as FromOptions>::check_options(o).map_err(field_at(&path))
+                    })*
+                    ModelSpec::Competition { rival_seeds, .. } => rival_seeds
+                        .validate()
+                        .map_err(at("$.model.competition.rival_seeds")),
+                }
+            }
+
+            /// Builds the model of the table on the runner's network and
+            /// runs it; the competition's options are handed back instead.
+            fn run_table(&self, run: &Runner<'_>) -> Ran<'_> {
+                match self {
+                    $(ModelSpec::$variant(o) => Ok(run.build::<$model>(o)),)*
+                    ModelSpec::Competition {
+                        options,
+                        rival_seeds,
+                    } => Err((options, rival_seeds)),
+                }
+            }
+        }
+    };
 }
 
-fn random_thresholds() -> LtThresholds {
-    LtThresholds::Random
+/// A model of the table run, or the competition's options to run.
+type Ran<'a> =
+    std::result::Result<Result<(KpiReport, Vec<String>)>, (&'a CompetitionOptions, &'a SeedRule)>;
+
+models! {
+    /// Independent cascade ([`IndependentCascade`]).
+    IndependentCascade(IndependentCascade),
+    /// Linear threshold ([`LinearThreshold`]).
+    LinearThreshold(LinearThreshold),
+    /// Bass diffusion on the network ([`Bass`]).
+    Bass(Bass),
+    /// Maki–Thompson / Daley–Kendall rumor ([`Rumor`]).
+    Rumor(Rumor),
+    /// Discrete SIR ([`Sir`]).
+    Sir(Sir),
+    /// Discrete SIS ([`Sis`]).
+    Sis(Sis),
+    /// Event-driven SIR ([`ContinuousSir`]).
+    ContinuousSir(ContinuousSir),
+    /// Positive and negative WOM ([`ValenceCascade`]).
+    Valence(ValenceCascade),
+    /// A multi-channel campaign ([`Campaign`]).
+    Campaign(Campaign),
 }
 
 /// Facts about the network a scenario ran on.
@@ -476,47 +510,8 @@ impl Scenario {
         if let Some(v) = self.kpis.value_per_adoption {
             check_amount("value_per_adoption", v).map_err(at("$.kpis.value_per_adoption"))?;
         }
-        if let ModelSpec::Competition { rival_seeds, .. } = &self.model {
-            rival_seeds
-                .validate()
-                .map_err(at("$.model.competition.rival_seeds"))?;
-        }
-        self.ensemble.validate().map_err(field_at("$.ensemble"))?;
-        self.check_model()
-    }
-
-    /// Checks the model parameters that need no network.
-    fn check_model(&self) -> Result<()> {
-        match &self.model {
-            ModelSpec::IndependentCascade(IcProbabilities::Uniform { p }) => {
-                check_probability("p", *p, None).map_err(at("$.model.independent_cascade"))?;
-            }
-            ModelSpec::Bass(o) => {
-                for (name, v) in [("p", o.p), ("q", o.q)] {
-                    check_probability(name, v, None).map_err(at("$.model.bass"))?;
-                }
-            }
-            ModelSpec::Sir(o) => {
-                Sir::new(*o).map_err(at("$.model.sir"))?;
-            }
-            ModelSpec::Sis(o) => {
-                Sis::new(*o).map_err(at("$.model.sis"))?;
-            }
-            ModelSpec::ContinuousSir(o) => {
-                ContinuousSir::new(*o).map_err(at("$.model.continuous_sir"))?;
-            }
-            ModelSpec::Valence(o) => {
-                ValenceCascade::new(*o).map_err(at("$.model.valence"))?;
-            }
-            ModelSpec::Campaign(o) if o.channels.is_empty() => {
-                return Err(invalid(
-                    "$.model.campaign.channels",
-                    "a campaign needs a channel",
-                ));
-            }
-            _ => {}
-        }
-        Ok(())
+        self.model.check()?;
+        self.ensemble.validate().map_err(field_at("$.ensemble"))
     }
 
     /// The total runs a progress bar should expect: the run count, or the
@@ -586,33 +581,9 @@ impl Scenario {
             progress,
         };
         let mut rival_ids = None;
-        let (report, channels) = match &self.model {
-            ModelSpec::IndependentCascade(p) => run
-                .go(&IndependentCascade::new(&network, *p)
-                    .map_err(at("$.model.independent_cascade"))?)?,
-            ModelSpec::LinearThreshold {
-                weights,
-                thresholds,
-            } => run.go(
-                &LinearThreshold::new(&network, *weights, thresholds.clone())
-                    .map_err(at("$.model.linear_threshold"))?,
-            )?,
-            ModelSpec::Bass(o) => run.go(&Bass::new(&network, *o).map_err(at("$.model.bass"))?)?,
-            ModelSpec::Rumor(o) => {
-                run.go(&Rumor::for_network(&network, *o).map_err(at("$.model.rumor"))?)?
-            }
-            ModelSpec::Sir(o) => run.go(&Sir::new(*o).map_err(at("$.model.sir"))?)?,
-            ModelSpec::Sis(o) => run.go(&Sis::new(*o).map_err(at("$.model.sis"))?)?,
-            ModelSpec::ContinuousSir(o) => {
-                run.go(&ContinuousSir::new(*o).map_err(at("$.model.continuous_sir"))?)?
-            }
-            ModelSpec::Valence(o) => {
-                run.go(&ValenceCascade::new(*o).map_err(at("$.model.valence"))?)?
-            }
-            ModelSpec::Competition {
-                options: o,
-                rival_seeds,
-            } => {
+        let (report, channels) = match self.model.run_table(&run) {
+            Ok(ran) => ran?,
+            Err((o, rival_seeds)) => {
                 let path = "$.model.competition.rival_seeds";
                 // The rival pays nothing from our budget; its rules pick
                 // among the nodes that are not our seeds.
@@ -637,9 +608,6 @@ impl Scenario {
                     ..run
                 }
                 .go(&model)?
-            }
-            ModelSpec::Campaign(o) => {
-                run.go(&Campaign::new(&network, o.clone()).map_err(at("$.model.campaign"))?)?
             }
         };
         Ok(Results {
@@ -738,6 +706,17 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
+    /// Builds model `M` from its options on the network and runs it; build
+    /// errors name `$.model.<key>`.
+    fn build<M: FromOptions + Sync>(
+        &self,
+        options: &M::Options,
+    ) -> Result<(KpiReport, Vec<String>)> {
+        let path = format!("$.model.{}", M::KEY);
+        let model = M::from_options(self.network, options.clone()).map_err(at(&path))?;
+        self.go(&model)
+    }
+
     fn go<S: Model + Sync>(&self, model: &S) -> Result<(KpiReport, Vec<String>)> {
         let report = Ensemble::new(self.network, model, self.seeds)
             .options(*self.options)
@@ -934,5 +913,25 @@ fn network_facts(network: &Network, load_report: Option<LoadReport>) -> NetworkF
         groups: network.group_count(),
         fingerprint: network.id().value(),
         load_report,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_of_the_table_is_its_variant_in_documents() {
+        assert_eq!(ModelSpec::TABLE_KEYS.len(), 9);
+        for key in ModelSpec::TABLE_KEYS {
+            // A known variant with bad options fails on its options, an
+            // unknown one on its name.
+            let err = serde_json::from_str::<ModelSpec>(&format!(r#"{{"{key}": 0}}"#))
+                .unwrap_err()
+                .to_string();
+            assert!(!err.contains("unknown variant"), "{key}: {err}");
+        }
+        let err = serde_json::from_str::<ModelSpec>(r#"{"nope": 0}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown variant"), "{err}");
     }
 }

@@ -94,10 +94,14 @@ fn runs_do_not_depend_on_the_runs_before_them() {
 fn parameters_that_would_never_end_a_run_are_refused_or_finish() {
     use wom::propagation::Sir;
     use wom::propagation::epidemic::EpidemicOptions;
-    let err = Sir::new(EpidemicOptions {
-        beta: 0.5,
-        gamma: 0.0,
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let err = Sir::new(
+        &anywhere,
+        EpidemicOptions {
+            beta: 0.5,
+            gamma: 0.0,
+        },
+    )
     .unwrap_err();
     assert!(err.to_string().contains("gamma"), "{err}");
     // A WOM influence below the 2^-31 resolution cannot persuade anyone, so

@@ -36,11 +36,15 @@ fn poisson_final_size(c: f64, t: f64) -> f64 {
 /// the graph's own mean degree. Checks that outbreak sizes fall in two
 /// well-separated groups.
 fn major_outbreak_excess(n: usize, c: f64, graphs: u64, runs: u64, master: u64) -> Vec<f64> {
-    let sir = ContinuousSir::new(ContinuousSirOptions {
-        tau: 2.0 / 3.0,
-        gamma: 1.0,
-        step_length: 1.0,
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let sir = ContinuousSir::new(
+        &anywhere,
+        ContinuousSirOptions {
+            tau: 2.0 / 3.0,
+            gamma: 1.0,
+            step_length: 1.0,
+        },
+    )
     .unwrap();
     let t = sir.transmissibility();
     assert!((t - 0.4).abs() < 1e-12);
@@ -146,11 +150,15 @@ fn continuous_sir_final_size_on_erdos_renyi() {
 /// times increase along the cascade.
 #[test]
 fn continuous_sir_exact_on_star_and_path() {
-    let sir = ContinuousSir::new(ContinuousSirOptions {
-        tau: 1.5,
-        gamma: 1.0,
-        step_length: 0.5,
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let sir = ContinuousSir::new(
+        &anywhere,
+        ContinuousSirOptions {
+            tau: 1.5,
+            gamma: 1.0,
+            step_length: 0.5,
+        },
+    )
     .unwrap();
     let t = sir.transmissibility();
     let leaves = 6u32;
@@ -244,7 +252,7 @@ fn discrete_sir_with_gamma_one_is_the_independent_cascade() {
     let beta = 0.4;
     let exact = exact_live_arc_spread(6, &arcs, beta, 0);
     let net = Network::from_arcs(6, arcs.iter().map(|&(u, v)| (u, v, 1.0))).unwrap();
-    let sir = Sir::new(EpidemicOptions { beta, gamma: 1.0 }).unwrap();
+    let sir = Sir::new(&net, EpidemicOptions { beta, gamma: 1.0 }).unwrap();
     let mut sim = Simulation::new(&net, &sir);
     let sizes: Vec<f64> = (0..40_000)
         .map(|run| sim.run(&[0], 17, run, &mut ()).unwrap().adopted as f64)
@@ -263,7 +271,7 @@ fn discrete_sir_closed_forms() {
     let t = beta / (1.0 - (1.0 - beta) * (1.0 - gamma));
     let star = Network::from_arcs(9, (1..9).map(|v| (0, v, 1.0))).unwrap();
     let path = Network::from_arcs(5, (0..4).map(|v| (v, v + 1, 1.0))).unwrap();
-    let sir = Sir::new(EpidemicOptions { beta, gamma }).unwrap();
+    let sir = Sir::new(&path, EpidemicOptions { beta, gamma }).unwrap();
     for (net, expected) in [
         (&star, 1.0 + 8.0 * t),
         (&path, (0..5).map(|j| t.powi(j)).sum::<f64>()),
@@ -352,7 +360,7 @@ fn sis_one_step_expectation_is_exact() {
     let seeds: Vec<u32> = (0..20).collect();
     let expected = map.phi(20.0);
     let runs = 20_000;
-    let sis = Sis::new(opts).unwrap();
+    let sis = Sis::new(&net, opts).unwrap();
     let mut sim = Simulation::new(&net, &sis);
     let after: Vec<f64> = (0..runs)
         .map(|run| {
@@ -367,7 +375,7 @@ fn sis_one_step_expectation_is_exact() {
         "SIS {mean} vs {expected}"
     );
 
-    let sir = Sir::new(opts).unwrap();
+    let sir = Sir::new(&net, opts).unwrap();
     let mut sim = Simulation::new(&net, &sir);
     let after: Vec<f64> = (0..runs)
         .map(|run| {
@@ -419,7 +427,7 @@ fn sis_endemic_level_on_a_complete_graph() {
     };
     let i_star = map.endemic();
     assert!((i_star / nf - 0.5784).abs() < 1e-3, "{}", i_star / nf);
-    let sis = Sis::new(opts).unwrap();
+    let sis = Sis::new(&net, opts).unwrap();
     let (burn_in, measured) = (50u32, 400u32);
     let mut sim = Simulation::new(&net, &sis).with_max_steps(burn_in + measured);
     let seeds: Vec<u32> = (0..50).collect();
@@ -485,7 +493,7 @@ fn sis_and_sir_reporting() {
         beta: 1.0,
         gamma: 1.0,
     };
-    let sis = Sis::new(opts).unwrap();
+    let sis = Sis::new(&net, opts).unwrap();
     let mut sim = Simulation::new(&net, &sis).with_max_steps(10);
     let mut calls = Calls::default();
     let out = sim.run(&[0], 1, 0, &mut calls).unwrap();
@@ -503,7 +511,7 @@ fn sis_and_sir_reporting() {
     // After an even number of steps node 0 is infected again.
     assert!(st.is_infected(0) && !st.is_infected(1) && st.was_infected(1));
 
-    let sir = Sir::new(opts).unwrap();
+    let sir = Sir::new(&net, opts).unwrap();
     let mut calls = Calls::default();
     let out = Simulation::new(&net, &sir)
         .run(&[0], 1, 0, &mut calls)
@@ -525,11 +533,14 @@ fn reproducible_validated_and_serializable() {
     .unwrap()
     .freeze()
     .unwrap();
-    let csir = ContinuousSir::new(ContinuousSirOptions {
-        tau: 1.0,
-        gamma: 0.5,
-        step_length: 1.0,
-    })
+    let csir = ContinuousSir::new(
+        &net,
+        ContinuousSirOptions {
+            tau: 1.0,
+            gamma: 0.5,
+            step_length: 1.0,
+        },
+    )
     .unwrap();
     assert_eq!(csir.name(), "continuous_sir");
     let mut sim = Simulation::new(&net, &csir);
@@ -543,18 +554,21 @@ fn reproducible_validated_and_serializable() {
 
     for (beta, gamma) in [(1.5, 0.1), (0.1, -0.2)] {
         assert!(matches!(
-            Sir::new(EpidemicOptions { beta, gamma }),
+            Sir::new(&net, EpidemicOptions { beta, gamma }),
             Err(wom::Error::ProbabilityOutOfRange { .. })
         ));
-        assert!(Sis::new(EpidemicOptions { beta, gamma }).is_err());
+        assert!(Sis::new(&net, EpidemicOptions { beta, gamma }).is_err());
     }
     for (tau, gamma, step_length) in [(-1.0, 1.0, 1.0), (1.0, f64::NAN, 1.0), (1.0, 1.0, 0.0)] {
         assert!(matches!(
-            ContinuousSir::new(ContinuousSirOptions {
-                tau,
-                gamma,
-                step_length
-            }),
+            ContinuousSir::new(
+                &net,
+                ContinuousSirOptions {
+                    tau,
+                    gamma,
+                    step_length
+                }
+            ),
             Err(wom::Error::InvalidParameter { .. })
         ));
     }
@@ -568,13 +582,16 @@ fn reproducible_validated_and_serializable() {
     assert_eq!(json, r#"{"beta":0.25,"gamma":0.5}"#);
 
     // gamma = 0: nobody recovers; everything reachable is infected.
-    let forever = ContinuousSir::new(ContinuousSirOptions {
-        tau: 1.0,
-        gamma: 0.0,
-        step_length: 1.0,
-    })
-    .unwrap();
     let path = Network::from_arcs(4, (0..3).map(|v| (v, v + 1, 1.0))).unwrap();
+    let forever = ContinuousSir::new(
+        &path,
+        ContinuousSirOptions {
+            tau: 1.0,
+            gamma: 0.0,
+            step_length: 1.0,
+        },
+    )
+    .unwrap();
     assert_eq!(forever.final_size(&path, &[0], 1, 0).unwrap(), 4);
 }
 
@@ -615,11 +632,15 @@ fn infection_times(
 #[test]
 fn continuous_sir_infection_time_is_the_earliest_transmission() {
     let tau = 0.8;
-    let sir = ContinuousSir::new(ContinuousSirOptions {
-        tau,
-        gamma: 0.0,
-        step_length: 0.25,
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let sir = ContinuousSir::new(
+        &anywhere,
+        ContinuousSirOptions {
+            tau,
+            gamma: 0.0,
+            step_length: 0.25,
+        },
+    )
     .unwrap();
     let runs = 40_000;
     // Seeds 0 and 1 both point at node 2; node 2 at node 3 (so that the
@@ -673,11 +694,15 @@ fn continuous_sir_infection_time_is_the_earliest_transmission() {
 #[test]
 fn continuous_sir_infection_time_with_recovery() {
     let (tau, gamma) = (1.0, 0.5);
-    let sir = ContinuousSir::new(ContinuousSirOptions {
-        tau,
-        gamma,
-        step_length: 1.0,
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let sir = ContinuousSir::new(
+        &anywhere,
+        ContinuousSirOptions {
+            tau,
+            gamma,
+            step_length: 1.0,
+        },
+    )
     .unwrap();
     let t = sir.transmissibility();
     let net = Network::from_arcs(3, [(0, 2, 1.0), (1, 2, 1.0)]).unwrap();

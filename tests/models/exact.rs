@@ -29,7 +29,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::Bfs;
 use wom::Relation;
 use wom::generate::{Gnp, gnp};
-use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
+use wom::propagation::lt::{LinearThreshold, LtOptions, LtThresholds, LtWeights};
 use wom::propagation::{CascadeLink, IndependentCascade, Model, Recorder, Simulation};
 use wom::{Error, Network};
 
@@ -580,7 +580,7 @@ fn lt_expected_spread_is_exact_on_small_graphs() {
         for weights in ALL_WEIGHTS {
             let w = lt_weights(case.n, &case.arcs, weights);
             let (adopted, exposed) = lt_exact(case.n, &case.arcs, &w, &case.seeds);
-            let lt = LinearThreshold::new(&net, weights, LtThresholds::Random).unwrap();
+            let lt = LinearThreshold::random(&net, weights);
             let got = simulate(
                 &format!("LT {} {weights:?}", case.name),
                 &net,
@@ -649,8 +649,14 @@ fn lt_fixed_thresholds_give_exact_outcomes() {
     ];
     let net = Network::from_arcs(7, arcs).unwrap();
     let theta = vec![1.0, 1.0, 0.5, 0.5, 0.0, 0.25, 1.0];
-    let lt =
-        LinearThreshold::new(&net, LtWeights::Trust, LtThresholds::Fixed(theta.clone())).unwrap();
+    let lt = LinearThreshold::new(
+        &net,
+        LtOptions {
+            weights: LtWeights::Trust,
+            thresholds: LtThresholds::Fixed(theta.clone()),
+        },
+    )
+    .unwrap();
     let mut sim = Simulation::new(&net, &lt);
     let mut rec = Recorder::new();
     for run in 0..5 {
@@ -684,8 +690,10 @@ fn lt_fixed_thresholds_give_exact_outcomes() {
     // 3 -> 5 is 0.25 of 1.0 into 5, θ5 = 0.25 still met.
     let lt = LinearThreshold::new(
         &net,
-        LtWeights::Normalized,
-        LtThresholds::Fixed(theta.clone()),
+        LtOptions {
+            weights: LtWeights::Normalized,
+            thresholds: LtThresholds::Fixed(theta.clone()),
+        },
     )
     .unwrap();
     let out = Simulation::new(&net, &lt)
@@ -704,7 +712,14 @@ fn lt_fixed_thresholds_give_exact_outcomes() {
     assert_eq!(out.exposed, 5);
     // Uniform: 3 -> 4 now weighs 1 (4's only in-arc), so 4 adopts too, and
     // 3 and 4 each bring 0.5 to 5.
-    let lt = LinearThreshold::new(&net, LtWeights::Uniform, LtThresholds::Fixed(theta)).unwrap();
+    let lt = LinearThreshold::new(
+        &net,
+        LtOptions {
+            weights: LtWeights::Uniform,
+            thresholds: LtThresholds::Fixed(theta),
+        },
+    )
+    .unwrap();
     Simulation::new(&net, &lt)
         .run(&[0], MASTER, 0, &mut rec)
         .unwrap();
@@ -724,7 +739,15 @@ fn lt_fixed_thresholds_give_exact_outcomes() {
 #[test]
 fn lt_rejects_bad_fixed_thresholds() {
     let net = Network::from_arcs(3, [(0, 1, 0.5), (1, 2, 0.5)]).unwrap();
-    let fixed = |t: Vec<f64>| LinearThreshold::new(&net, LtWeights::Trust, LtThresholds::Fixed(t));
+    let fixed = |t: Vec<f64>| {
+        LinearThreshold::new(
+            &net,
+            LtOptions {
+                weights: LtWeights::Trust,
+                thresholds: LtThresholds::Fixed(t),
+            },
+        )
+    };
     assert!(matches!(
         fixed(vec![0.5; 2]),
         Err(Error::InvalidParameter { .. })

@@ -40,7 +40,7 @@ fn theta_is_0_2032() {
 /// Runs `runs` rumours from one spreader (node 0) and returns the number of
 /// ignorants left at the end of each.
 fn ignorants_left(net: &Network, options: RumorOptions, runs: u64, master: u64) -> Vec<u64> {
-    let rumor = Rumor::for_network(net, options).unwrap();
+    let rumor = Rumor::new(net, options).unwrap();
     let mut sim = Simulation::new(net, &rumor);
     (0..runs)
         .map(|run| {
@@ -179,7 +179,7 @@ impl Observer for Stifled {
 #[test]
 fn stifling_rules_differ_as_documented() {
     let net = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 1.0)]).unwrap();
-    let mt = Rumor::new(RumorOptions::default());
+    let mt = Rumor::new(&net, RumorOptions::default()).unwrap();
     let mut obs = Stifled::default();
     let out = Simulation::new(&net, &mt)
         .run(&[0, 1], 1, 0, &mut obs)
@@ -189,10 +189,14 @@ fn stifling_rules_differ_as_documented() {
     // nobody to tell -> stifled too.
     assert_eq!(obs.0, vec![(0, 1), (1, 2), (2, 2)]);
 
-    let dk = Rumor::new(RumorOptions {
-        stifling: Stifling::DaleyKendall,
-        ..RumorOptions::default()
-    });
+    let dk = Rumor::new(
+        &net,
+        RumorOptions {
+            stifling: Stifling::DaleyKendall,
+            ..RumorOptions::default()
+        },
+    )
+    .unwrap();
     let mut obs = Stifled::default();
     let out = Simulation::new(&net, &dk)
         .run(&[0, 1], 1, 0, &mut obs)
@@ -207,7 +211,7 @@ fn stifling_rules_differ_as_documented() {
 fn sweep_is_one_call_per_spreader_per_step() {
     // Directed path 0 -> 1 -> 2 -> 3: one new spreader per step.
     let net = Network::from_arcs(4, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)]).unwrap();
-    let rumor = Rumor::new(RumorOptions::default());
+    let rumor = Rumor::new(&net, RumorOptions::default()).unwrap();
     let mut sim = Simulation::new(&net, &rumor);
     let mut rec = Recorder::new();
     let out = sim.run(&[0], 3, 0, &mut rec).unwrap();
@@ -224,7 +228,7 @@ fn continuous_time_steps_are_unit_windows() {
     // than after step 10.
     let n = 5000usize;
     let net = Network::from_arcs(n, []).unwrap();
-    let rumor = Rumor::for_network(
+    let rumor = Rumor::new(
         &net,
         RumorOptions {
             update: RumorUpdate::Continuous,
@@ -263,7 +267,7 @@ fn reproducible_and_validated() {
         contacts: RumorContacts::CompleteMixing,
         stifling: Stifling::MakiThompson,
     };
-    let rumor = Rumor::for_network(&net, options).unwrap();
+    let rumor = Rumor::new(&net, options).unwrap();
     assert_eq!(rumor.name(), "rumor");
     let mut sim = Simulation::new(&net, &rumor);
     let mut a = Recorder::new();
@@ -276,7 +280,7 @@ fn reproducible_and_validated() {
 
     let one = Network::from_arcs(1, []).unwrap();
     assert!(matches!(
-        Rumor::for_network(&one, options),
+        Rumor::new(&one, options),
         Err(wom::Error::InvalidParameter { .. })
     ));
     let json = serde_json::to_string(&options).unwrap();

@@ -178,7 +178,7 @@ fn observed() -> Vec<(&'static str, Pins)> {
     let net = pinned_network();
     let seeds = &SEEDS[..];
     let bass = Bass::new(&net, BassOptions { p: 0.01, q: 0.08 }).unwrap();
-    let sweep = Rumor::for_network(
+    let sweep = Rumor::new(
         &net,
         RumorOptions {
             update: RumorUpdate::Sweep,
@@ -186,7 +186,7 @@ fn observed() -> Vec<(&'static str, Pins)> {
         },
     )
     .unwrap();
-    let continuous = Rumor::for_network(
+    let continuous = Rumor::new(
         &net,
         RumorOptions {
             update: RumorUpdate::Continuous,
@@ -194,23 +194,32 @@ fn observed() -> Vec<(&'static str, Pins)> {
         },
     )
     .unwrap();
-    let sir = Sir::new(EpidemicOptions {
-        beta: 0.3,
-        gamma: 0.4,
-    })
+    let sir = Sir::new(
+        &net,
+        EpidemicOptions {
+            beta: 0.3,
+            gamma: 0.4,
+        },
+    )
     .unwrap();
-    let sis = Sis::new(EpidemicOptions {
-        beta: 0.15,
-        gamma: 0.3,
-    })
+    let sis = Sis::new(
+        &net,
+        EpidemicOptions {
+            beta: 0.15,
+            gamma: 0.3,
+        },
+    )
     .unwrap();
-    let csir = ContinuousSir::new(ContinuousSirOptions {
-        tau: 0.5,
-        gamma: 1.0,
-        step_length: 0.5,
-    })
+    let csir = ContinuousSir::new(
+        &net,
+        ContinuousSirOptions {
+            tau: 0.5,
+            gamma: 1.0,
+            step_length: 0.5,
+        },
+    )
     .unwrap();
-    let valence = ValenceCascade::new(ValenceOptions::new(0.7, 0.4, 0.3)).unwrap();
+    let valence = ValenceCascade::new(&net, ValenceOptions::new(0.7, 0.4, 0.3)).unwrap();
     let competition = CompetitiveCascade::new(
         &net,
         CompetitionOptions {

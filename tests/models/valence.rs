@@ -61,7 +61,7 @@ fn path_with_certain_talk_matches_the_closed_form() {
     // when the seed is negative (1-q), 2 when 1 is negative (q(1-q)).
     let q = 0.6;
     let g = net(3, &[(0, 1), (1, 2)]);
-    let model = ValenceCascade::new(options(q, 1.0, 1.0)).unwrap();
+    let model = ValenceCascade::new(&g, options(q, 1.0, 1.0)).unwrap();
     let m = simulate(&g, &model, &[0], 100_000, 2);
     m[0].check(1.0 + q + q * q, "adopted");
     m[1].check(q + q * q + q * q * q, "positive");
@@ -70,10 +70,13 @@ fn path_with_certain_talk_matches_the_closed_form() {
     m[4].check(q * q, "P(2 adopts)");
 
     // Seeds that always talk positively: 2 adopts iff 1 is positive (q).
-    let positive_seeds = ValenceCascade::new(ValenceOptions {
-        seeds: SeedTalk::Positive,
-        ..options(q, 1.0, 1.0)
-    })
+    let positive_seeds = ValenceCascade::new(
+        &g,
+        ValenceOptions {
+            seeds: SeedTalk::Positive,
+            ..options(q, 1.0, 1.0)
+        },
+    )
     .unwrap();
     let m = simulate(&g, &positive_seeds, &[0], 100_000, 2);
     m[0].check(2.0 + q, "adopted, positive seeds");
@@ -86,7 +89,7 @@ fn same_step_positive_and_negative_talk_blocks_under_negativity_bias() {
     // delivered first, so 2 adopts iff both seeds are positive: q^2.
     let q = 0.7;
     let g = net(3, &[(0, 2), (1, 2)]);
-    let model = ValenceCascade::new(options(q, 1.0, 1.0)).unwrap();
+    let model = ValenceCascade::new(&g, options(q, 1.0, 1.0)).unwrap();
     let m = simulate(&g, &model, &[0, 1], 100_000, 2);
     m[4].check(q * q, "P(2 adopts)");
     m[3].check(1.0 - q * q, "rejecting");
@@ -100,10 +103,13 @@ fn reduce_counts_the_negative_messages_of_the_same_step() {
     // P(v adopts) = sum_k C(3, k) (1-q)^k q^(3-k) [1 - (1 - (1-w)^k)^(3-k)].
     let (q, w) = (0.6, 0.4);
     let g = net(4, &[(0, 3), (1, 3), (2, 3)]);
-    let model = ValenceCascade::new(ValenceOptions {
-        negative_effect: NegativeEffect::Reduce(w),
-        ..options(q, 1.0, 1.0)
-    })
+    let model = ValenceCascade::new(
+        &g,
+        ValenceOptions {
+            negative_effect: NegativeEffect::Reduce(w),
+            ..options(q, 1.0, 1.0)
+        },
+    )
     .unwrap();
     let binom = [1.0, 3.0, 3.0, 1.0];
     let exact: f64 = (0..=3)
@@ -133,11 +139,16 @@ fn reduce_one_is_block_bit_for_bit() {
     .unwrap()
     .freeze()
     .unwrap();
-    let block = ValenceCascade::new(options(0.5, 0.4, 0.6)).unwrap();
-    let reduce = ValenceCascade::new(ValenceOptions {
-        negative_effect: NegativeEffect::Reduce(1.0),
-        ..options(0.5, 0.4, 0.6)
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let block = ValenceCascade::new(&anywhere, options(0.5, 0.4, 0.6)).unwrap();
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let reduce = ValenceCascade::new(
+        &anywhere,
+        ValenceOptions {
+            negative_effect: NegativeEffect::Reduce(1.0),
+            ..options(0.5, 0.4, 0.6)
+        },
+    )
     .unwrap();
     let mut a = Simulation::new(&g, &block);
     let mut b = Simulation::new(&g, &reduce);
@@ -256,7 +267,7 @@ fn mean_counts_match_exact_enumeration_on_a_small_graph() {
         },
     ] {
         let exact = exact_block(6, &SMALL, &[0, 1], &o);
-        let model = ValenceCascade::new(o).unwrap();
+        let model = ValenceCascade::new(&g, o).unwrap();
         let m = simulate(&g, &model, &[0, 1], 60_000, 5);
         for (k, what) in ["adopted", "positive", "negative", "rejecting"]
             .iter()
@@ -312,7 +323,7 @@ fn quality_one_is_the_independent_cascade() {
     let g = net(7, &arcs);
     let p = 0.45;
     let exact = exact_ic(7, &arcs, &[0], p);
-    let model = ValenceCascade::new(options(1.0, p, 0.9)).unwrap();
+    let model = ValenceCascade::new(&g, options(1.0, p, 0.9)).unwrap();
     let m = simulate(&g, &model, &[0], 100_000, 6);
     m[0].check(exact, "adopted with q = 1");
     // Nobody talks negatively, nobody rejects: exactly, in every run.
@@ -328,7 +339,7 @@ fn quality_zero_only_the_seeds_adopt() {
     let arcs = [(0, 2), (1, 2), (0, 3), (0, 3), (1, 4), (2, 5), (3, 5)];
     let g = net(6, &arcs);
     let p_neg = 0.35;
-    let model = ValenceCascade::new(options(0.0, 0.9, p_neg)).unwrap();
+    let model = ValenceCascade::new(&g, options(0.0, 0.9, p_neg)).unwrap();
     let seeds = [0, 1];
     let exact: f64 = (0..6u32)
         .filter(|v| !seeds.contains(v))
@@ -398,10 +409,14 @@ fn observer_sees_consistent_events_and_counts() {
     .unwrap()
     .freeze()
     .unwrap();
-    let model = ValenceCascade::new(ValenceOptions {
-        negative_effect: NegativeEffect::Reduce(0.5),
-        ..options(0.6, 0.5, 0.5)
-    })
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let model = ValenceCascade::new(
+        &anywhere,
+        ValenceOptions {
+            negative_effect: NegativeEffect::Reduce(0.5),
+            ..options(0.6, 0.5, 0.5)
+        },
+    )
     .unwrap();
     assert_eq!(model.channel_names(), ["positive_wom", "negative_wom"]);
     let mut sim = Simulation::new(&g, &model);
@@ -440,7 +455,8 @@ fn observer_sees_consistent_events_and_counts() {
 
 #[test]
 fn invalid_parameters_are_typed_errors() {
-    let bad = |o: ValenceOptions| ValenceCascade::new(o).unwrap_err();
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let bad = |o: ValenceOptions| ValenceCascade::new(&anywhere, o).unwrap_err();
     assert!(matches!(
         bad(options(1.5, 0.5, 0.5)),
         Error::ProbabilityOutOfRange { ref name, .. } if name == "quality"
@@ -463,26 +479,31 @@ fn invalid_parameters_are_typed_errors() {
 }
 
 #[test]
-fn strategy_round_trips_as_its_options_and_documents_are_validated() {
-    let model = ValenceCascade::new(ValenceOptions {
+fn options_round_trip_and_the_model_validates_them() {
+    use wom::propagation::FromOptions;
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let options = ValenceOptions {
         negative_effect: NegativeEffect::Reduce(0.25),
         seeds: SeedTalk::Positive,
         ..options(0.8, 0.3, 0.4)
-    })
-    .unwrap();
-    let text = serde_json::to_string(&model).unwrap();
-    let back: ValenceCascade = serde_json::from_str(&text).unwrap();
-    assert_eq!(back, model);
+    };
+    let text = serde_json::to_string(&options).unwrap();
+    let back: ValenceOptions = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, options);
+    let model = ValenceCascade::from_options(&anywhere, back).unwrap();
+    assert_eq!(model.options(), &options);
     // Defaults: Block, seeds experience.
     let doc = r#"{"quality":0.5,"p_positive":0.2,"p_negative":0.1}"#;
-    let m: ValenceCascade = serde_json::from_str(doc).unwrap();
-    assert_eq!(m.options().negative_effect, NegativeEffect::Block);
-    assert_eq!(m.options().seeds, SeedTalk::Experience);
-    let e = serde_json::from_str::<ValenceCascade>(
-        r#"{"quality":1.5,"p_positive":0.2,"p_negative":0.1}"#,
-    )
-    .unwrap_err();
-    assert!(e.to_string().contains("quality"), "{e}");
+    let m: ValenceOptions = serde_json::from_str(doc).unwrap();
+    assert_eq!(m.negative_effect, NegativeEffect::Block);
+    assert_eq!(m.seeds, SeedTalk::Experience);
+    let bad: ValenceOptions =
+        serde_json::from_str(r#"{"quality":1.5,"p_positive":0.2,"p_negative":0.1}"#).unwrap();
+    assert!(matches!(
+        ValenceCascade::check_options(&bad),
+        Err(Error::ProbabilityOutOfRange { ref name, .. }) if name == "quality"
+    ));
+    assert!(ValenceCascade::new(&anywhere, bad).is_err());
 }
 
 #[test]
@@ -498,7 +519,8 @@ fn same_seed_same_run_different_seed_differs() {
     .unwrap()
     .freeze()
     .unwrap();
-    let model = ValenceCascade::new(options(0.7, 0.4, 0.4)).unwrap();
+    let anywhere = Network::from_arcs(1, []).unwrap(); // the model reads no network
+    let model = ValenceCascade::new(&anywhere, options(0.7, 0.4, 0.4)).unwrap();
     let run = |master: u64, index: u64| {
         let mut sim = Simulation::new(&g, &model);
         let mut rec = Recorder::new();

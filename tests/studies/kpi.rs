@@ -1129,7 +1129,7 @@ fn random_network(n: usize, p: f64, seed: u64) -> Network {
 fn valence_talkers_add_up_to_the_adopters() {
     let network = random_network(400, 0.01, 7);
     let seeds = [0u32, 1, 2, 3];
-    let model = ValenceCascade::new(ValenceOptions::new(0.7, 0.4, 0.4)).unwrap();
+    let model = ValenceCascade::new(&network, ValenceOptions::new(0.7, 0.4, 0.4)).unwrap();
     let r = run_kpis(
         &network,
         &model,
@@ -1151,7 +1151,7 @@ fn valence_talkers_add_up_to_the_adopters() {
     assert_constant(&r, "adoptions:channel:negative_wom", 0.0);
 
     // Quality 1: nobody talks negatively, nobody rejects.
-    let perfect = ValenceCascade::new(ValenceOptions::new(1.0, 0.4, 0.4)).unwrap();
+    let perfect = ValenceCascade::new(&network, ValenceOptions::new(1.0, 0.4, 0.4)).unwrap();
     let r = run_kpis(
         &network,
         &perfect,

@@ -47,7 +47,7 @@ use crate::network::Network;
 use crate::network::NetworkId;
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold31, two_draws31};
-use crate::propagation::{Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::propagation::{FromOptions, Model, Observer, StepOutcome, exposed_and_adopted};
 use crate::rng::below;
 
 /// The channel of word-of-mouth adoptions (and of seeds).
@@ -217,8 +217,9 @@ impl Bass {
     /// [`Error::InvalidWeight`](crate::Error::InvalidWeight) when one is NaN
     /// or infinite.
     pub fn new(network: &Network, options: BassOptions) -> Result<Self> {
+        Self::check_options(&options)?;
         let external = GeometricSkip::for_parameter("p", options.p)?;
-        let q = check_probability("q", options.q, None)?;
+        let q = options.q;
         let wom = if q > 0.0 {
             let reverse = network.reverse();
             let max_in = (0..network.node_count() as u32)
@@ -299,6 +300,21 @@ fn kth_adopted_in_neighbour(
         }
     }
     None
+}
+
+impl FromOptions for Bass {
+    type Options = BassOptions;
+    const KEY: &'static str = "bass";
+
+    fn check_options(options: &BassOptions) -> Result<()> {
+        check_probability("p", options.p, None)?;
+        check_probability("q", options.q, None)?;
+        Ok(())
+    }
+
+    fn from_options(network: &Network, options: BassOptions) -> Result<Self> {
+        Bass::new(network, options)
+    }
 }
 
 impl Model for Bass {

@@ -18,7 +18,7 @@ use crate::message::ChannelId;
 use crate::network::NetworkId;
 use crate::network::{Network, RoleId};
 use crate::propagation::kernel::EpochMarks;
-use crate::propagation::{Event, Model, Observer, StepOutcome};
+use crate::propagation::{Event, FromOptions, Model, Observer, StepOutcome};
 use crate::rng::{below, bernoulli};
 
 /// The sender index handed to [`Channel::deliver`] for messages from
@@ -116,6 +116,29 @@ pub struct CampaignOptions<C = BuiltinChannel> {
     /// `None` until the end of the campaign.
     #[serde(default)]
     pub talk_periods: Option<u32>,
+}
+
+impl<C> CampaignOptions<C> {
+    /// The checks that need no network: between 1 and 65,536 channels, a
+    /// horizon of at least one step.
+    fn check(&self) -> Result<()> {
+        let k = self.channels.len();
+        if k == 0 || k > usize::from(u16::MAX) + 1 {
+            return Err(Error::param(
+                "channels",
+                k,
+                "a campaign needs between 1 and 65536 channels",
+            ));
+        }
+        if self.horizon == 0 {
+            return Err(Error::param(
+                "horizon",
+                0,
+                "a campaign lasts at least one step",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Who sends through one channel, resolved against the network.
@@ -298,21 +321,8 @@ impl<C: Channel> Campaign<C> {
     /// 65,536, when `horizon` is 0, or when [`Sender::Outside`] is given
     /// for a channel that is not off-graph.
     pub fn new(network: &Network, options: CampaignOptions<C>) -> Result<Self> {
+        options.check()?;
         let k = options.channels.len();
-        if k == 0 || k > usize::from(u16::MAX) + 1 {
-            return Err(Error::param(
-                "channels",
-                k,
-                "a campaign needs between 1 and 65536 channels",
-            ));
-        }
-        if options.horizon == 0 {
-            return Err(Error::param(
-                "horizon",
-                0,
-                "a campaign lasts at least one step",
-            ));
-        }
         let mut plans = Vec::with_capacity(k);
         for (i, cc) in options.channels.iter().enumerate() {
             let off_graph = cc.channel.scope() == Scope::OffGraph;
@@ -616,6 +626,20 @@ impl<C: Channel> Campaign<C> {
             Some(k) => Some(step.saturating_add(k)),
             None => Some(u32::MAX),
         }
+    }
+}
+
+/// The campaign of built-in channels, as scenario documents write it.
+impl FromOptions for Campaign {
+    type Options = CampaignOptions;
+    const KEY: &'static str = "campaign";
+
+    fn check_options(options: &CampaignOptions) -> Result<()> {
+        options.check()
+    }
+
+    fn from_options(network: &Network, options: CampaignOptions) -> Result<Self> {
+        Campaign::new(network, options)
     }
 }
 

@@ -23,10 +23,10 @@
 //! let net = Network::from_arcs(4, [(0, 1, 1.0), (0, 2, 1.0), (0, 3, 1.0)])?;
 //! // gamma = 1: every infected node transmits for exactly one step, which
 //! // is the independent cascade with p = beta.
-//! let sir = Sir::new(EpidemicOptions { beta: 1.0, gamma: 1.0 })?;
+//! let sir = Sir::new(&net, EpidemicOptions { beta: 1.0, gamma: 1.0 })?;
 //! assert_eq!(Simulation::new(&net, &sir).run(&[0], 1, 0, &mut ())?.adopted, 4);
 //!
-//! let csir = ContinuousSir::new(ContinuousSirOptions { tau: 1.0, gamma: 1.0, step_length: 1.0 })?;
+//! let csir = ContinuousSir::new(&net, ContinuousSirOptions { tau: 1.0, gamma: 1.0, step_length: 1.0 })?;
 //! let size = csir.final_size(&net, &[0], 1, 0)?;
 //! assert!((1..=4).contains(&size));
 //! # Ok::<(), wom::Error>(())
@@ -43,7 +43,9 @@ use crate::message::ChannelId;
 use crate::network::Network;
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, GeometricSkip, exponential};
-use crate::propagation::{Model, Observer, Simulation, StepOutcome, exposed_and_adopted};
+use crate::propagation::{
+    FromOptions, Model, Observer, Simulation, StepOutcome, exposed_and_adopted,
+};
 
 /// Node status (meaningful when the node's mark is the current epoch;
 /// otherwise the node is susceptible and has never been infected).
@@ -64,10 +66,11 @@ pub struct EpidemicOptions {
 }
 
 impl EpidemicOptions {
-    fn check(self) -> Result<Self> {
+    /// beta and gamma in [0, 1].
+    fn check(&self) -> Result<()> {
         check_probability("beta", self.beta, None)?;
         check_probability("gamma", self.gamma, None)?;
-        Ok(self)
+        Ok(())
     }
 }
 
@@ -172,26 +175,19 @@ impl Discrete {
 
 impl Sir {
     /// Discrete-time SIR with transmission probability `beta` per arc and
-    /// step and recovery probability `gamma` per step.
+    /// step and recovery probability `gamma` per step. Nothing depends on
+    /// `network`: one value runs on any.
     ///
     /// # Errors
     /// [`Error::ProbabilityOutOfRange`] when beta or gamma is outside
     /// [0, 1], [`Error::InvalidWeight`] when one is NaN or infinite.
-    ///
-    /// # Errors
     /// Also when `gamma` is 0: nobody would ever recover and the run would
     /// go on to the step limit; with certain lifelong infectiousness use
     /// [`ContinuousSir`] or, for one chance per arc,
     /// [`IndependentCascade`](crate::propagation::IndependentCascade).
-    pub fn new(options: EpidemicOptions) -> Result<Self> {
-        let options = options.check()?;
-        if options.gamma == 0.0 {
-            return Err(Error::param(
-                "gamma",
-                0,
-                "discrete SIR needs gamma > 0, or no run would ever end",
-            ));
-        }
+    pub fn new(network: &Network, options: EpidemicOptions) -> Result<Self> {
+        let _ = network;
+        Self::check_options(&options)?;
         Ok(Sir {
             options,
             kernel: Discrete::new(options)?,
@@ -224,12 +220,14 @@ impl Sir {
 
 impl Sis {
     /// Discrete-time SIS with transmission probability `beta` per arc and
-    /// step and recovery probability `gamma` per step.
+    /// step and recovery probability `gamma` per step. Nothing depends on
+    /// `network`: one value runs on any.
     ///
     /// # Errors
-    /// As [`Sir::new`].
-    pub fn new(options: EpidemicOptions) -> Result<Self> {
-        let options = options.check()?;
+    /// As [`Sir::new`], but gamma may be 0 (nobody recovers).
+    pub fn new(network: &Network, options: EpidemicOptions) -> Result<Self> {
+        let _ = network;
+        Self::check_options(&options)?;
         Ok(Sis {
             options,
             kernel: Discrete::new(options)?,
@@ -399,6 +397,27 @@ impl DiscreteEpidemicState {
     }
 }
 
+impl FromOptions for Sir {
+    type Options = EpidemicOptions;
+    const KEY: &'static str = "sir";
+
+    fn check_options(options: &EpidemicOptions) -> Result<()> {
+        options.check()?;
+        if options.gamma == 0.0 {
+            return Err(Error::param(
+                "gamma",
+                0,
+                "discrete SIR needs gamma > 0, or no run would ever end",
+            ));
+        }
+        Ok(())
+    }
+
+    fn from_options(network: &Network, options: EpidemicOptions) -> Result<Self> {
+        Sir::new(network, options)
+    }
+}
+
 impl Model for Sir {
     type State = DiscreteEpidemicState;
 
@@ -430,6 +449,19 @@ impl Model for Sir {
         observer: &mut O,
     ) -> StepOutcome {
         state.step::<false, R, O>(&self.kernel, network, step, rng, observer)
+    }
+}
+
+impl FromOptions for Sis {
+    type Options = EpidemicOptions;
+    const KEY: &'static str = "sis";
+
+    fn check_options(options: &EpidemicOptions) -> Result<()> {
+        options.check()
+    }
+
+    fn from_options(network: &Network, options: EpidemicOptions) -> Result<Self> {
+        Sis::new(network, options)
     }
 }
 
@@ -598,21 +630,14 @@ fn check_rate(name: &str, value: f64) -> Result<f64> {
 
 impl ContinuousSir {
     /// Continuous-time SIR with transmission rate `tau` per arc and recovery
-    /// rate `gamma`.
+    /// rate `gamma`. Nothing depends on `network`: one value runs on any.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when tau or gamma is negative, NaN or
     /// infinite, or `step_length` is not finite and > 0.
-    pub fn new(options: ContinuousSirOptions) -> Result<Self> {
-        check_rate("tau", options.tau)?;
-        check_rate("gamma", options.gamma)?;
-        if !(options.step_length.is_finite() && options.step_length > 0.0) {
-            return Err(Error::param(
-                "step_length",
-                options.step_length,
-                "must be finite and > 0",
-            ));
-        }
+    pub fn new(network: &Network, options: ContinuousSirOptions) -> Result<Self> {
+        let _ = network;
+        Self::check_options(&options)?;
         Ok(ContinuousSir { options })
     }
 
@@ -700,6 +725,28 @@ impl ContinuousSir {
                 state.queue.push(Reverse((at.to_bits(), v, u)));
             }
         }
+    }
+}
+
+impl FromOptions for ContinuousSir {
+    type Options = ContinuousSirOptions;
+    const KEY: &'static str = "continuous_sir";
+
+    fn check_options(options: &ContinuousSirOptions) -> Result<()> {
+        check_rate("tau", options.tau)?;
+        check_rate("gamma", options.gamma)?;
+        if !(options.step_length.is_finite() && options.step_length > 0.0) {
+            return Err(Error::param(
+                "step_length",
+                options.step_length,
+                "must be finite and > 0",
+            ));
+        }
+        Ok(())
+    }
+
+    fn from_options(network: &Network, options: ContinuousSirOptions) -> Result<Self> {
+        ContinuousSir::new(network, options)
     }
 }
 

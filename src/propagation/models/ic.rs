@@ -9,7 +9,7 @@ use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold_trials, threshold31};
-use crate::propagation::{Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::propagation::{FromOptions, Model, Observer, StepOutcome, exposed_and_adopted};
 
 /// How an independent cascade sets the activation probability p(u, v) of
 /// each arc.
@@ -99,6 +99,7 @@ impl IndependentCascade {
     /// [`Error::InvalidWeight`](crate::Error::InvalidWeight) for a uniform p
     /// outside [0, 1].
     pub fn new(network: &Network, probabilities: IcProbabilities) -> Result<Self> {
+        Self::check_options(&probabilities)?;
         let kernel = match probabilities {
             IcProbabilities::Uniform { p } => Kernel::Uniform(GeometricSkip::new(p)?),
             IcProbabilities::WeightedCascade => {
@@ -126,7 +127,8 @@ impl IndependentCascade {
         })
     }
 
-    /// The same p on every arc.
+    /// Shorthand for [`new`](Self::new) with
+    /// [`IcProbabilities::Uniform`]: the same p on every arc.
     ///
     /// # Errors
     /// When `p` is outside [0, 1] or not finite.
@@ -134,21 +136,12 @@ impl IndependentCascade {
         IndependentCascade::new(network, IcProbabilities::Uniform { p })
     }
 
-    /// The weighted cascade, p(u, v) = 1 / indeg(v).
+    /// Shorthand for [`new`](Self::new) with
+    /// [`IcProbabilities::WeightedCascade`], p(u, v) = 1 / indeg(v), which
+    /// has no value to refuse.
     pub fn weighted_cascade(network: &Network) -> Self {
-        let kernel = {
-            let indeg = in_degrees(network);
-            Kernel::PerArc(
-                network
-                    .forward()
-                    .map(|_, v, _| threshold31(1.0 / f64::from(indeg[v as usize]))),
-            )
-        };
-        IndependentCascade {
-            network: network.id(),
-            probabilities: Some(IcProbabilities::WeightedCascade),
-            kernel,
-        }
+        IndependentCascade::new(network, IcProbabilities::WeightedCascade)
+            .expect("the weighted cascade has no parameter to refuse")
     }
 
     /// Per-arc probabilities computed by `p(source, target, trust)`.
@@ -197,6 +190,22 @@ fn in_degrees(network: &Network) -> Vec<u32> {
         indeg[a.node as usize] += 1;
     }
     indeg
+}
+
+impl FromOptions for IndependentCascade {
+    type Options = IcProbabilities;
+    const KEY: &'static str = "independent_cascade";
+
+    fn check_options(probabilities: &IcProbabilities) -> Result<()> {
+        if let IcProbabilities::Uniform { p } = *probabilities {
+            check_probability("p", p, None)?;
+        }
+        Ok(())
+    }
+
+    fn from_options(network: &Network, probabilities: IcProbabilities) -> Result<Self> {
+        IndependentCascade::new(network, probabilities)
+    }
 }
 
 impl Model for IndependentCascade {

@@ -16,15 +16,17 @@
 //! # Example
 //! ```
 //! use wom::Network;
-//! use wom::propagation::lt::{LinearThreshold, LtThresholds, LtWeights};
+//! use wom::propagation::lt::{LinearThreshold, LtOptions, LtThresholds, LtWeights};
 //! use wom::propagation::{Recorder, Simulation};
 //!
 //! // 0 and 1 both talk to 2 over ties of trust 0.3; 2 needs 0.5.
 //! let net = Network::from_arcs(3, [(0, 2, 0.3), (1, 2, 0.3)])?;
 //! let lt = LinearThreshold::new(
 //!     &net,
-//!     LtWeights::Trust,
-//!     LtThresholds::Fixed(vec![1.0, 1.0, 0.5]),
+//!     LtOptions {
+//!         weights: LtWeights::Trust,
+//!         thresholds: LtThresholds::Fixed(vec![1.0, 1.0, 0.5]),
+//!     },
 //! )?;
 //! let mut sim = Simulation::new(&net, &lt);
 //! let mut rec = Recorder::new();
@@ -45,7 +47,9 @@ use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, two_draws31};
-use crate::propagation::{Model, Observer, StepOutcome, THRESHOLD_SCALE, exposed_and_adopted};
+use crate::propagation::{
+    FromOptions, Model, Observer, StepOutcome, THRESHOLD_SCALE, exposed_and_adopted,
+};
 
 /// The integer weight that stands for 1: 2^31 (see
 /// [`THRESHOLD_SCALE`]).
@@ -90,6 +94,33 @@ pub enum LtThresholds {
     /// sends it a positive weight (not spontaneously); a threshold of 1
     /// makes it wait for in-weight 1.
     Fixed(Vec<f64>),
+}
+
+/// The parameters of a [`LinearThreshold`] model, as a document:
+/// `{"weights": {"kind": "uniform"}}` (thresholds random) or with
+/// `"thresholds": {"kind": "fixed", "thresholds": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LtOptions {
+    /// The arc weights.
+    pub weights: LtWeights,
+    /// The thresholds (default: uniform random in every run).
+    #[serde(default = "random_thresholds")]
+    pub thresholds: LtThresholds,
+}
+
+fn random_thresholds() -> LtThresholds {
+    LtThresholds::Random
+}
+
+impl LtOptions {
+    /// Random thresholds (Kempe et al. 2003) with the given weights.
+    pub fn random(weights: LtWeights) -> Self {
+        LtOptions {
+            weights,
+            thresholds: LtThresholds::Random,
+        }
+    }
 }
 
 /// The linear threshold model.
@@ -210,7 +241,11 @@ impl LinearThreshold {
     /// [`Error::InvalidWeight`] for a threshold that is not finite and
     /// [`Error::ProbabilityOutOfRange`] for one outside [0, 1] (both naming
     /// the node).
-    pub fn new(network: &Network, weights: LtWeights, thresholds: LtThresholds) -> Result<Self> {
+    pub fn new(network: &Network, options: LtOptions) -> Result<Self> {
+        let LtOptions {
+            weights,
+            thresholds,
+        } = options;
         let fixed = match &thresholds {
             LtThresholds::Random => None,
             LtThresholds::Fixed(theta) => {
@@ -239,16 +274,12 @@ impl LinearThreshold {
         })
     }
 
-    /// Random thresholds, uniform in [0, 1] per node and run (Kempe et al.
-    /// 2003), with the given weights.
+    /// Shorthand for [`new`](Self::new) with random thresholds, uniform in
+    /// [0, 1] per node and run (Kempe et al. 2003), which have no value to
+    /// refuse.
     pub fn random(network: &Network, weights: LtWeights) -> Self {
-        LinearThreshold {
-            network: network.id(),
-            weights,
-            thresholds: LtThresholds::Random,
-            arcs: integer_weights(network, weights),
-            fixed: None,
-        }
+        LinearThreshold::new(network, LtOptions::random(weights))
+            .expect("random thresholds have no value to refuse")
     }
 
     /// The weight setting.
@@ -325,6 +356,15 @@ fn integer_weights(network: &Network, weights: LtWeights) -> Csr<u32> {
         prev[v] = r;
         w
     })
+}
+
+impl FromOptions for LinearThreshold {
+    type Options = LtOptions;
+    const KEY: &'static str = "linear_threshold";
+
+    fn from_options(network: &Network, options: LtOptions) -> Result<Self> {
+        LinearThreshold::new(network, options)
+    }
 }
 
 impl Model for LinearThreshold {

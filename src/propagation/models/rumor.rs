@@ -17,7 +17,7 @@
 //!
 //! // A directed ring of 5: each spreader has exactly one person to tell.
 //! let net = Network::from_arcs(5, (0..5).map(|i| (i, (i + 1) % 5, 1.0)))?;
-//! let rumor = Rumor::new(RumorOptions::default());
+//! let rumor = Rumor::new(&net, RumorOptions::default())?;
 //! let mut sim = Simulation::new(&net, &rumor);
 //! let mut rec = Recorder::new();
 //! let outcome = sim.run(&[0], 1, 0, &mut rec)?;
@@ -35,7 +35,7 @@ use crate::error::Result;
 use crate::network::Network;
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, exponential};
-use crate::propagation::{Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::propagation::{FromOptions, Model, Observer, StepOutcome, exposed_and_adopted};
 use crate::rng::below;
 
 /// How spreaders take turns.
@@ -213,18 +213,13 @@ impl RumorState {
 }
 
 impl Rumor {
-    /// The rumor model with the given options; nothing to prepare, and
-    /// every combination of options is valid.
-    pub fn new(options: RumorOptions) -> Self {
-        Rumor { options }
-    }
-
-    /// As [`new`](Self::new), with the options checked against `network`.
+    /// The rumor model with the given options, checked against `network`;
+    /// nothing to prepare.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for
     /// complete mixing on a network of fewer than 2 nodes (nobody to tell).
-    pub fn for_network(network: &Network, options: RumorOptions) -> Result<Self> {
+    pub fn new(network: &Network, options: RumorOptions) -> Result<Self> {
         if options.contacts == RumorContacts::CompleteMixing && network.node_count() < 2 {
             return Err(crate::Error::param(
                 "contacts",
@@ -232,7 +227,7 @@ impl Rumor {
                 "needs at least 2 nodes",
             ));
         }
-        Ok(Rumor::new(options))
+        Ok(Rumor { options })
     }
 
     /// The options.
@@ -316,6 +311,15 @@ fn stifle<O: Observer + ?Sized>(state: &mut RumorState, u: u32, step: u32, obser
     state.spreading -= 1;
     state.stifled += 1;
     observer.deactivated(u, step);
+}
+
+impl FromOptions for Rumor {
+    type Options = RumorOptions;
+    const KEY: &'static str = "rumor";
+
+    fn from_options(network: &Network, options: RumorOptions) -> Result<Self> {
+        Rumor::new(network, options)
+    }
 }
 
 impl Model for Rumor {

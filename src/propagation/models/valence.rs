@@ -8,11 +8,11 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, check_probability};
+use crate::error::{Result, check_probability};
 use crate::message::ChannelId;
 use crate::network::Network;
 use crate::propagation::kernel::{EpochMarks, GeometricSkip};
-use crate::propagation::{Event, Model, Observer, StepOutcome};
+use crate::propagation::{Event, FromOptions, Model, Observer, StepOutcome};
 use crate::rng::bernoulli;
 
 /// The channel of positive talk (and of every adoption, seeds included).
@@ -200,7 +200,7 @@ impl ValenceCounts {
 ///
 /// // 0 -> 1 -> 2, certain talk, perfect product: everyone adopts.
 /// let net = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 1.0)])?;
-/// let model = ValenceCascade::new(ValenceOptions::new(1.0, 1.0, 1.0))?;
+/// let model = ValenceCascade::new(&net, ValenceOptions::new(1.0, 1.0, 1.0))?;
 /// let mut sim = Simulation::new(&net, &model);
 /// sim.run(&[0], 7, 0, &mut ())?;
 /// let counts = sim.state().counts();
@@ -215,8 +215,7 @@ impl ValenceCounts {
 /// opinions may emerge and propagate", SIAM SDM 2011; D. Kempe, J.
 /// Kleinberg, É. Tardos, "Maximizing the spread of influence through a
 /// social network", KDD 2003.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ValenceOptions", into = "ValenceOptions")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValenceCascade {
     options: ValenceOptions,
     /// Skips over the trials of positive and of negative talk.
@@ -226,35 +225,23 @@ pub struct ValenceCascade {
     keep: f64,
 }
 
-impl TryFrom<ValenceOptions> for ValenceCascade {
-    type Error = Error;
-    fn try_from(options: ValenceOptions) -> Result<Self> {
-        ValenceCascade::new(options)
-    }
-}
-
-impl From<ValenceCascade> for ValenceOptions {
-    fn from(v: ValenceCascade) -> Self {
-        v.options
-    }
-}
-
 impl ValenceCascade {
-    /// A valence cascade with the given options. It does not depend on the
-    /// network: one value runs on any.
+    /// A valence cascade with the given options. Nothing depends on
+    /// `network`: one value runs on any.
     ///
     /// # Errors
-    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] when
+    /// [`Error::ProbabilityOutOfRange`](crate::Error::ProbabilityOutOfRange) / [`Error::InvalidWeight`](crate::Error::InvalidWeight) when
     /// `quality`, `p_positive`, `p_negative` or the negative weight of
     /// [`NegativeEffect::Reduce`] is outside [0, 1] or not finite; the error
     /// names the parameter.
-    pub fn new(options: ValenceOptions) -> Result<Self> {
-        check_probability("quality", options.quality, None)?;
+    pub fn new(network: &Network, options: ValenceOptions) -> Result<Self> {
+        let _ = network;
+        Self::check_options(&options)?;
         let positive_talk = GeometricSkip::for_parameter("p_positive", options.p_positive)?;
         let negative_talk = GeometricSkip::for_parameter("p_negative", options.p_negative)?;
         let keep = match options.negative_effect {
             NegativeEffect::Block => 0.0,
-            NegativeEffect::Reduce(w) => 1.0 - check_probability("negative_weight", w, None)?,
+            NegativeEffect::Reduce(w) => 1.0 - w,
         };
         Ok(ValenceCascade {
             options,
@@ -399,6 +386,25 @@ impl ValenceCascade {
         let positive = bernoulli(rng, self.options.quality);
         let event = Event::new(v, Some(u), POSITIVE_WOM, step);
         state.adopt(v, positive, &event, was_unaware, observer);
+    }
+}
+
+impl FromOptions for ValenceCascade {
+    type Options = ValenceOptions;
+    const KEY: &'static str = "valence";
+
+    fn check_options(options: &ValenceOptions) -> Result<()> {
+        check_probability("quality", options.quality, None)?;
+        check_probability("p_positive", options.p_positive, None)?;
+        check_probability("p_negative", options.p_negative, None)?;
+        if let NegativeEffect::Reduce(w) = options.negative_effect {
+            check_probability("negative_weight", w, None)?;
+        }
+        Ok(())
+    }
+
+    fn from_options(network: &Network, options: ValenceOptions) -> Result<Self> {
+        ValenceCascade::new(network, options)
     }
 }
 
