@@ -65,7 +65,7 @@ pub use engine::{DEFAULT_MAX_STEPS, RunOutcome, Simulation};
 pub use kernel::THRESHOLD_SCALE;
 pub use models::{
     Bass, Campaign, CompetitiveCascade, ContinuousSir, IcProbabilities, IcState,
-    IndependentCascade, LinearThreshold, Rumor, Sir, Sis, ValenceCascade,
+    IndependentCascade, LinearThreshold, LtOptions, Rumor, Sir, Sis, ValenceCascade,
 };
 pub use models::{bass, competition, composite, epidemic, ic, lt, rumor, valence};
 pub use observe::{CascadeLink, Counter, Event, Observer, Recorder, exposed_and_adopted};

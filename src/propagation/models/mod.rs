@@ -15,6 +15,6 @@ pub use competition::CompetitiveCascade;
 pub use composite::Campaign;
 pub use epidemic::{ContinuousSir, Sir, Sis};
 pub use ic::{IcProbabilities, IcState, IndependentCascade};
-pub use lt::LinearThreshold;
+pub use lt::{LinearThreshold, LtOptions};
 pub use rumor::Rumor;
 pub use valence::ValenceCascade;
