@@ -1,6 +1,6 @@
 //! Channels: how a message travels from a sender to its receivers.
 //!
-//! DESIGN.md distinguishes individual communication (a private message to
+//! WOM marketing distinguishes individual communication (a private message to
 //! one chosen person; a comment seen by a post's author and the people
 //! following the thread), group communication (a post to all followers, each
 //! noticing it with some attention probability; a message to every member of
@@ -51,7 +51,8 @@ pub struct Delivery {
     pub weight: f64,
 }
 
-/// Where a channel sits in DESIGN.md's typology.
+/// Where a channel sits among the kinds of WOM communication: individual,
+/// group, or outside the graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {

@@ -5,6 +5,7 @@ use std::mem::size_of;
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::{check_arcs, check_nodes};
 use crate::error::{Error, Result, try_filled};
 
 /// One entry of an adjacency list: the node at the other end and the arc's
@@ -49,23 +50,9 @@ impl<V: Copy> Csr<V> {
         arcs: &[(u32, u32, V)],
     ) -> Result<Self> {
         let n = rows;
-        if n >= u32::MAX as usize {
-            return Err(Error::TooManyNodes {
-                limit: u64::from(u32::MAX) - 1,
-                location: None,
-            });
-        }
-        if arcs.len() > u32::MAX as usize {
-            return Err(Error::TooManyArcs {
-                limit: u64::from(u32::MAX),
-            });
-        }
-        if cols >= u32::MAX as usize {
-            return Err(Error::TooManyNodes {
-                limit: u64::from(u32::MAX) - 1,
-                location: None,
-            });
-        }
+        check_nodes(n as u128)?;
+        check_arcs(arcs.len() as u128)?;
+        check_nodes(cols as u128)?;
         let mut offsets = try_filled("CSR offsets", n + 1, 0u32)?;
         for &(u, v, _) in arcs {
             for (x, bound) in [(u, n), (v, cols)] {

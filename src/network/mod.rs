@@ -25,7 +25,7 @@
 //! Within each node's list, arcs keep the order in which they were added, so
 //! a frozen network and every result computed on it are deterministic.
 //!
-//! Kernels (issue #3 and downstream crates) turn the trust into the form they
+//! Kernels (the built-in models and those of other crates) turn the trust into the form they
 //! compare against with [`Csr::map`] once, before their Monte Carlo loop.
 //!
 //! The parts, one file each: [`Csr`] and [`Adjacent`], the storage of both
@@ -52,7 +52,7 @@ use petgraph::visit::{EdgeRef, GraphProp, IntoEdgeReferences, NodeCount, NodeInd
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Profile;
-use crate::error::{Error, Result, check_probability};
+use crate::error::{Result, check_probability};
 use crate::id::{IdMap, NodeId};
 use roles::NodeTable;
 
@@ -384,18 +384,13 @@ impl Network {
 
 /// Refuses node counts the `u32` indices cannot hold, before allocating.
 fn check_node_count(n: usize) -> Result<()> {
-    if n >= u32::MAX as usize {
-        return Err(Error::TooManyNodes {
-            limit: u64::from(u32::MAX) - 1,
-            location: None,
-        });
-    }
-    Ok(())
+    limits::check_nodes(n as u128)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn huge_node_counts_are_errors_not_aborts() {
