@@ -94,8 +94,11 @@ pub enum StepOutcome {
 
 /// A propagation rule, prepared for one network.
 ///
-/// Two required methods besides the state: [`start`](Model::start)
-/// places the seeds, [`step`](Model::step) advances one unit of time.
+/// Four required methods and the [`State`](Model::State) type:
+/// [`name`](Model::name) for results, [`new_state`](Model::new_state)
+/// sizes the per-run memory once, [`start`](Model::start) places the
+/// seeds, [`step`](Model::step) advances one unit of time; everything else
+/// is provided.
 /// Models report adoptions and exposures to the observer they are given;
 /// the engine counts them. Implement it in your own crate to add a rule; the
 /// engine and the observers then work with it unchanged.
