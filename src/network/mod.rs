@@ -52,6 +52,8 @@ use petgraph::visit::{EdgeRef, GraphProp, IntoEdgeReferences, NodeCount, NodeInd
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Profile;
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::{Result, check_probability};
 use crate::id::{IdMap, NodeId};
 use roles::NodeTable;
