@@ -25,6 +25,7 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use wom::Relation;
 use wom::channel::{Advertising, Comment, Post, PrivateMessage, RecipientChoice};
 use wom::chart::{self, ChartOptions};
 use wom::ensemble::{EnsembleOptions, RunBudget};
@@ -60,7 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let spec = StochasticBlockModel {
         sizes: vec![COMMUNITY_SIZE; COMMUNITIES],
         probabilities,
-        direction: Default::default(),
+        direction: Relation::Friendship,
     };
     let mut graph = stochastic_block_model(&spec, SEED)?;
 
