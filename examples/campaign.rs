@@ -98,8 +98,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
 
     // The campaign's channels, in processing order.
-    let options = CampaignOptions {
-        channels: vec![
+    let options = CampaignOptions::new(
+        vec![
             CampaignChannel::new(Post::new(0.15)?, Sender::Business).labelled("brand_posts"),
             CampaignChannel::new(
                 Advertising::new(0.01, 0.1)?.with_cost_per_message(500.0)?,
@@ -114,9 +114,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             .labelled("private_messages"),
             CampaignChannel::new(Comment::new(0.1, 5)?, Sender::Adopters).labelled("comments"),
         ],
-        horizon: 30,
-        talk_periods: Some(3),
-    };
+        30,
+    )
+    .with_talk_periods(3);
     let campaign = Campaign::new(&network, options)?;
 
     // Seeds: the paid leaders. Each adoption beyond them is worth 40.

@@ -79,8 +79,8 @@ pub use seeding::roles;
 pub use social::{actor, id, tie};
 
 pub use communication::{
-    BuiltinChannel, Channel, ChannelId, Delivery, Hop, Message, Polarity, ProductId, Valence,
-    WomMessage,
+    BuiltinChannel, Channel, ChannelId, Delivery, Hop, Message, OUTSIDE, Outgoing, Polarity,
+    ProductId, Valence, WomMessage,
 };
 pub use error::{Error, FieldPath, Location, Result, Segment};
 pub use network::{Adjacent, Csr, Network, NetworkId, RoleId};

@@ -7,10 +7,12 @@
 //! a group or forum) and communication outside the graph (advertising that
 //! reaches a share of the whole population regardless of ties).
 //!
-//! A [`Channel`] answers two questions: **who can receive** a sender's
-//! message ([`Channel::deliver`] calls back once per delivery) and **how
-//! strongly** each delivery carries persuasion ([`Delivery::weight`], the
-//! tie's trust times the channel's [`persuasion`](Channel::persuasion)).
+//! A [`Channel`] answers three questions about a message on its way
+//! ([`Outgoing`]: the sender, the step, the message): **who receives** it
+//! ([`Channel::deliver`] calls back once per delivery), **how strongly**
+//! each delivery carries persuasion ([`Delivery::weight`], for the
+//! built-ins the tie's trust times the channel's persuasion) and **when**
+//! ([`Delivery::delay`]: at once, or some steps later).
 //!
 //! Channels that travel over ties work **per arc**: in a multigraph, a
 //! receiver tied to the sender by two parallel arcs is two ties, and a post
@@ -36,12 +38,29 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, check_probability};
+use crate::message::{ChannelId, Message, ProductId, Valence, WomMessage};
 use crate::network::Network;
 use crate::propagation::kernel::GeometricSkip;
 use crate::rng::{below, bernoulli, uniform_f64};
 
+/// The sender index of a message from outside the network (advertising by
+/// a business that has no node, mass media): it is not a node, so a channel
+/// must not look it up; an off-graph channel only compares it with its
+/// receivers.
+pub const OUTSIDE: u32 = u32::MAX;
+
 /// One receiver reached by a channel.
+///
+/// A delivery carries the message of the [`Outgoing`] it was made for:
+/// the kernel hands the receiver that message (see
+/// [`Reception`](crate::propagation::composite::Reception)). A channel may
+/// hold a delivery back: [`after`](Delivery::after) makes the receiver see
+/// it `delay` steps later (a story seen the day after it is posted).
+///
+/// Build one with [`Delivery::new`]; the struct is non-exhaustive so that
+/// fields can be added without breaking channels written elsewhere.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Delivery {
     /// The receiving node's index in the [`Network`].
     pub recipient: u32,
@@ -49,6 +68,62 @@ pub struct Delivery {
     /// of the tie it travels over (1 off the graph and between strangers in
     /// a group) times the channel's persuasion.
     pub weight: f64,
+    /// Steps between sending and receiving: 0 (the default) for the step
+    /// of sending, k for k steps later.
+    pub delay: u32,
+}
+
+impl Delivery {
+    /// A delivery to `recipient` with `weight`, received the step it is
+    /// sent.
+    pub const fn new(recipient: u32, weight: f64) -> Self {
+        Delivery {
+            recipient,
+            weight,
+            delay: 0,
+        }
+    }
+
+    /// The same delivery, received `steps` steps after it is sent.
+    #[must_use]
+    pub const fn after(mut self, steps: u32) -> Self {
+        self.delay = steps;
+        self
+    }
+}
+
+/// A message on its way: who sends it, when, through which of the
+/// campaign's channels, and what it says. Channels read it to decide whom
+/// the message reaches (a story only while it is fresh, a sponsored post
+/// only to those who opted in ...).
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a, M> {
+    /// The sender's node index, or [`OUTSIDE`] for a message from outside
+    /// the network.
+    pub sender: u32,
+    /// The step at which it is sent (1 for the first step of a run).
+    pub step: u32,
+    /// The channel's index in the campaign.
+    pub channel: ChannelId,
+    /// What is said: the message every delivery of this send carries.
+    pub message: &'a M,
+}
+
+impl<'a, M> Outgoing<'a, M> {
+    /// `message` sent by `sender` through channel 0 at step 1.
+    pub fn new(sender: u32, message: &'a M) -> Self {
+        Outgoing {
+            sender,
+            step: 1,
+            channel: ChannelId(0),
+            message,
+        }
+    }
+
+    /// The sender's node, `None` from outside the network.
+    pub fn sender_node(&self) -> Option<u32> {
+        (self.sender != OUTSIDE).then_some(self.sender)
+    }
 }
 
 /// Where a channel sits among the kinds of WOM communication: individual,
@@ -67,81 +142,90 @@ pub enum Scope {
 /// A medium through which a sender's message reaches receivers.
 ///
 /// # Example: a channel of your own
+/// A story for close friends: only mutual ties see it, the step after it
+/// is posted, and only while it is fresh (sent by its author, not passed
+/// on).
 /// ```
 /// use rand::Rng;
-/// use wom::{Channel, Delivery, Network};
+/// use wom::{Channel, Delivery, Message, Network, Outgoing};
 ///
-/// /// A "story" that only mutual friends see.
 /// #[derive(Debug)]
-/// struct CloseFriends;
+/// struct Story;
 ///
-/// impl Channel for CloseFriends {
-///     fn name(&self) -> &str { "close_friends" }
-///     fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
-///         &self, network: &Network, sender: u32, _rng: &mut R, mut deliver: F,
+/// impl Channel for Story {
+///     fn name(&self) -> &str { "story" }
+///     fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
+///         &self, network: &Network, out: &Outgoing<'_, M>, _rng: &mut R, mut deliver: F,
 ///     ) {
-///         for arc in network.forward().neighbors(sender) {
-///             let mutual = network.forward().neighbors(arc.node).iter().any(|b| b.node == sender);
-///             if mutual {
-///                 deliver(Delivery { recipient: arc.node, weight: f64::from(arc.value) });
+///         if out.message.hops() > 0 {
+///             return; // stories are not passed on
+///         }
+///         for arc in network.forward().neighbors(out.sender) {
+///             let back = network.forward().neighbors(arc.node).iter().any(|b| b.node == out.sender);
+///             if back {
+///                 deliver(Delivery::new(arc.node, f64::from(arc.value)).after(1));
 ///             }
 ///         }
 ///     }
 /// }
 ///
 /// let net = Network::from_arcs(3, [(0, 1, 0.9), (1, 0, 0.9), (0, 2, 0.5)]).unwrap();
-/// let mut got = Vec::new();
-/// CloseFriends.deliver(&net, 0, &mut wom::rng::stream_rng(1, 0), |d| got.push(d.recipient));
-/// assert_eq!(got, [1]);
+/// let got = Story.receivers(&net, 0, &mut wom::rng::stream_rng(1, 0));
+/// assert_eq!(got, [Delivery::new(1, 0.9f32.into()).after(1)]);
 /// ```
 pub trait Channel {
     /// The channel's name, used to attribute adoptions to it.
     fn name(&self) -> &str;
 
-    /// Calls `deliver` once for each delivery of a message that `sender`
-    /// sends through this channel: once per receiver, except that a
-    /// receiver tied to the sender by parallel arcs may be reached once per
-    /// arc (see the [module docs](self)). The sender never receives its own
-    /// message.
+    /// Calls `deliver` once for each delivery of the message `out`: once
+    /// per receiver, except that a receiver tied to the sender by parallel
+    /// arcs may be reached once per arc (see the [module docs](self)). The
+    /// sender never receives its own message. The channel may read the
+    /// step and the message, and may hold a delivery to a later step
+    /// ([`Delivery::after`]).
     ///
     /// # Panics
-    /// If `sender` is not a node index of `network` (`< node_count()`).
-    /// Indices are internal; turn external ids into them with
-    /// [`Network::index_of`], which validates.
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    /// If `out.sender` is neither a node index of `network` (`<
+    /// node_count()`) nor [`OUTSIDE`] (for off-graph channels). Indices are
+    /// internal; turn external ids into them with [`Network::index_of`],
+    /// which validates.
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         deliver: F,
     );
 
-    /// How strongly the channel carries persuasion, in [0, 1]. Default 1.
-    fn persuasion(&self) -> f64 {
-        1.0
-    }
-
     /// Where the channel sits in the typology. Default: individual.
+    /// Campaigns read it: only an off-graph channel may be sent from
+    /// outside the network.
     fn scope(&self) -> Scope {
         Scope::Individual
     }
 
     /// What one message through this channel costs the business (currency
-    /// units). Default 0 (organic talk is free).
+    /// units). Default 0 (organic talk is free). Campaigns read it for
+    /// their spend, and the standard voice marks messages through a paid
+    /// channel as sponsored.
     fn cost_per_message(&self) -> f64 {
         0.0
     }
 
-    /// The receivers of one message as a vector (convenience for tests and
-    /// inspection; kernels use [`deliver`](Channel::deliver)).
+    /// The receivers of one message of `sender` at step 1 (the built-in
+    /// positive message; a convenience for tests and inspection: kernels
+    /// use [`deliver`](Channel::deliver)).
     fn receivers<R: Rng + ?Sized>(
         &self,
         network: &Network,
         sender: u32,
         rng: &mut R,
     ) -> Vec<Delivery> {
+        let message = WomMessage::new(ProductId(0), Valence::positive(), sender);
         let mut out = Vec::new();
-        self.deliver(network, sender, rng, |d| out.push(d));
+        self.deliver(network, &Outgoing::new(sender, &message), rng, |d| {
+            out.push(d)
+        });
         out
     }
 }
@@ -193,6 +277,12 @@ impl TryFrom<PrivateMessageFields> for PrivateMessage {
 }
 
 impl PrivateMessage {
+    /// How strongly the channel carries persuasion, in [0, 1]: every
+    /// delivery's weight is multiplied by it.
+    pub fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+
     /// A private-message channel.
     ///
     /// # Errors
@@ -219,16 +309,14 @@ impl Channel for PrivateMessage {
     fn name(&self) -> &str {
         "private_message"
     }
-    fn persuasion(&self) -> f64 {
-        self.persuasion
-    }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         let arcs = network.forward().neighbors(sender);
         // Self-loops are not recipients.
         let candidates = arcs.iter().filter(|a| a.node != sender).count() as u64;
@@ -261,10 +349,7 @@ impl Channel for PrivateMessage {
             }
         };
         if let Some(a) = arcs.iter().filter(|a| a.node != sender).nth(pick as usize) {
-            deliver(Delivery {
-                recipient: a.node,
-                weight: f64::from(a.value) * self.persuasion,
-            });
+            deliver(Delivery::new(a.node, f64::from(a.value) * self.persuasion));
         }
     }
 }
@@ -301,6 +386,12 @@ impl TryFrom<CommentFields> for Comment {
 }
 
 impl Comment {
+    /// How strongly the channel carries persuasion, in [0, 1]: every
+    /// delivery's weight is multiplied by it.
+    pub fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+
     /// A comment channel whose threads are followed by up to
     /// `thread_audience` people besides the author.
     ///
@@ -318,16 +409,14 @@ impl Channel for Comment {
     fn name(&self) -> &str {
         "comment"
     }
-    fn persuasion(&self) -> f64 {
-        self.persuasion
-    }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         let followed = network.reverse().neighbors(sender);
         let authors = followed.iter().filter(|a| a.node != sender).count() as u64;
         if authors == 0 {
@@ -346,10 +435,7 @@ impl Channel for Comment {
             .iter()
             .find(|a| a.node == author)
             .map_or(1.0, |a| f64::from(a.value));
-        deliver(Delivery {
-            recipient: author,
-            weight: trust * self.persuasion,
-        });
+        deliver(Delivery::new(author, trust * self.persuasion));
         // Selection sampling (Knuth, TAOCP vol. 2, Algorithm S): each of the
         // author's eligible followers is kept with probability
         // (still needed) / (still available), which picks a uniform subset of
@@ -363,10 +449,7 @@ impl Channel for Comment {
                 break;
             }
             if below(rng, available) < needed {
-                deliver(Delivery {
-                    recipient: a.node,
-                    weight: self.persuasion,
-                });
+                deliver(Delivery::new(a.node, self.persuasion));
                 needed -= 1;
             }
             available -= 1;
@@ -400,6 +483,12 @@ impl TryFrom<PostFields> for Post {
 }
 
 impl Post {
+    /// How strongly the channel carries persuasion, in [0, 1]: every
+    /// delivery's weight is multiplied by it.
+    pub fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+
     /// A post channel.
     ///
     /// # Errors
@@ -415,26 +504,21 @@ impl Channel for Post {
     fn name(&self) -> &str {
         "post"
     }
-    fn persuasion(&self) -> f64 {
-        self.persuasion
-    }
     fn scope(&self) -> Scope {
         Scope::Group
     }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         let attention = network.profile(sender).attention();
         for a in network.forward().neighbors(sender) {
             if a.node != sender && bernoulli(rng, attention) {
-                deliver(Delivery {
-                    recipient: a.node,
-                    weight: f64::from(a.value) * self.persuasion,
-                });
+                deliver(Delivery::new(a.node, f64::from(a.value) * self.persuasion));
             }
         }
     }
@@ -466,6 +550,12 @@ impl TryFrom<ForumFields> for Forum {
 }
 
 impl Forum {
+    /// How strongly the channel carries persuasion, in [0, 1]: every
+    /// delivery's weight is multiplied by it.
+    pub fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+
     /// A forum channel.
     ///
     /// # Errors
@@ -481,19 +571,17 @@ impl Channel for Forum {
     fn name(&self) -> &str {
         "forum"
     }
-    fn persuasion(&self) -> f64 {
-        self.persuasion
-    }
     fn scope(&self) -> Scope {
         Scope::Group
     }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         let groups = network.groups_of(sender);
         if groups.is_empty() {
             return;
@@ -501,10 +589,7 @@ impl Channel for Forum {
         let g = groups[below(rng, groups.len() as u64) as usize].node;
         for m in network.group_members(g) {
             if m.node != sender {
-                deliver(Delivery {
-                    recipient: m.node,
-                    weight: self.persuasion,
-                });
+                deliver(Delivery::new(m.node, self.persuasion));
             }
         }
     }
@@ -541,6 +626,12 @@ impl TryFrom<AdvertisingFields> for Advertising {
 }
 
 impl Advertising {
+    /// How strongly the channel carries persuasion, in [0, 1]: every
+    /// delivery's weight is multiplied by it.
+    pub fn persuasion(&self) -> f64 {
+        self.persuasion
+    }
+
     /// An advertising channel reaching `share` of the population per message.
     ///
     /// # Errors
@@ -580,22 +671,20 @@ impl Channel for Advertising {
     fn name(&self) -> &str {
         "advertising"
     }
-    fn persuasion(&self) -> f64 {
-        self.persuasion
-    }
     fn scope(&self) -> Scope {
         Scope::OffGraph
     }
     fn cost_per_message(&self) -> f64 {
         self.cost_per_message
     }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         let n = network.node_count() as u64;
         if self.share <= 0.0 || n == 0 {
             return;
@@ -607,10 +696,7 @@ impl Channel for Advertising {
         let mut gap = reach.sample(rng);
         reach.walk(&mut gap, n, rng, |v, _| {
             if v as u32 != sender {
-                deliver(Delivery {
-                    recipient: v as u32,
-                    weight: self.persuasion,
-                });
+                deliver(Delivery::new(v as u32, self.persuasion));
             }
         });
     }
@@ -645,12 +731,16 @@ macro_rules! dispatch {
     };
 }
 
+impl BuiltinChannel {
+    /// The channel's persuasion, in [0, 1].
+    pub fn persuasion(&self) -> f64 {
+        dispatch!(self, c => c.persuasion())
+    }
+}
+
 impl Channel for BuiltinChannel {
     fn name(&self) -> &str {
         dispatch!(self, c => c.name())
-    }
-    fn persuasion(&self) -> f64 {
-        dispatch!(self, c => c.persuasion())
     }
     fn scope(&self) -> Scope {
         dispatch!(self, c => c.scope())
@@ -658,14 +748,14 @@ impl Channel for BuiltinChannel {
     fn cost_per_message(&self) -> f64 {
         dispatch!(self, c => c.cost_per_message())
     }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         rng: &mut R,
         deliver: F,
     ) {
-        dispatch!(self, c => c.deliver(network, sender, rng, deliver))
+        dispatch!(self, c => c.deliver(network, out, rng, deliver))
     }
 }
 

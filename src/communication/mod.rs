@@ -10,5 +10,5 @@
 pub mod channel;
 pub mod message;
 
-pub use channel::{BuiltinChannel, Channel, Delivery};
+pub use channel::{BuiltinChannel, Channel, Delivery, OUTSIDE, Outgoing};
 pub use message::{ChannelId, Hop, Message, Polarity, ProductId, Valence, WomMessage};

@@ -222,14 +222,14 @@ const LEADER_SECOND: [&str; 3] = [roles::CONSUMER, roles::OPINION_LEADER, roles:
 fn leader_posts(net: &Network) -> Campaign {
     Campaign::new(
         net,
-        CampaignOptions {
-            channels: vec![CampaignChannel::new(
+        CampaignOptions::new(
+            vec![CampaignChannel::new(
                 Post::new(1.0).unwrap(),
                 Sender::OpinionLeaders,
             )],
-            horizon: 3,
-            talk_periods: Some(1),
-        },
+            3,
+        )
+        .with_talk_periods(1),
     )
     .unwrap()
 }

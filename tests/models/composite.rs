@@ -14,8 +14,8 @@ use wom::propagation::composite::{
 };
 use wom::propagation::{Event, Model, Observer, Recorder, Simulation};
 use wom::{
-    BuiltinActor, BusinessOrganization, Channel, ChannelId, Consumer, Delivery, Error, Network,
-    OpinionLeader, Profile, SocialGraph, SocialTie, Sponsorship,
+    BuiltinActor, BusinessOrganization, Channel, ChannelId, Consumer, Delivery, Error, Message,
+    Network, OpinionLeader, Outgoing, Profile, SocialGraph, SocialTie, Sponsorship,
 };
 
 const MASTER: u64 = 0xCA4D_0003;
@@ -76,11 +76,11 @@ fn advertising_alone_gives_a_binomial_number_of_adopters() {
     let net = graph((0..n).map(|_| consumer(0.2, 0.5, 1.0)).collect(), &[]);
     let campaign = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![ch(Advertising::new(s, 1.0).unwrap(), Sender::Business)],
-            horizon: t,
-            talk_periods: Some(1),
-        },
+        CampaignOptions::new(
+            vec![ch(Advertising::new(s, 1.0).unwrap(), Sender::Business)],
+            t,
+        )
+        .with_talk_periods(1),
     )
     .unwrap();
     assert!(campaign.is_from_outside(ChannelId(0)));
@@ -114,11 +114,10 @@ fn advertising_by_a_business_node_carries_its_credibility() {
     let net = graph(actors, &[]);
     let campaign = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![ch(Advertising::new(s, 1.0).unwrap(), Sender::Business)],
-            horizon: t,
-            talk_periods: None,
-        },
+        CampaignOptions::new(
+            vec![ch(Advertising::new(s, 1.0).unwrap(), Sender::Business)],
+            t,
+        ),
     )
     .unwrap();
     assert_eq!(campaign.fixed_senders(ChannelId(0)), [n as u32]);
@@ -151,17 +150,17 @@ fn talk_window_sets_how_many_chances_an_adopter_has() {
     );
     let t = 6;
     for (periods, chances) in [(Some(2), 2), (None, 6), (Some(10), 6), (Some(0), 0)] {
-        let campaign = Campaign::new(
-            &net,
-            CampaignOptions {
-                channels: vec![ch(
+        let campaign = Campaign::new(&net, {
+            let mut o = CampaignOptions::new(
+                vec![ch(
                     PrivateMessage::new(1.0, RecipientChoice::Uniform).unwrap(),
                     Sender::Adopters,
                 )],
-                horizon: t,
-                talk_periods: periods,
-            },
-        )
+                t,
+            );
+            o.talk_periods = periods;
+            o
+        })
         .unwrap();
         let mut sim = Simulation::new(&net, &campaign);
         let runs = 20_000;
@@ -208,17 +207,17 @@ fn certain_settings_give_an_exact_run() {
     );
     let campaign = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![
+        CampaignOptions::new(
+            vec![
                 ch(Post::new(1.0).unwrap(), Sender::OpinionLeaders),
                 ch(
                     PrivateMessage::new(1.0, RecipientChoice::Uniform).unwrap(),
                     Sender::AdoptersOfRole("consumer".into()),
                 ),
             ],
-            horizon: 10,
-            talk_periods: Some(1),
-        },
+            10,
+        )
+        .with_talk_periods(1),
     )
     .unwrap();
     let mut sim = Simulation::new(&net, &campaign);
@@ -263,14 +262,14 @@ fn certain_settings_give_an_exact_run() {
     // step 3 to nobody.
     let word_of_mouth = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![ch(
+        CampaignOptions::new(
+            vec![ch(
                 PrivateMessage::new(1.0, RecipientChoice::Uniform).unwrap(),
                 Sender::Adopters,
             )],
-            horizon: 10,
-            talk_periods: Some(1),
-        },
+            10,
+        )
+        .with_talk_periods(1),
     )
     .unwrap();
     let mut sim = Simulation::new(&net, &word_of_mouth);
@@ -293,14 +292,14 @@ fn simultaneous_persuasions_are_attributed_uniformly() {
     );
     let campaign = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![
+        CampaignOptions::new(
+            vec![
                 ch(Advertising::new(1.0, 1.0).unwrap(), Sender::Outside),
                 ch(Post::new(1.0).unwrap(), Sender::OpinionLeaders),
             ],
-            horizon: 1,
-            talk_periods: Some(1),
-        },
+            1,
+        )
+        .with_talk_periods(1),
     )
     .unwrap();
     let mut sim = Simulation::new(&net, &campaign);
@@ -328,8 +327,8 @@ fn marketing_network() -> Network {
 fn marketing_campaign(net: &Network) -> Campaign {
     Campaign::new(
         net,
-        CampaignOptions {
-            channels: vec![
+        CampaignOptions::new(
+            vec![
                 ch(Advertising::new(0.01, 0.8).unwrap(), Sender::Business),
                 ch(Post::new(0.9).unwrap(), Sender::OpinionLeaders),
                 ch(
@@ -338,9 +337,9 @@ fn marketing_campaign(net: &Network) -> Campaign {
                 ),
                 ch(Post::new(0.5).unwrap(), Sender::Adopters),
             ],
-            horizon: 15,
-            talk_periods: Some(3),
-        },
+            15,
+        )
+        .with_talk_periods(3),
     )
     .unwrap()
 }
@@ -446,15 +445,7 @@ fn same_seed_same_run_different_seed_differs() {
 fn invalid_campaigns_are_typed_errors() {
     let net = graph(vec![consumer(0.5, 0.5, 0.5); 3], &[(0, 1)]);
     let bad = |channels: Vec<CampaignChannel>, horizon| {
-        Campaign::new(
-            &net,
-            CampaignOptions {
-                channels,
-                horizon,
-                talk_periods: None,
-            },
-        )
-        .unwrap_err()
+        Campaign::new(&net, CampaignOptions::new(channels, horizon)).unwrap_err()
     };
     assert!(matches!(
         bad(vec![], 5),
@@ -521,19 +512,17 @@ impl Channel for Notify {
     fn scope(&self) -> Scope {
         Scope::OffGraph
     }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         _rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         for v in 0..network.node_count() as u32 {
             if v != sender {
-                deliver(Delivery {
-                    recipient: v,
-                    weight: 1.0,
-                });
+                deliver(Delivery::new(v, 1.0));
             }
         }
     }
@@ -544,11 +533,7 @@ fn a_downstream_channel_runs_in_a_campaign() {
     let net = graph(vec![consumer(1.0, 1.0, 1.0); 5], &[]);
     let campaign: Campaign<Notify> = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![CampaignChannel::custom(Notify, Sender::Outside)],
-            horizon: 3,
-            talk_periods: None,
-        },
+        CampaignOptions::new(vec![CampaignChannel::custom(Notify, Sender::Outside)], 3),
     )
     .unwrap();
     assert!(campaign.is_from_outside(ChannelId(0)));

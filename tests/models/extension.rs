@@ -15,8 +15,8 @@ use wom::propagation::{
 };
 use wom::rng::{below, stream_rng};
 use wom::{
-    Actor, BuiltinChannel, Channel, ChannelId, Consumer, Delivery, Network, OpinionLeader, Profile,
-    SocialGraph, SocialTie,
+    Actor, BuiltinChannel, Channel, ChannelId, Consumer, Delivery, Message, Network, OpinionLeader,
+    Outgoing, ProductId, Profile, SocialGraph, SocialTie, Valence, WomMessage,
 };
 
 #[path = "extension/uniform_cascade.rs"]
@@ -57,13 +57,14 @@ impl Channel for CloseFriends {
     fn name(&self) -> &str {
         "close_friends"
     }
-    fn deliver<R: Rng + ?Sized, F: FnMut(Delivery)>(
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
         &self,
         network: &Network,
-        sender: u32,
+        out: &Outgoing<'_, M>,
         _rng: &mut R,
         mut deliver: F,
     ) {
+        let sender = out.sender;
         for arc in network.forward().neighbors(sender) {
             let mutual = network
                 .forward()
@@ -71,10 +72,7 @@ impl Channel for CloseFriends {
                 .iter()
                 .any(|back| back.node == sender);
             if mutual && arc.node != sender {
-                deliver(Delivery {
-                    recipient: arc.node,
-                    weight: f64::from(arc.value),
-                });
+                deliver(Delivery::new(arc.node, f64::from(arc.value)));
             }
         }
     }
@@ -163,7 +161,14 @@ impl<C: Channel> Model for TwoSourceCascade<C> {
         } = state;
         for &u in talkers.iter() {
             inbox.clear();
-            self.channel.deliver(network, u, rng, |d| inbox.push(d));
+            let message = WomMessage::new(ProductId(0), Valence::positive(), u);
+            let out = Outgoing {
+                sender: u,
+                step,
+                channel: ChannelId(0),
+                message: &message,
+            };
+            self.channel.deliver(network, &out, rng, |d| inbox.push(d));
             for d in inbox.iter() {
                 let v = d.recipient;
                 if adopted[v as usize] {

@@ -13,6 +13,7 @@ mod engine;
 mod epidemic;
 mod exact;
 mod extension;
+mod messages;
 mod rumor;
 mod stability;
 mod valence;

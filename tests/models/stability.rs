@@ -233,8 +233,8 @@ fn observed() -> Vec<(&'static str, Pins)> {
     let ch = |c: BuiltinChannel, senders| CampaignChannel::new(c, senders);
     let campaign = Campaign::new(
         &net,
-        CampaignOptions {
-            channels: vec![
+        CampaignOptions::new(
+            vec![
                 // No business node: advertising from outside the graph.
                 ch(
                     Advertising::new(0.05, 0.3).unwrap().into(),
@@ -248,9 +248,9 @@ fn observed() -> Vec<(&'static str, Pins)> {
                 ),
                 ch(Post::new(0.1).unwrap().into(), Sender::Adopters),
             ],
-            horizon: 15,
-            talk_periods: Some(3),
-        },
+            15,
+        )
+        .with_talk_periods(3),
     )
     .unwrap();
     let competition_seeds = competition.seeds().to_vec();

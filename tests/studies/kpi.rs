@@ -715,8 +715,8 @@ fn marketing_campaign(network: &Network) -> Campaign {
     let ch = |c: wom::BuiltinChannel, senders| CampaignChannel::new(c, senders);
     Campaign::new(
         network,
-        CampaignOptions {
-            channels: vec![
+        CampaignOptions::new(
+            vec![
                 ch(
                     Advertising::new(0.01, 0.8)
                         .unwrap()
@@ -734,9 +734,9 @@ fn marketing_campaign(network: &Network) -> Campaign {
                 ),
                 ch(Post::new(0.5).unwrap().into(), Sender::Adopters),
             ],
-            horizon: 12,
-            talk_periods: Some(3),
-        },
+            12,
+        )
+        .with_talk_periods(3),
     )
     .unwrap()
 }
@@ -864,11 +864,7 @@ fn ad_campaign(network: &Network, ads: &[(f64, f64)], horizon: u32) -> Campaign 
         .collect();
     Campaign::new(
         network,
-        CampaignOptions {
-            channels,
-            horizon,
-            talk_periods: Some(1),
-        },
+        CampaignOptions::new(channels, horizon).with_talk_periods(1),
     )
     .unwrap()
 }
