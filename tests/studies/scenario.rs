@@ -549,6 +549,11 @@ fn every_json_snippet_of_the_docs_parses_and_runs() {
                 let mut whole = base.clone();
                 if value.get("model").is_some_and(Value::is_string) {
                     whole["graph"]["generate"]["generator"] = value;
+                } else if value.get("quality").is_some() {
+                    // A campaign's product experience.
+                    whole["model"] = json!({"campaign": {"channels": [
+                        {"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}],
+                        "horizon": 5, "experience": value}});
                 } else if value.get("kind").is_some() {
                     whole["model"] = json!({"campaign": {"channels": [
                         {"channel": value, "senders": "adopters"}], "horizon": 5}});
