@@ -784,3 +784,72 @@ impl From<Advertising> for BuiltinChannel {
         BuiltinChannel::Advertising(c)
     }
 }
+
+/// The built-in channels and one channel type of your own, in one enum:
+/// a campaign's channel list holds one type, and this lets a study mix
+/// its own medium (a story, a newsletter ...) with the built-ins without
+/// writing the dispatch.
+///
+/// # Example
+/// ```
+/// use wom::channel::{Mixed, Post};
+/// use wom::propagation::composite::{CampaignChannel, Sender};
+/// # #[derive(Debug)] struct Story;
+/// # impl wom::Channel for Story {
+/// #     fn name(&self) -> &str { "story" }
+/// #     fn deliver<M: wom::Message, R: rand::Rng + ?Sized, F: FnMut(wom::Delivery)>(
+/// #         &self, _: &wom::Network, _: &wom::Outgoing<'_, M>, _: &mut R, _: F) {}
+/// # }
+/// let channels = vec![
+///     CampaignChannel::custom(Mixed::from(Post::new(0.2)?), Sender::OpinionLeaders),
+///     CampaignChannel::custom(Mixed::Own(Story), Sender::Adopters),
+/// ];
+/// # let _ = channels;
+/// # Ok::<(), wom::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mixed<C> {
+    /// A built-in channel.
+    Builtin(BuiltinChannel),
+    /// A channel of your own.
+    Own(C),
+}
+
+impl<C: Channel> Channel for Mixed<C> {
+    fn name(&self) -> &str {
+        match self {
+            Mixed::Builtin(c) => c.name(),
+            Mixed::Own(c) => c.name(),
+        }
+    }
+    fn scope(&self) -> Scope {
+        match self {
+            Mixed::Builtin(c) => c.scope(),
+            Mixed::Own(c) => c.scope(),
+        }
+    }
+    fn cost_per_message(&self) -> f64 {
+        match self {
+            Mixed::Builtin(c) => c.cost_per_message(),
+            Mixed::Own(c) => c.cost_per_message(),
+        }
+    }
+    fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
+        &self,
+        network: &Network,
+        out: &Outgoing<'_, M>,
+        rng: &mut R,
+        deliver: F,
+    ) {
+        match self {
+            Mixed::Builtin(c) => c.deliver(network, out, rng, deliver),
+            Mixed::Own(c) => c.deliver(network, out, rng, deliver),
+        }
+    }
+}
+
+impl<C, B: Into<BuiltinChannel>> From<B> for Mixed<C> {
+    fn from(c: B) -> Self {
+        Mixed::Builtin(c.into())
+    }
+}
