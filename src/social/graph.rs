@@ -380,7 +380,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     ///
     /// # Example
     /// ```
-    /// use wom::{Actor, BuiltinActor, Consumer, NodeId, Profile, SocialGraph, SocialTie};
+    /// use wom::{Actor, BuiltinActor, Consumer, NodeId, SocialGraph, SocialTie};
     ///
     /// /// A downstream role: a consumer who may be a skeptic.
     /// #[derive(Debug)]
@@ -496,7 +496,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     ///
     /// # Example
     /// ```
-    /// use wom::{Actor, Profile, SocialGraph};
+    /// use wom::{Actor, SocialGraph};
     ///
     /// /// A paid micro-influencer who must disclose.
     /// #[derive(Debug)]
