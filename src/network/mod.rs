@@ -184,8 +184,9 @@ impl Network {
         })
     }
 
-    /// A network of `n` consumers (default profile) from `(source, target,
-    /// trust)` arcs; external ids are the indices `0..n`.
+    /// A network of `n` consumers (default profile, organic) from
+    /// `(source, target, trust)` arcs, without node data; external ids are
+    /// the indices `0..n`.
     ///
     /// # Errors
     /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
@@ -216,8 +217,8 @@ impl Network {
     /// and whether the graph is directed. An undirected graph's edge becomes
     /// two arcs (one for a self-loop). Node `i` is the graph's `to_index`
     /// `i`; indices in `0..node_bound()` that hold no node (holes of a
-    /// `StableGraph`) become isolated nodes. All nodes are consumers with
-    /// the default profile; external ids are the indices.
+    /// `StableGraph`) become isolated nodes. All nodes are organic
+    /// consumers with the default profile; external ids are the indices.
     ///
     /// # Errors
     /// As [`Network::from_arcs`].
