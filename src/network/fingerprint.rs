@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::roles::NodeTable;
 use super::{Adjacent, Csr, Network};
+use crate::actor::Sponsorship;
 use crate::error::{Error, Result};
 
 /// Identifies the content of a frozen [`Network`]: a 64-bit fingerprint of
@@ -12,11 +13,20 @@ use crate::error::{Error, Result};
 /// (clones, two freezes of one graph, or two graphs built alike) share it.
 ///
 /// The content is the node count; the arcs, in order, with their targets
-/// and trust; each node's profile and role id; the role names; and the
-/// groups, their names and members in order. External ids are left out:
-/// models and seeding work on indices, and nothing is prepared from the
-/// ids, so a network whose nodes are only named differently is the same
-/// network to a model.
+/// and trust; each node's profile and role id; the role names; the
+/// groups, their names and members in order; and, when at least one node
+/// is [`Sponsored`](Sponsorship::Sponsored), every node's sponsorship (a
+/// network whose nodes are all organic has the value it had before
+/// sponsorship was kept). External ids are left out: models and seeding
+/// work on indices, and nothing is prepared from the ids, so a network
+/// whose nodes are only named differently is the same network to a model.
+///
+/// **Node data is not part of the fingerprint**
+/// ([`Network::node_data`]): two networks that differ only in the values
+/// attached with [`Network::with_node_data`] or
+/// [`SocialGraph::freeze_with`](crate::SocialGraph::freeze_with) have the
+/// same id. A model that prepares anything from node data must check
+/// those values itself (or read them when it runs).
 ///
 /// Models prepared for a network record it, and the engine refuses to run
 /// them on a network with another. It can be read
@@ -25,6 +35,9 @@ use crate::error::{Error, Result};
 /// document it came from).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NetworkId(u64);
+
+/// Marks the start of the sponsorship words ("sponsor" in ASCII).
+const SPONSORSHIP_TAG: u64 = 0x0073_706F_6E73_6F72;
 
 /// FNV-1a over 64-bit words, finished with SplitMix64's mixer.
 struct Fingerprint(u64);
@@ -102,6 +115,15 @@ impl NetworkId {
             h.eat_str(name);
         }
         h.eat_csr(group_members, |()| 0);
+        // Sponsorship counts only when some node is sponsored, so that a
+        // network of organic nodes keeps the value it had before
+        // sponsorship was kept.
+        if nodes.sponsorships.contains(&Sponsorship::Sponsored) {
+            h.eat(SPONSORSHIP_TAG);
+            for &s in &nodes.sponsorships {
+                h.eat(u64::from(s == Sponsorship::Sponsored));
+            }
+        }
         NetworkId(h.finish())
     }
 

@@ -11,12 +11,18 @@
 //!   per node** (+ 4 bytes), within the budget of 8 + 8;
 //! * the **reverse view** (arcs `v <- u`, the same values), built on first
 //!   use by [`Network::reverse`] and then kept; the same size again;
-//! * per node: a role id (`u16`, 2 bytes) and the actor's [`Profile`]
-//!   (4 x `f64`, 32 bytes);
+//! * per node: a role id (`u16`, 2 bytes), the actor's [`Profile`]
+//!   (4 x `f64`, 32 bytes) and its [`Sponsorship`] (1 byte): 35 bytes;
 //! * group membership both ways (group -> members, node -> groups), 4 bytes
 //!   per membership and per node or group;
 //! * the [`IdMap`] between external ids and indices, shared (`Arc`) with the
-//!   graph it came from, not copied.
+//!   graph it came from, not copied;
+//! * optionally, one value per node of a type of the caller's own
+//!   ([`Network::node_data`], attached by
+//!   [`SocialGraph::freeze_with`](crate::SocialGraph::freeze_with) or
+//!   [`Network::with_node_data`]): `size_of::<D>()` bytes per node when
+//!   attached, shared between clones. A network without it pays one
+//!   pointer (16 bytes) in all, nothing per node or arc.
 //!
 //! Trust is stored as `f32`: relative precision about 6e-8, and a trust
 //! below about 1e-38 becomes 0 (or a subnormal). The modelling layer keeps
@@ -37,6 +43,7 @@
 mod csr;
 mod fingerprint;
 pub mod limits;
+mod node_data;
 mod roles;
 
 pub use csr::{Adjacent, Csr};
@@ -51,11 +58,12 @@ use std::sync::{Arc, OnceLock};
 use petgraph::visit::{EdgeRef, GraphProp, IntoEdgeReferences, NodeCount, NodeIndexable};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::Profile;
+use crate::actor::{Profile, Sponsorship};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::{Result, check_probability};
 use crate::id::{IdMap, NodeId};
+use node_data::NodeData;
 use roles::NodeTable;
 
 /// Memory held by a [`Network`], by part, in bytes.
@@ -65,8 +73,14 @@ pub struct MemoryReport {
     pub forward: usize,
     /// Reverse CSR, 0 if it has not been built.
     pub reverse: usize,
-    /// Role ids and profiles.
+    /// Role ids, profiles and sponsorship: 35 bytes per node.
     pub nodes: usize,
+    /// The values attached with [`Network::with_node_data`] or
+    /// [`SocialGraph::freeze_with`](crate::SocialGraph::freeze_with):
+    /// `size_of::<D>()` per node (what the values hold inline, not heap
+    /// memory they own), 0 when there are none. Shared between clones.
+    #[serde(default)]
+    pub node_data: usize,
     /// Group membership, both ways.
     pub groups: usize,
     /// The id map (approximate, see [`IdMap::memory_bytes`]); shared with
@@ -97,6 +111,7 @@ pub struct Network {
     node_groups: Csr<()>,
     ids: Arc<IdMap>,
     id: NetworkId,
+    node_data: Option<NodeData>,
 }
 
 impl Clone for Network {
@@ -114,6 +129,7 @@ impl Clone for Network {
             node_groups: self.node_groups.clone(),
             ids: Arc::clone(&self.ids),
             id: self.id,
+            node_data: self.node_data.clone(),
         }
     }
 }
@@ -164,11 +180,13 @@ impl Network {
             node_groups,
             ids,
             id,
+            node_data: None,
         })
     }
 
-    /// A network of `n` consumers (default profile) from `(source, target,
-    /// trust)` arcs; external ids are the indices `0..n`.
+    /// A network of `n` consumers (default profile, organic) from
+    /// `(source, target, trust)` arcs, without node data; external ids are
+    /// the indices `0..n`.
     ///
     /// # Errors
     /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a trust
@@ -199,8 +217,8 @@ impl Network {
     /// and whether the graph is directed. An undirected graph's edge becomes
     /// two arcs (one for a self-loop). Node `i` is the graph's `to_index`
     /// `i`; indices in `0..node_bound()` that hold no node (holes of a
-    /// `StableGraph`) become isolated nodes. All nodes are consumers with
-    /// the default profile; external ids are the indices.
+    /// `StableGraph`) become isolated nodes. All nodes are organic
+    /// consumers with the default profile; external ids are the indices.
     ///
     /// # Errors
     /// As [`Network::from_arcs`].
@@ -327,6 +345,122 @@ impl Network {
         &self.nodes.profiles[u as usize]
     }
 
+    /// Whether node `u`'s talk is paid for: its actor's
+    /// [`Actor::sponsorship`](crate::Actor::sponsorship) when the graph was
+    /// frozen ([`Sponsorship::Organic`] for networks built from arcs or
+    /// petgraph graphs). One byte per node.
+    ///
+    /// # Panics
+    /// If `u >= node_count()`.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::{BusinessOrganization, Consumer, OpinionLeader, SocialGraph, Sponsorship};
+    ///
+    /// let mut g: SocialGraph = SocialGraph::new();
+    /// let paid = OpinionLeader { sponsorship: Sponsorship::Sponsored, ..OpinionLeader::default() };
+    /// g.add_actor("lea", paid.into())?;
+    /// g.add_actor("bob", Consumer::default().into())?;
+    /// g.add_actor("acme", BusinessOrganization::new("Acme").into())?;
+    /// let net = g.freeze()?;
+    /// assert_eq!(net.sponsorship(0), Sponsorship::Sponsored);
+    /// assert_eq!(net.sponsorship(1), Sponsorship::Organic);
+    /// assert_eq!(net.sponsorship(2), Sponsorship::Sponsored); // a business is always sponsored
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    #[inline]
+    pub fn sponsorship(&self, u: u32) -> Sponsorship {
+        self.nodes.sponsorships[u as usize]
+    }
+
+    /// Sponsorship of all nodes, indexed by node.
+    pub fn sponsorships(&self) -> &[Sponsorship] {
+        &self.nodes.sponsorships
+    }
+
+    /// The values of type `D` attached to the nodes, one per node indexed
+    /// by node (`node_data::<D>()?[u]` belongs to node `u`), or `None` when
+    /// the network holds no node data or holds data of another type.
+    ///
+    /// This is how a downstream actor type's own fields (a fee, a
+    /// follower-based credibility, a disclosure flag ...) reach a kernel
+    /// after freezing, without a side table: freeze with
+    /// [`SocialGraph::freeze_with`](crate::SocialGraph::freeze_with) (or
+    /// attach with [`Network::with_node_data`]) and read the slice once,
+    /// before the Monte Carlo loop. A network holds values of one type;
+    /// put several fields in one struct.
+    ///
+    /// Cost: `size_of::<D>()` bytes per node when attached (counted in
+    /// [`MemoryReport::node_data`]); a network without node data pays one
+    /// pointer in all. Clones share the values. Node data is **not** part
+    /// of the [`NetworkId`]: networks that differ only in their node data
+    /// have the same id.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::{Actor, SocialGraph};
+    ///
+    /// /// A downstream role with a field of its own.
+    /// #[derive(Debug)]
+    /// struct Influencer { fee: f64 }
+    /// impl Actor for Influencer {
+    ///     fn role(&self) -> &str { "influencer" }
+    /// }
+    ///
+    /// let mut g: SocialGraph<Influencer, f64> = SocialGraph::new();
+    /// g.add_actor("ann", Influencer { fee: 250.0 })?;
+    /// g.add_actor("bob", Influencer { fee: 40.0 })?;
+    /// let net = g.freeze_with(|a| a.fee)?;
+    /// assert_eq!(net.node_data::<f64>(), Some(&[250.0, 40.0][..]));
+    /// assert_eq!(net.node_data::<u32>(), None); // another type
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn node_data<D: Send + Sync + 'static>(&self) -> Option<&[D]> {
+        self.node_data.as_ref()?.get::<D>()
+    }
+
+    /// The name of the type of the attached node data
+    /// ([`std::any::type_name`], for messages), or `None` when there is
+    /// none.
+    pub fn node_data_type(&self) -> Option<&'static str> {
+        self.node_data.as_ref().map(NodeData::type_name)
+    }
+
+    /// This network with `values` attached as its node data, one per node
+    /// in node order, replacing any node data it held. Read them with
+    /// [`Network::node_data`]. Nothing else changes, the
+    /// [`NetworkId`] included. O(1): the values are moved, not copied.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (named `node_data`) when `values` does
+    /// not hold exactly [`node_count`](Network::node_count) values.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::Network;
+    ///
+    /// let net = Network::from_arcs(3, [(0, 1, 0.5), (1, 2, 0.5)])?;
+    /// let id = net.id();
+    /// let net = net.with_node_data(vec![true, false, true])?;
+    /// assert_eq!(net.node_data::<bool>(), Some(&[true, false, true][..]));
+    /// assert_eq!(net.id(), id);
+    /// assert_eq!(net.memory().node_data, 3);
+    /// assert!(net.with_node_data(vec![1u8, 2]).is_err()); // 2 values, 3 nodes
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn with_node_data<D: Send + Sync + 'static>(mut self, values: Vec<D>) -> Result<Network> {
+        let n = self.node_count();
+        if values.len() != n {
+            return Err(crate::error::Error::param(
+                "node_data",
+                format!("{} values", values.len()),
+                format!("must hold one value per node: the network has {n} nodes"),
+            ));
+        }
+        self.node_data = Some(NodeData::new(values));
+        Ok(self)
+    }
+
     /// Number of groups.
     pub fn group_count(&self) -> usize {
         self.group_names.len()
@@ -377,7 +511,9 @@ impl Network {
             forward: self.forward.memory_bytes(),
             reverse: self.reverse.get().map_or(0, Csr::memory_bytes),
             nodes: self.nodes.roles.len() * size_of::<RoleId>()
-                + self.nodes.profiles.len() * size_of::<Profile>(),
+                + self.nodes.profiles.len() * size_of::<Profile>()
+                + self.nodes.sponsorships.len() * size_of::<Sponsorship>(),
+            node_data: self.node_data.as_ref().map_or(0, NodeData::bytes),
             groups: self.group_members.memory_bytes() + self.node_groups.memory_bytes(),
             ids: self.ids.memory_bytes(),
         }
@@ -426,6 +562,28 @@ mod tests {
         assert!(!net.has_reverse());
         net.reverse();
         assert_eq!(net.memory().reverse, mem.forward);
+    }
+
+    #[test]
+    fn built_ins_pay_one_pointer_for_node_data_and_one_byte_for_sponsorship() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Network>();
+        assert_eq!(size_of::<Option<NodeData>>(), 2 * size_of::<usize>());
+        assert_eq!(size_of::<Sponsorship>(), 1);
+        let net = Network::from_arcs(10, []).unwrap();
+        assert_eq!(net.memory().nodes, 10 * (2 + 32 + 1));
+        assert_eq!(net.memory().node_data, 0);
+        assert_eq!(net.node_data_type(), None);
+        let net = net.with_node_data(vec![0u64; 10]).unwrap();
+        assert_eq!(net.memory().node_data, 80);
+        assert_eq!(net.node_data_type(), Some("u64"));
+        // Clones share the values.
+        let copy = net.clone();
+        assert!(std::ptr::eq(
+            copy.node_data::<u64>().unwrap(),
+            net.node_data::<u64>().unwrap()
+        ));
+        assert!(format!("{net:?}").contains("type: \"u64\", len: 10"));
     }
 
     #[test]

@@ -1,23 +1,25 @@
 //! Roles in the execution layer: the small role ids, and the per-node table
-//! of roles and profiles that freezing builds.
+//! of roles, profiles and sponsorship that freezing builds.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::actor::Profile;
+use crate::actor::{Profile, Sponsorship};
 use crate::error::{Error, Result};
 
 /// A small integer naming a role within one [`Network`](super::Network).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RoleId(pub u16);
 
-/// Per-node data the execution layer keeps: role ids, role names, profiles.
+/// Per-node data the execution layer keeps: role ids, role names,
+/// profiles and sponsorship (2 + 32 + 1 bytes per node).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct NodeTable {
     pub(super) roles: Vec<RoleId>,
     pub(super) role_names: Vec<String>,
     pub(super) profiles: Vec<Profile>,
+    pub(super) sponsorships: Vec<Sponsorship>,
 }
 
 impl NodeTable {
@@ -26,6 +28,7 @@ impl NodeTable {
             roles: vec![RoleId(0); n],
             role_names: vec![crate::actor::roles::CONSUMER.to_string()],
             profiles: vec![Profile::consumer(); n],
+            sponsorships: vec![Sponsorship::Organic; n],
         }
     }
 }
@@ -37,6 +40,7 @@ pub(crate) struct RoleTableBuilder {
     lookup: HashMap<String, u16>,
     roles: Vec<RoleId>,
     profiles: Vec<Profile>,
+    sponsorships: Vec<Sponsorship>,
 }
 
 impl RoleTableBuilder {
@@ -46,10 +50,16 @@ impl RoleTableBuilder {
             lookup: HashMap::new(),
             roles: Vec::with_capacity(n),
             profiles: Vec::with_capacity(n),
+            sponsorships: Vec::with_capacity(n),
         }
     }
 
-    pub(crate) fn push(&mut self, role: &str, profile: Profile) -> Result<()> {
+    pub(crate) fn push(
+        &mut self,
+        role: &str,
+        profile: Profile,
+        sponsorship: Sponsorship,
+    ) -> Result<()> {
         let id = match self.lookup.get(role) {
             Some(&i) => usize::from(i),
             None => {
@@ -68,6 +78,7 @@ impl RoleTableBuilder {
         };
         self.roles.push(RoleId(id as u16));
         self.profiles.push(profile);
+        self.sponsorships.push(sponsorship);
         Ok(())
     }
 
@@ -76,6 +87,7 @@ impl RoleTableBuilder {
             roles: self.roles,
             role_names: self.names,
             profiles: self.profiles,
+            sponsorships: self.sponsorships,
         }
     }
 }

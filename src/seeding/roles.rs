@@ -15,6 +15,12 @@
 //! business variants return `"consumer"` and `"business"`, as the built-in
 //! actors do.
 //!
+//! Their general forms take the rules as closures and need nothing of the
+//! actor type but [`Actor`]: [`assign_role`] (who is eligible, what a
+//! chosen node becomes) and [`add_account`] (the new account, who may
+//! follow it, each follower's tie). The two built-in functions are these
+//! with the rules above, and give the same results.
+//!
 //! Orientation, as everywhere in `wom`: an arc `u -> v` means that `v`
 //! hears `u`, that is **`v` follows `u`**. A node's followers are its
 //! out-neighbours; see [`centrality`](crate::centrality) for how each
@@ -259,25 +265,116 @@ where
             "an opinion leader's fee must be a finite number >= 0",
         ));
     }
+    assign_role(
+        graph,
+        selection,
+        |a| a.role() == roles::CONSUMER,
+        |_| A::from(*template),
+    )
+}
+
+/// Gives the most central eligible nodes a new actor, for any actor type:
+/// the general form of [`assign_opinion_leaders`].
+///
+/// Freezes the graph, scores every node by `selection.by` on the whole
+/// network (every node included, eligible or not), then ranks the nodes
+/// for which `eligible(actor)` is true by score, ties broken by the lower
+/// node index, and replaces the actor of each of the first
+/// `selection.count` of them (resolved against the number of eligible
+/// nodes, see [`LeaderCount::resolve`]) by `make(&old_actor)`. `eligible`
+/// is called once per node in index order, `make` once per chosen node,
+/// most central first. Ids, ties and groups do not change.
+///
+/// [`assign_opinion_leaders`] is this function with `eligible` = "the role
+/// is `"consumer"`" and `make` = "the template leader", and chooses the
+/// same nodes in the same order.
+///
+/// # Arguments
+/// * `graph`: the social graph; only the actors of the chosen nodes change.
+/// * `selection`: the centrality and how many to choose.
+/// * `eligible`: which actors may be chosen.
+/// * `make`: the new actor of a chosen node, from its old one (to keep
+///   its fields, or to ignore it).
+///
+/// # Returns
+/// The chosen nodes, most central first.
+///
+/// # Errors
+/// Nothing is changed when an error is returned.
+/// * as [`SocialGraph::freeze`] (an invalid trust edited in);
+/// * as [`Centrality::scores`] (invalid PageRank options, no convergence);
+/// * as [`LeaderCount::resolve`] (`Top(k)` with more than the eligible
+///   nodes, a fraction outside [0, 1]).
+///
+/// # Complexity
+/// As [`assign_opinion_leaders`], with one call of `eligible` per node and
+/// one of `make` per chosen node instead of the role comparisons.
+///
+/// # Example
+/// ```
+/// use wom::{Actor, SocialGraph};
+/// use wom::roles::{assign_role, Centrality, LeaderCount, LeaderSelection};
+///
+/// /// A downstream role type: followers of a creator may become creators.
+/// #[derive(Debug, Clone, PartialEq)]
+/// enum Mine { Follower { since: u32 }, Creator { since: u32 }, Bot }
+/// impl Actor for Mine {
+///     fn role(&self) -> &str {
+///         match self { Mine::Follower { .. } => "follower", Mine::Creator { .. } => "creator", Mine::Bot => "bot" }
+///     }
+/// }
+///
+/// // 0 (a bot) has three followers, 1 has two, 2 has one.
+/// let mut g: SocialGraph<Mine, f64> = SocialGraph::new();
+/// let n: Vec<_> = (0..5u32)
+///     .map(|i| g.add_actor(i, if i == 0 { Mine::Bot } else { Mine::Follower { since: 2020 + i } }))
+///     .collect::<Result<_, _>>()?;
+/// for (u, v) in [(0, 2), (0, 3), (0, 4), (1, 3), (1, 4), (2, 4)] {
+///     g.add_tie(n[u], n[v], 1.0)?;
+/// }
+/// let selection = LeaderSelection { by: Centrality::Followers, count: LeaderCount::Top(2) };
+/// let chosen = assign_role(
+///     &mut g,
+///     &selection,
+///     |a| matches!(a, Mine::Follower { .. }),
+///     |a| match a { Mine::Follower { since } => Mine::Creator { since: *since }, other => other.clone() },
+/// )?;
+/// assert_eq!(chosen, [n[1], n[2]]); // the bot is not eligible
+/// assert_eq!(g.actor(n[1]), Some(&Mine::Creator { since: 2021 }));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn assign_role<A, T, E, M>(
+    graph: &mut SocialGraph<A, T>,
+    selection: &LeaderSelection,
+    mut eligible: E,
+    mut make: M,
+) -> Result<Vec<NodeIndex>>
+where
+    A: Actor,
+    T: Tie,
+    E: FnMut(&A) -> bool,
+    M: FnMut(&A) -> A,
+{
     let network = graph.freeze()?;
     let scores = selection.by.scores(&network)?;
     // A frozen network has fewer than 2^32 nodes, so indices fit a u32.
-    let mut eligible: Vec<u32> = graph
+    let mut candidates: Vec<u32> = graph
         .graph()
         .node_indices()
-        .filter(|&v| graph.actor(v).is_some_and(|a| a.role() == roles::CONSUMER))
+        .filter(|&v| graph.actor(v).is_some_and(&mut eligible))
         .map(|v| v.index() as u32)
         .collect();
-    let k = selection.count.resolve(eligible.len())?;
-    rank_by_score(&mut eligible, &scores)?;
-    let chosen: Vec<NodeIndex> = eligible
+    let k = selection.count.resolve(candidates.len())?;
+    rank_by_score(&mut candidates, &scores)?;
+    let chosen: Vec<NodeIndex> = candidates
         .iter()
         .take(k)
         .map(|&v| NodeIndex::new(v as usize))
         .collect();
     for &v in &chosen {
         if let Some(actor) = graph.actor_mut(v) {
-            *actor = A::from(*template);
+            let new = make(actor);
+            *actor = new;
         }
     }
     Ok(chosen)
@@ -402,48 +499,197 @@ where
         return Err(Error::DuplicateNodeId { id: id.to_string() });
     }
     let trust = check_probability("trust", trust, None)?;
-    let is_business = |g: &SocialGraph<A, T>, v: NodeIndex| {
-        g.actor(v).is_some_and(|a| a.role() == roles::BUSINESS)
-    };
-    let eligible = || -> Vec<NodeIndex> {
-        graph
+    add_followed(
+        graph,
+        id,
+        A::from(business),
+        followers,
+        |a| a.role() != roles::BUSINESS,
+        |_| T::from(SocialTie::follow(trust)),
+        seed,
+        Wording::Brand,
+    )
+}
+
+/// Adds an account of any actor type to the graph, followed by an
+/// [`Audience`] of the existing accounts that `may_follow` accepts: the
+/// general form of [`add_business`].
+///
+/// The account gets the external id `id` and the actor `account`. For
+/// each follower `v` one arc `account -> v` with tie `tie(v)` is added
+/// (`v` follows the account). The audience is resolved exactly as in
+/// [`add_business`], among the existing nodes whose actor `may_follow`
+/// accepts instead of the non-business ones: random audiences are a
+/// uniform sample without replacement drawn on
+/// [`rng::stream_rng`](crate::rng::stream_rng)`(seed, 0)`, their arcs
+/// added in increasing node order; [`Audience::All`] in node order;
+/// [`Audience::Nodes`] in the order given. [`add_business`] is this
+/// function with `may_follow` = "the role is not `"business"`" and
+/// `tie` = a follow tie of the given trust, and adds the same arcs.
+///
+/// # Arguments
+/// * `graph`: the graph to add the account to.
+/// * `id`: the new account's external id; must not be taken.
+/// * `account`: the new account's actor.
+/// * `followers`: who follows the account.
+/// * `may_follow`: which existing actors can be followers.
+/// * `tie`: the tie of the arc to each follower (its trust must be in
+///   [0, 1]).
+/// * `seed`: master seed of the random draw (ignored by `All` and `Nodes`).
+///
+/// # Returns
+/// The index of the new account.
+///
+/// # Errors
+/// Everything is checked before the graph is changed; on error it is left
+/// as it was.
+/// * [`Error::DuplicateNodeId`] when `id` is taken;
+/// * [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for an
+///   audience fraction or a tie's trust outside [0, 1] or not finite;
+/// * [`Error::InvalidParameter`] for a count larger than the number of
+///   accounts that may follow, or a listed account that may not follow or
+///   is listed twice;
+/// * [`Error::UnknownNode`] for a listed id that is not in the graph;
+/// * [`Error::TooManyNodes`] when the graph is full.
+///
+/// # Complexity
+/// As [`add_business`], with one call of `may_follow` per node checked and
+/// one of `tie` per follower.
+///
+/// # Example
+/// ```
+/// use wom::{Actor, SocialGraph};
+/// use wom::roles::{add_account, Audience};
+///
+/// #[derive(Debug)]
+/// enum Mine { Fan, Shop }
+/// impl Actor for Mine {
+///     fn role(&self) -> &str { match self { Mine::Fan => "fan", Mine::Shop => "shop" } }
+/// }
+///
+/// let mut g: SocialGraph<Mine, f64> = SocialGraph::new();
+/// g.add_actor("shop", Mine::Shop)?;
+/// for i in 0..4u64 {
+///     g.add_actor(i, Mine::Fan)?;
+/// }
+/// // Every fan follows the new shop, with a trust that grows with the index.
+/// let shop = add_account(&mut g, "shop2", Mine::Shop, &Audience::All,
+///     |a| matches!(a, Mine::Fan), |v| 0.1 * v.index() as f64, 0)?;
+/// let trust: Vec<f64> = g.graph().edges(shop).map(|e| *e.weight()).collect();
+/// assert_eq!(trust.len(), 4);
+/// assert!(trust.iter().all(|&t| t > 0.0)); // the first shop (trust 0) is no follower
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn add_account<A, T, E, F>(
+    graph: &mut SocialGraph<A, T>,
+    id: impl Into<NodeId>,
+    account: A,
+    followers: &Audience,
+    may_follow: E,
+    tie: F,
+    seed: u64,
+) -> Result<NodeIndex>
+where
+    A: Actor,
+    T: Tie,
+    E: FnMut(&A) -> bool,
+    F: FnMut(NodeIndex) -> T,
+{
+    let id = id.into();
+    if graph.node(&id).is_ok() {
+        return Err(Error::DuplicateNodeId { id: id.to_string() });
+    }
+    add_followed(
+        graph,
+        id,
+        account,
+        followers,
+        may_follow,
+        tie,
+        seed,
+        Wording::Account,
+    )
+}
+
+/// How the errors of [`add_followed`] name the account and its followers.
+#[derive(Debug, Clone, Copy)]
+enum Wording {
+    /// [`add_business`]: a brand and its non-business followers.
+    Brand,
+    /// [`add_account`]: any account and the accounts that may follow it.
+    Account,
+}
+
+impl Wording {
+    fn ineligible(self) -> &'static str {
+        match self {
+            Wording::Brand => "a business account cannot follow the brand",
+            Wording::Account => "this account may not follow the new account",
+        }
+    }
+
+    fn too_few(self, eligible: usize) -> String {
+        match self {
+            Wording::Brand => {
+                format!("only {eligible} non-business accounts can follow the brand")
+            }
+            Wording::Account => {
+                format!("only {eligible} accounts may follow the new account")
+            }
+        }
+    }
+}
+
+/// The shared body of [`add_business`] and [`add_account`], once the id
+/// is known to be free.
+#[allow(clippy::too_many_arguments)]
+fn add_followed<A, T, E, F>(
+    graph: &mut SocialGraph<A, T>,
+    id: NodeId,
+    account: A,
+    followers: &Audience,
+    mut may_follow: E,
+    mut tie: F,
+    seed: u64,
+    wording: Wording,
+) -> Result<NodeIndex>
+where
+    A: Actor,
+    T: Tie,
+    E: FnMut(&A) -> bool,
+    F: FnMut(NodeIndex) -> T,
+{
+    let existing: &SocialGraph<A, T> = graph;
+    let mut eligible = |v: NodeIndex| existing.actor(v).is_some_and(&mut may_follow);
+    // The existing accounts that may follow, in node order.
+    let mut pool = || -> Vec<NodeIndex> {
+        existing
             .graph()
             .node_indices()
-            .filter(|&v| !is_business(graph, v))
+            .filter(|&v| eligible(v))
             .collect()
     };
     let chosen: Vec<NodeIndex> = match followers {
-        Audience::All => eligible(),
+        Audience::All => pool(),
         Audience::Fraction(f) => {
-            let pool = eligible();
+            let pool = pool();
             let f = check_probability("fraction", *f, None)?;
             let k = ((f * pool.len() as f64).round() as usize).min(pool.len());
             followers_drawn(pool, k, seed)?
         }
         Audience::Count(k) => {
-            let pool = eligible();
+            let pool = pool();
             if *k > pool.len() {
-                return Err(Error::param(
-                    "count",
-                    k,
-                    format!(
-                        "only {} non-business accounts can follow the brand",
-                        pool.len()
-                    ),
-                ));
+                return Err(Error::param("count", k, wording.too_few(pool.len())));
             }
             followers_drawn(pool, *k, seed)?
         }
         Audience::Nodes(ids) => {
             let mut nodes = Vec::with_capacity(ids.len());
             for node_id in ids {
-                let v = graph.node(node_id)?;
-                if is_business(graph, v) {
-                    return Err(Error::param(
-                        "audience",
-                        node_id,
-                        "a business account cannot follow the brand",
-                    ));
+                let v = existing.node(node_id)?;
+                if !eligible(v) {
+                    return Err(Error::param("audience", node_id, wording.ineligible()));
                 }
                 nodes.push(v);
             }
@@ -453,19 +699,19 @@ where
             nodes
         }
     };
-    // Convert and check every tie before the graph changes, so that a
-    // `From<SocialTie>` giving an invalid trust leaves it as it was.
+    // Make and check every tie before the graph changes, so that an
+    // invalid trust leaves it as it was.
     let ties = chosen
         .into_iter()
         .map(|v| {
-            let tie = T::from(SocialTie::follow(trust));
-            check_probability("trust", tie.trust(), None)?;
-            Ok((v, tie))
+            let t = tie(v);
+            check_probability("trust", t.trust(), None)?;
+            Ok((v, t))
         })
         .collect::<Result<Vec<(NodeIndex, T)>>>()?;
-    let brand = graph.add_actor(id, A::from(business))?;
-    for (v, tie) in ties {
-        graph.add_tie(brand, v, tie)?;
+    let brand = graph.add_actor(id, account)?;
+    for (v, t) in ties {
+        graph.add_tie(brand, v, t)?;
     }
     Ok(brand)
 }

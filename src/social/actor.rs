@@ -170,7 +170,9 @@ pub mod roles {
 /// propagation models read; it defaults to the consumer profile. It is the
 /// one way to set them: freezing copies each actor's profile into the
 /// network, and the models read only that copy, so an actor that believes
-/// differently returns a different profile.
+/// differently returns a different profile. [`sponsorship`](Actor::sponsorship)
+/// is copied the same way. Fields of your own type reach the kernels as
+/// node data: see [`SocialGraph::freeze_with`](crate::SocialGraph::freeze_with).
 ///
 /// # Example: a role of your own
 /// ```
@@ -198,7 +200,10 @@ pub trait Actor {
         Profile::consumer()
     }
 
-    /// Whether the actor's talk is paid for. Default: organic.
+    /// Whether the actor's talk is paid for, read once per node when the
+    /// graph is frozen and kept in the network
+    /// ([`Network::sponsorship`](crate::Network::sponsorship), one byte per
+    /// node). Default: organic.
     fn sponsorship(&self) -> Sponsorship {
         Sponsorship::Organic
     }

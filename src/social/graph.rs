@@ -362,8 +362,100 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     }
 
     /// Takes the graph apart: the petgraph graph, the id map and the groups.
+    ///
+    /// To change the actor or tie type and keep the ids and groups, use
+    /// [`map_actors`](SocialGraph::map_actors) and
+    /// [`map_ties`](SocialGraph::map_ties) instead.
     pub fn into_parts(self) -> (DiGraph<A, T, u32>, IdMap, Vec<Group>) {
         (self.graph, Arc::unwrap_or_clone(self.ids), self.groups)
+    }
+
+    /// The same graph with every actor turned into another type by `f`:
+    /// the way to move a graph built with the built-in actors (read from a
+    /// file, made by a generator) to a role type of your own.
+    ///
+    /// Everything else is kept: node indices (`f` is called once per node,
+    /// in index order), external ids, groups, arcs and ties. O(n + m)
+    /// time, no copy of the ids.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::{Actor, BuiltinActor, Consumer, NodeId, SocialGraph, SocialTie};
+    ///
+    /// /// A downstream role: a consumer who may be a skeptic.
+    /// #[derive(Debug)]
+    /// enum Mine { Consumer(Consumer), Skeptic }
+    /// impl Actor for Mine {
+    ///     fn role(&self) -> &str {
+    ///         match self { Mine::Consumer(c) => c.role(), Mine::Skeptic => "skeptic" }
+    ///     }
+    /// }
+    ///
+    /// let mut g: SocialGraph = SocialGraph::new();
+    /// let ann = g.add_actor("ann", Consumer::default().into())?;
+    /// let bob = g.add_actor("bob", Consumer::default().into())?;
+    /// g.add_tie(ann, bob, SocialTie::follow(0.5))?;
+    /// g.add_group("club", [bob])?;
+    ///
+    /// let mut i = 0;
+    /// let mine: SocialGraph<Mine, SocialTie> = g.map_actors(|a| {
+    ///     i += 1;
+    ///     match a {
+    ///         BuiltinActor::Consumer(c) if i == 1 => Mine::Consumer(c),
+    ///         _ => Mine::Skeptic,
+    ///     }
+    /// });
+    /// assert_eq!(mine.node(&NodeId::from("bob"))?, bob);
+    /// assert_eq!(mine.actor(bob).map(|a| a.role()), Some("skeptic"));
+    /// assert_eq!(mine.groups()[0].members(), [bob]);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn map_actors<B, F>(self, mut f: F) -> SocialGraph<B, T>
+    where
+        F: FnMut(A) -> B,
+    {
+        SocialGraph {
+            graph: self.graph.map_owned(|_, a| f(a), |_, t| t),
+            ids: self.ids,
+            groups: self.groups,
+        }
+    }
+
+    /// The same graph with every tie turned into another type by `f`
+    /// (called once per arc, in arc order), keeping nodes, actors, ids,
+    /// groups and arc indices. O(n + m) time.
+    ///
+    /// # Errors
+    /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] when a
+    /// new tie's trust is outside [0, 1] or not finite.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::{Consumer, SocialGraph, SocialTie};
+    ///
+    /// let mut g: SocialGraph = SocialGraph::new();
+    /// let ann = g.add_actor("ann", Consumer::default().into())?;
+    /// let bob = g.add_actor("bob", Consumer::default().into())?;
+    /// g.add_mutual_tie(ann, bob, SocialTie::friendship(0.5))?;
+    /// // Plain numbers, trust halved.
+    /// let plain = g.map_ties(|t| t.trust / 2.0)?;
+    /// assert_eq!(plain.graph().edge_weights().copied().collect::<Vec<f64>>(), [0.25, 0.25]);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn map_ties<U, F>(self, mut f: F) -> Result<SocialGraph<A, U>>
+    where
+        U: Tie,
+        F: FnMut(T) -> U,
+    {
+        let graph = self.graph.map_owned(|_, a| a, |_, t| f(t));
+        for t in graph.edge_weights() {
+            check_probability("trust", t.trust(), None)?;
+        }
+        Ok(SocialGraph {
+            graph,
+            ids: self.ids,
+            groups: self.groups,
+        })
     }
 
     /// Freezes the graph into the compact execution form: O(n + m) time
@@ -371,11 +463,73 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
     /// the network, not copied. Trust is stored as `f32` in the network
     /// (relative precision 6e-8; the graph keeps the tie as given).
     ///
+    /// What survives: the arcs and their trust, and per node the actor's
+    /// [`role`](Actor::role), [`profile`](Actor::profile) and
+    /// [`sponsorship`](Actor::sponsorship), its external id and its groups.
+    /// Other fields of the actor and the tie's other fields (such as
+    /// [`SocialTie::relation`]) do not; keep the actor's own fields with
+    /// [`freeze_with`](SocialGraph::freeze_with).
+    ///
     /// # Errors
     /// [`Error::ProbabilityOutOfRange`] / [`Error::InvalidWeight`] for a tie
     /// edited to an invalid trust; [`Error::TooManyArcs`] past `u32::MAX`
     /// arcs; [`Error::InvalidParameter`] for more than 65,536 role names.
     pub fn freeze(&self) -> Result<Network> {
+        self.freeze_parts()
+    }
+
+    /// Freezes the graph (as [`freeze`](SocialGraph::freeze)) and keeps
+    /// `data(actor)` for every node as the network's node data, read by
+    /// kernels with [`Network::node_data`]: the way a downstream actor
+    /// type's own fields (a fee, a disclosure rule, a follower-based
+    /// credibility ...) survive freezing without a side table.
+    ///
+    /// `data` is called once per node, in index order, so
+    /// `net.node_data::<D>()?[u]` is `data` of node `u`'s actor. Memory:
+    /// `size_of::<D>()` bytes per node (see
+    /// [`MemoryReport::node_data`](crate::network::MemoryReport::node_data)),
+    /// shared between clones of the network. The values are not part of
+    /// the [`NetworkId`](crate::NetworkId).
+    ///
+    /// # Errors
+    /// As [`freeze`](SocialGraph::freeze).
+    ///
+    /// # Example
+    /// ```
+    /// use wom::{Actor, SocialGraph};
+    ///
+    /// /// A paid micro-influencer who must disclose.
+    /// #[derive(Debug)]
+    /// struct Micro { fee: f64, discloses: bool }
+    /// impl Actor for Micro {
+    ///     fn role(&self) -> &str { "micro_influencer" }
+    /// }
+    ///
+    /// /// What the kernel needs of each node.
+    /// #[derive(Debug, Clone, Copy, PartialEq)]
+    /// struct Terms { fee: f64, discloses: bool }
+    ///
+    /// let mut g: SocialGraph<Micro, f64> = SocialGraph::new();
+    /// let a = g.add_actor("a", Micro { fee: 120.0, discloses: true })?;
+    /// let b = g.add_actor("b", Micro { fee: 80.0, discloses: false })?;
+    /// g.add_tie(a, b, 0.6)?;
+    /// let net = g.freeze_with(|m| Terms { fee: m.fee, discloses: m.discloses })?;
+    /// let terms = net.node_data::<Terms>().expect("attached by freeze_with");
+    /// assert_eq!(terms[1], Terms { fee: 80.0, discloses: false });
+    /// assert_eq!(net.memory().node_data, 2 * std::mem::size_of::<Terms>());
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn freeze_with<D, F>(&self, mut data: F) -> Result<Network>
+    where
+        D: Send + Sync + 'static,
+        F: FnMut(&A) -> D,
+    {
+        let net = self.freeze_parts()?;
+        let values: Vec<D> = self.graph.node_weights().map(&mut data).collect();
+        net.with_node_data(values)
+    }
+
+    fn freeze_parts(&self) -> Result<Network> {
         let n = self.graph.node_count();
         let mut arcs = Vec::with_capacity(self.graph.edge_count());
         for e in self.graph.edge_references() {
@@ -388,7 +542,7 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
         }
         let mut roles = RoleTableBuilder::with_capacity(n);
         for a in self.graph.node_weights() {
-            roles.push(a.role(), a.profile())?;
+            roles.push(a.role(), a.profile(), a.sponsorship())?;
         }
         let groups = self
             .groups

@@ -4,7 +4,9 @@
 //! A tie is an edge weight of the social graph. Its one required method is
 //! its [`trust`](Tie::trust) (strength) in [0, 1]: a recommendation over a
 //! strong tie weighs more than one over a weak tie. A plain `f64` (or `f32`)
-//! is a tie; [`SocialTie`] adds the kind of [`Relation`].
+//! is a tie; [`SocialTie`] adds the kind of [`Relation`] (a field of its
+//! own, for the modelling layer: freezing keeps only the arcs and their
+//! trust, so a friendship is its two arcs).
 //!
 //! Arcs point the way influence flows: an arc `u -> v` means that `v` hears
 //! what `u` says (for a follow relation: `v` follows `u`). A mutual relation
@@ -20,11 +22,6 @@ use serde::{Deserialize, Serialize};
 pub trait Tie {
     /// The tie's trust or strength, in [0, 1].
     fn trust(&self) -> f64;
-
-    /// The kind of relation. Default: [`Relation::Follow`].
-    fn relation(&self) -> Relation {
-        Relation::Follow
-    }
 }
 
 impl Tie for f64 {
@@ -42,9 +39,6 @@ impl Tie for f32 {
 impl<T: Tie + ?Sized> Tie for &T {
     fn trust(&self) -> f64 {
         (**self).trust()
-    }
-    fn relation(&self) -> Relation {
-        (**self).relation()
     }
 }
 
@@ -128,9 +122,6 @@ impl Tie for SocialTie {
     fn trust(&self) -> f64 {
         self.trust
     }
-    fn relation(&self) -> Relation {
-        self.relation
-    }
 }
 
 impl From<SocialTie> for f64 {
@@ -155,8 +146,7 @@ mod tests {
     fn plain_numbers_are_ties() {
         assert_eq!(0.25f64.trust(), 0.25);
         assert_eq!(0.5f32.trust(), 0.5);
-        assert_eq!(0.5f64.relation(), Relation::Follow);
-        assert_eq!(SocialTie::friendship(0.3).relation(), Relation::Friendship);
+        assert_eq!(SocialTie::friendship(0.3).relation, Relation::Friendship);
     }
 
     #[test]

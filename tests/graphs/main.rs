@@ -6,6 +6,7 @@
 mod common;
 
 mod data;
+mod freeze;
 mod generators;
 mod io;
 mod network;

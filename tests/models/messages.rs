@@ -17,8 +17,8 @@ use wom::propagation::composite::{
 };
 use wom::propagation::{Model, Recorder, Simulation};
 use wom::{
-    BuiltinActor, BusinessOrganization, Channel, Consumer, Delivery, Message, Network, Outgoing,
-    Polarity, Profile, SocialGraph, SocialTie, Sponsorship,
+    BuiltinActor, BusinessOrganization, Channel, Consumer, Delivery, Message, Network,
+    OpinionLeader, Outgoing, Polarity, Profile, SocialGraph, SocialTie, Sponsorship,
 };
 
 use crate::common::Moments;
@@ -149,6 +149,31 @@ fn a_business_and_advertising_speak_sponsored_messages() {
         (seen[0].sponsorship, seen[0].hops),
         (Sponsorship::Sponsored, 1)
     );
+
+    // A paid leader's posts are sponsored, an organic leader's are not.
+    for sponsorship in [Sponsorship::Sponsored, Sponsorship::Organic] {
+        let leader =
+            OpinionLeader::new(Profile::new(1.0, 1.0, 1.0, 1.0).unwrap(), sponsorship, 0.0)
+                .unwrap();
+        let net = graph(vec![leader.into(), consumer(1.0)], &[(0, 1)]);
+        let options = CampaignOptions::new(
+            vec![CampaignChannel::new(
+                Post::new(1.0).unwrap(),
+                Sender::OpinionLeaders,
+            )],
+            1,
+        );
+        let campaign = Campaign::new(&net, options)
+            .unwrap()
+            .with_response(Recording::default())
+            .unwrap();
+        Simulation::new(&net, &campaign)
+            .run(&[], MASTER, 0, &mut ())
+            .unwrap();
+        let seen = campaign.response().0.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].sponsorship, sponsorship);
+    }
 
     let net = graph(vec![consumer(1.0); 3], &[]);
     let ad = Advertising::new(1.0, 1.0).unwrap();

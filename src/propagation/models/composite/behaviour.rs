@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Sponsorship, roles};
+use crate::actor::Sponsorship;
 use crate::message::{ChannelId, Message, Polarity, ProductId, Valence, WomMessage};
 use crate::network::Network;
 use crate::rng::bernoulli;
@@ -338,8 +338,9 @@ pub trait Voice {
 ///   says the campaign's message).
 ///
 /// A fresh message is [sponsored](Sponsorship::Sponsored) when it comes
-/// from outside, through a paid channel, from a business, or from an actor
-/// whose talk is paid for; organic otherwise. Its strength falls by
+/// from outside, through a paid channel, or from an actor whose talk is
+/// paid for ([`Network::sponsorship`]: businesses, paid leaders); organic
+/// otherwise. Its strength falls by
 /// `decay_per_hop` with every hop ([`WomMessage::with_decay_per_hop`]).
 ///
 /// It reads any memory `X` that says the adopter's [`Opinion`]
@@ -396,20 +397,12 @@ impl<X> Default for StandardVoice<X> {
     }
 }
 
-/// The sponsorship of the actor at node `u` (MERGE: Network::sponsorship).
-fn actor_sponsorship(_network: &Network, _u: u32) -> Sponsorship {
-    Sponsorship::Organic
-}
-
 /// Whether a fresh message of `sender` through a channel that is `paid` or
 /// not is sponsored.
 pub(crate) fn sponsorship(network: &Network, sender: Option<u32>, paid: bool) -> Sponsorship {
     let sponsored = match sender {
         None => true,
-        Some(u) => {
-            paid || network.role_name(network.role(u)) == Some(roles::BUSINESS)
-                || actor_sponsorship(network, u) == Sponsorship::Sponsored
-        }
+        Some(u) => paid || network.sponsorship(u) == Sponsorship::Sponsored,
     };
     if sponsored {
         Sponsorship::Sponsored
