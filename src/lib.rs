@@ -55,6 +55,8 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod analysis;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod communication;
 pub mod ensemble;
 pub mod error;
