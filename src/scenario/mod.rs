@@ -22,6 +22,16 @@
 //! The schema is documented in `docs/scenario.md`, and `examples/scenarios/`
 //! holds one scenario per built-in model.
 //!
+//! Documents may also name models and roles of other crates: a
+//! [`Registry`] holds the names a document may use, the built-in ones
+//! ([`Registry::builtin`]) and those registered with
+//! [`Registry::model`] and [`Registry::role`]. The `_with` functions
+//! ([`Scenario::from_json_with`], [`Scenario::run_with`] ...) read and run
+//! through a registry; the others use the built-in one. A registered model
+//! is checked, run and reported as a built-in is, and `wom::cli::run`
+//! (feature `cli`) gives a downstream crate the `wom` command line with its
+//! registry.
+//!
 //! # Example
 //! ```
 //! use wom::scenario::Scenario;
@@ -352,7 +362,8 @@ macro_rules! models {
 
             /// The registry of the table's models.
             fn register_table(registry: Registry) -> Result<Registry> {
-                Ok(registry$(.model::<$model>()?)*)
+                $(let registry = registry.model::<$model>()?;)*
+                Ok(registry)
             }
 
             /// The model's key in documents: `"bass"`, `"competition"`, a
@@ -849,7 +860,7 @@ impl Scenario {
     ///
     /// let scenario = Scenario::from_json(r#"{
     ///     "graph": {"generate": {"generator": {"model": "gnp", "n": 50, "p": 0.1}, "seed": 7}},
-    ///     "seeding": {"seeds": {"top": {"by": "degree", "count": 4}},
+    ///     "seeding": {"seeds": {"top": {"by": "followers", "count": 4}},
     ///                 "budget": 30, "prices": {"consumer": 10}},
     ///     "model": {"bass": {"p": 0.01, "q": 0.3}}
     /// }"#)?;
