@@ -205,9 +205,9 @@ impl Registry {
     /// and must keep the role's name; the chosen consumers (the most
     /// central, as for opinion leaders) become actors with its
     /// [`role`](Actor::role), [`profile`](Actor::profile) and
-    /// [`sponsorship`](Actor::sponsorship). Seed prices, seed rules
-    /// (`{"role": ...}`), the KPI target and campaign senders may then name
-    /// the role like any other.
+    /// [`sponsorship`](Actor::sponsorship). Seed prices
+    /// (`seeding.prices`), the KPI target (`kpis.target.role`) and campaign
+    /// senders may then name the role like any other.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the name is a built-in role's or
