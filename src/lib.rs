@@ -20,6 +20,11 @@
 //! persuasively), [`Message`]s (what travels), readers for edge-list files
 //! ([`io`]), seeded graph generators ([`generate`]), centralities and role
 //! assignment ([`centrality`], [`roles`]) and summaries ([`stats`]).
+//! A whole study is one JSON [`scenario`] document; a
+//! [`scenario::Registry`] lets documents name models and roles of other
+//! crates, and `wom::cli::run` (feature `cli`) is the `wom` command line
+//! as a function of a registry, for a downstream crate's own binary
+//! (`docs/scenario.md`, "Your own models in documents").
 //!
 //! ## Quick start
 //! ```
@@ -55,6 +60,8 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod analysis;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod communication;
 pub mod ensemble;
 pub mod error;

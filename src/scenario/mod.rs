@@ -22,6 +22,16 @@
 //! The schema is documented in `docs/scenario.md`, and `examples/scenarios/`
 //! holds one scenario per built-in model.
 //!
+//! Documents may also name models and roles of other crates: a
+//! [`Registry`] holds the names a document may use, the built-in ones
+//! ([`Registry::builtin`]) and those registered with
+//! [`Registry::model`] and [`Registry::role`]. The `_with` functions
+//! ([`Scenario::from_json_with`], [`Scenario::run_with`] ...) read and run
+//! through a registry; the others use the built-in one. A registered model
+//! is checked, run and reported as a built-in is, and `wom::cli::run`
+//! (feature `cli`) gives a downstream crate the `wom` command line with its
+//! registry.
+//!
 //! # Example
 //! ```
 //! use wom::scenario::Scenario;
@@ -49,7 +59,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::actor::{BusinessOrganization, OpinionLeader};
+use crate::actor::{Actor, BusinessOrganization, OpinionLeader};
 use crate::ensemble::{Ensemble, EnsembleOptions, Progress, RunBudget};
 use crate::error::{Error, Result};
 use crate::generate::Generator;
@@ -63,9 +73,15 @@ use crate::propagation::{
     LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
 use crate::seeding::{
-    Audience, LeaderSelection, SeedPlan, add_business, assign_opinion_leaders, check_amount,
+    Audience, LeaderSelection, SeedPlan, Seeds, add_business, assign_opinion_leaders, check_amount,
     resolve_ids,
 };
+use crate::social::SocialGraph;
+
+mod registry;
+
+use registry::DocumentActor;
+pub use registry::Registry;
 
 /// The seed rule, at its path before it moved to [`seeding`](crate::seeding).
 pub use crate::seeding::SeedRule;
@@ -134,6 +150,31 @@ pub struct RolesSpec {
     /// Add a business account with followers.
     #[serde(default)]
     pub business: Option<BusinessSpec>,
+    /// Turn the most central consumers into actors of roles other crates
+    /// registered ([`Registry::role`]), in this order, after the opinion
+    /// leaders and before the business.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assign: Vec<RoleAssignment>,
+}
+
+/// Consumers that become actors of a registered role: an entry of
+/// `roles.assign`.
+///
+/// In JSON: `{"role": "micro_influencer", "selection": {"by": "followers",
+/// "count": {"top": 20}}, "actor": {...}}`; `actor` holds the fields of the
+/// role's actor type as that type deserializes them (left out: its
+/// default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAssignment {
+    /// The role's name, as registered.
+    pub role: String,
+    /// By which centrality, how many (among the nodes still consumers).
+    pub selection: LeaderSelection,
+    /// The actor's fields; a scenario read through a registry writes them
+    /// back with every default filled in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Value>,
 }
 
 /// Which consumers become opinion leaders, and as what.
@@ -200,16 +241,20 @@ pub struct KpisSpec {
 }
 
 /// Declares the models a scenario document can name, one line each:
-/// `Variant(ModelType)`. serde writes the variant in snake_case, which must
-/// be the model's [`FromOptions::KEY`] (a test checks); the options are the
-/// model's [`FromOptions::Options`]. The macro generates [`ModelSpec`], its
-/// checks before the network exists and the dispatch that builds and runs
-/// the model.
+/// `Variant(ModelType)`. The document key is the model's
+/// [`FromOptions::KEY`]; the options are the model's
+/// [`FromOptions::Options`]. The macro generates [`ModelSpec`], its serde
+/// form (`{"<key>": options}`), its checks before the network exists, the
+/// dispatch that builds and runs the model, and the built-in [`Registry`].
 macro_rules! models {
     ($($(#[$doc:meta])* $variant:ident($model:ty),)*) => {
         /// The propagation model and its parameters: `{"<key>": options}`.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        ///
+        /// A key that is no built-in model's is read as
+        /// [`Registered`](ModelSpec::Registered); whether a model of that
+        /// key exists is the [`Registry`]'s to say, when the scenario is
+        /// checked or run.
+        #[derive(Debug, Clone, PartialEq)]
         pub enum ModelSpec {
             $($(#[$doc])* $variant(<$model as FromOptions>::Options),)*
             /// Two competing brands ([`CompetitiveCascade`]); the seeding's
@@ -221,6 +266,93 @@ macro_rules! models {
                 /// Brand B's seeds.
                 rival_seeds: SeedRule,
             },
+            /// A model another crate registered ([`Registry::model`]).
+            Registered {
+                /// Its [`FromOptions::KEY`].
+                key: String,
+                /// Its options as JSON: as written until the scenario is
+                /// read through a registry, which writes them back with
+                /// every default filled in.
+                options: Value,
+            },
+        }
+
+        impl Serialize for ModelSpec {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(Some(1))?;
+                match self {
+                    $(ModelSpec::$variant(o) => {
+                        map.serialize_entry(<$model as FromOptions>::KEY, o)?
+                    })*
+                    ModelSpec::Competition {
+                        options,
+                        rival_seeds,
+                    } => map.serialize_entry(
+                        registry::COMPETITION,
+                        &CompetitionFields {
+                            options: *options,
+                            rival_seeds: rival_seeds.clone(),
+                        },
+                    )?,
+                    ModelSpec::Registered { key, options } => map.serialize_entry(key, options)?,
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> Deserialize<'de> for ModelSpec {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<ModelSpec, D::Error> {
+                use serde::de::{Error as _, MapAccess, Visitor};
+
+                struct Spec;
+
+                impl<'de> Visitor<'de> for Spec {
+                    type Value = ModelSpec;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an object with one key, the model's name, holding its options")
+                    }
+
+                    fn visit_map<A: MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> std::result::Result<ModelSpec, A::Error> {
+                        let Some(key) = map.next_key::<String>()? else {
+                            return Err(A::Error::custom(
+                                "no model given: write one key, the model's name",
+                            ));
+                        };
+                        let spec = $(if key == <$model as FromOptions>::KEY {
+                            ModelSpec::$variant(map.next_value()?)
+                        } else)* if key == registry::COMPETITION {
+                            let c: CompetitionFields = map.next_value()?;
+                            ModelSpec::Competition {
+                                options: c.options,
+                                rival_seeds: c.rival_seeds,
+                            }
+                        } else {
+                            ModelSpec::Registered {
+                                options: map.next_value()?,
+                                key,
+                            }
+                        };
+                        if let Some(other) = map.next_key::<String>()? {
+                            return Err(A::Error::custom(format!(
+                                "a second model `{other}`: a scenario runs one model"
+                            )));
+                        }
+                        Ok(spec)
+                    }
+                }
+
+                d.deserialize_map(Spec)
+            }
         }
 
         impl ModelSpec {
@@ -228,8 +360,26 @@ macro_rules! models {
             #[cfg(test)]
             const TABLE_KEYS: &[&str] = &[$(<$model as FromOptions>::KEY,)*];
 
-            /// Checks the options that need no network.
-            fn check(&self) -> Result<()> {
+            /// The registry of the table's models.
+            fn register_table(registry: Registry) -> Result<Registry> {
+                $(let registry = registry.model::<$model>()?;)*
+                Ok(registry)
+            }
+
+            /// The model's key in documents: `"bass"`, `"competition"`, a
+            /// registered model's [`FromOptions::KEY`].
+            pub fn key(&self) -> &str {
+                match self {
+                    $(ModelSpec::$variant(_) => <$model as FromOptions>::KEY,)*
+                    ModelSpec::Competition { .. } => registry::COMPETITION,
+                    ModelSpec::Registered { key, .. } => key,
+                }
+            }
+
+            /// Checks the options that need no network; a registered
+            /// model's options are written back with every default filled
+            /// in.
+            fn check(&mut self, registry: &Registry) -> Result<()> {
                 match self {
                     $(ModelSpec::$variant(o) => {
                         let path = format!("$.model.{}", <$model as FromOptions>::KEY);
@@ -238,22 +388,39 @@ macro_rules! models {
                     ModelSpec::Competition { rival_seeds, .. } => rival_seeds
                         .validate()
                         .map_err(at("$.model.competition.rival_seeds")),
+                    ModelSpec::Registered { key, options } => {
+                        let entry = registry.model_entry(key)?;
+                        *options = (entry.check)(options, &format!("$.model.{key}"))?;
+                        Ok(())
+                    }
                 }
             }
 
-            /// Builds the model of the table on the runner's network and
-            /// runs it; the competition's options are handed back instead.
-            fn run_table(&self, run: &Runner<'_>) -> Ran<'_> {
+            /// Builds the model of the table (or the registry) on the
+            /// runner's network and runs it; the competition's options are
+            /// handed back instead.
+            fn run_table(&self, run: &Runner<'_>, registry: &Registry) -> Ran<'_> {
                 match self {
                     $(ModelSpec::$variant(o) => Ok(run.build::<$model>(o)),)*
                     ModelSpec::Competition {
                         options,
                         rival_seeds,
                     } => Err((options, rival_seeds)),
+                    ModelSpec::Registered { key, options } => Ok(registry
+                        .model_entry(key)
+                        .and_then(|entry| (entry.run)(options, run))),
                 }
             }
         }
     };
+}
+
+/// The `competition` model's object.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompetitionFields {
+    options: CompetitionOptions,
+    rival_seeds: SeedRule,
 }
 
 /// A model of the table run, or the competition's options to run.
@@ -425,12 +592,28 @@ fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Error {
 
 impl Scenario {
     /// Reads a scenario from JSON text; relative paths in it are relative
-    /// to the working folder.
+    /// to the working folder. The models and roles it may name are the
+    /// built-in ones ([`Registry::builtin`]).
     ///
     /// # Errors
     /// [`Error::InvalidDocument`] naming the path of the first field that
     /// does not fit the schema or is out of range.
     pub fn from_json(text: &str) -> Result<Scenario> {
+        Scenario::from_json_with(registry::builtin_ref(), text)
+    }
+
+    /// Reads a scenario from JSON text that may name the models and roles
+    /// of `registry`; relative paths in it are relative to the working
+    /// folder.
+    ///
+    /// A registered model's options and a registered role's actor are
+    /// checked as a built-in's are, and kept with every default filled in.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] naming the path of the first field that
+    /// does not fit the schema or is out of range; a model the registry
+    /// does not know is an error at `$.model` that lists the ones it knows.
+    pub fn from_json_with(registry: &Registry, text: &str) -> Result<Scenario> {
         // serde keeps the last of two equal keys in a map (`seeding.prices`):
         // refuse them before anything is dropped.
         if let Some(path) = duplicate_key(text) {
@@ -439,7 +622,7 @@ impl Scenario {
         if let Some(e) = moved_campaign(text) {
             return Err(e);
         }
-        let scenario: Scenario = parse(text, "").map_err(|e| refine_generator(text, e))?;
+        let mut scenario: Scenario = parse(text, "").map_err(|e| refine_generator(text, e))?;
         // A field that serde accepted but no part of the scenario kept
         // (an extra key beside a parameter-less `kind`, say) would be
         // silently dropped: compare the document with its echo.
@@ -451,17 +634,29 @@ impl Scenario {
                 "unknown field: no part of the scenario reads it",
             ));
         }
-        scenario.validate()?;
+        scenario.check(registry)?;
         Ok(scenario)
     }
 
     /// Reads a scenario file; relative paths in it become relative to the
-    /// file's folder.
+    /// file's folder. The models and roles it may name are the built-in
+    /// ones.
     ///
     /// # Errors
     /// [`Error::FileNotFound`] or [`Error::Io`] for the file, then those of
     /// [`from_json`](Scenario::from_json).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
+        Scenario::from_file_with(registry::builtin_ref(), path)
+    }
+
+    /// Reads a scenario file that may name the models and roles of
+    /// `registry`; relative paths in it become relative to the file's
+    /// folder.
+    ///
+    /// # Errors
+    /// [`Error::FileNotFound`] or [`Error::Io`] for the file, then those of
+    /// [`from_json_with`](Scenario::from_json_with).
+    pub fn from_file_with(registry: &Registry, path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
@@ -476,7 +671,7 @@ impl Scenario {
                 }
             }
         })?;
-        let mut scenario = Scenario::from_json(&text)?;
+        let mut scenario = Scenario::from_json_with(registry, &text)?;
         if let GraphSpec::EdgeList { path: file, .. } = &mut scenario.graph
             && file.is_relative()
             && let Some(folder) = path.parent()
@@ -488,11 +683,29 @@ impl Scenario {
 
     /// Checks the values the schema alone does not: ranges, counts, and
     /// the model's and generator's own parameters (networks and files are
-    /// checked when the scenario runs).
+    /// checked when the scenario runs), against the built-in registry.
     ///
     /// # Errors
     /// [`Error::InvalidDocument`] naming the field.
     pub fn validate(&self) -> Result<()> {
+        self.validate_with(registry::builtin_ref())
+    }
+
+    /// Checks the values the schema alone does not, as
+    /// [`validate`](Scenario::validate) does, with the models and roles of
+    /// `registry`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] naming the field; a model or role the
+    /// registry does not know is one at `$.model` or
+    /// `$.roles.assign[i].role`.
+    pub fn validate_with(&self, registry: &Registry) -> Result<()> {
+        self.clone().check(registry)
+    }
+
+    /// The checks of [`validate_with`](Scenario::validate_with), writing
+    /// registered options and actors back with their defaults.
+    fn check(&mut self, registry: &Registry) -> Result<()> {
         if let GraphSpec::Generate { generator, .. } = &self.graph {
             generator
                 .validate()
@@ -506,11 +719,16 @@ impl Scenario {
                 format!("{} is not in [0, 1]", b.trust),
             ));
         }
+        for (i, a) in self.roles.assign.iter_mut().enumerate() {
+            let path = format!("$.roles.assign[{i}]");
+            let (actor, _) = registry.read_role(&a.role, a.actor.as_ref(), &path)?;
+            a.actor = Some(actor);
+        }
         self.seeding.validate().map_err(at("$.seeding"))?;
         if let Some(v) = self.kpis.value_per_adoption {
             check_amount("value_per_adoption", v).map_err(at("$.kpis.value_per_adoption"))?;
         }
-        self.model.check()?;
+        self.model.check(registry)?;
         self.ensemble.validate().map_err(field_at("$.ensemble"))
     }
 
@@ -543,30 +761,30 @@ impl Scenario {
     /// [`Error::InvalidDocument`] naming the field for anything the network
     /// makes invalid (an unknown seed id, a role with no node ...).
     pub fn run<'a>(&self, settings: impl Into<RunSettings<'a>>) -> Result<Results> {
+        self.run_with(registry::builtin_ref(), settings)
+    }
+
+    /// Runs the scenario as [`run`](Scenario::run) does, with the models
+    /// and roles of `registry`: a registered model is built from its
+    /// options by its [`FromOptions::from_options`] and run by the same
+    /// ensemble, KPIs and results document as a built-in.
+    ///
+    /// # Errors
+    /// Those of [`run`](Scenario::run); a model or role the registry does
+    /// not know is an [`Error::InvalidDocument`] at `$.model` or
+    /// `$.roles.assign[i].role`.
+    pub fn run_with<'a>(
+        &self,
+        registry: &Registry,
+        settings: impl Into<RunSettings<'a>>,
+    ) -> Result<Results> {
         let RunSettings { threads, progress } = settings.into();
         let progress = progress.unwrap_or(&|_| {});
-        self.validate()?;
-        let (network, load_report) = self.build_network()?;
-        let chosen = self
-            .seeding
-            .choose(&network, self.ensemble.master_seed)
-            .map_err(at("$.seeding"))?;
+        self.validate_with(registry)?;
+        let (network, load_report) = self.build_network_with(registry)?;
+        let chosen = self.seeds(&network)?;
         let (seeds, proposed, cost) = (chosen.nodes, chosen.proposed, chosen.cost);
-        let target = match &self.kpis.target {
-            TargetSpec::All => Target::All,
-            TargetSpec::Role(r) => Target::Role(r.clone()),
-            TargetSpec::Groups(g) => Target::Groups(g.clone()),
-            TargetSpec::Ids(ids) => {
-                Target::Nodes(resolve_ids(&network, ids).map_err(at("$.kpis.target.ids"))?)
-            }
-        };
-        let spec = KpiSpec {
-            target,
-            seeding_cost: cost,
-            value_per_adoption: self.kpis.value_per_adoption,
-            returns: Returns::AllAdopters,
-        };
-        target_check(&spec, &network)?;
+        let spec = self.kpi_spec(&network, cost)?;
         let mut options = self.ensemble;
         if threads.is_some() {
             // An argument, not a document field: its error is the plain one.
@@ -581,7 +799,7 @@ impl Scenario {
             progress,
         };
         let mut rival_ids = None;
-        let (report, channels) = match self.model.run_table(&run) {
+        let (report, channels) = match self.model.run_table(&run, registry) {
             Ok(ran) => ran?,
             Err((o, rival_seeds)) => {
                 let path = "$.model.competition.rival_seeds";
@@ -625,12 +843,80 @@ impl Scenario {
         })
     }
 
+    /// The seeds of the scenario on `network` (built by
+    /// [`build_network`](Scenario::build_network)), chosen as a run
+    /// chooses them: the seeding rule's proposal, in its order, within the
+    /// budget at the seed prices ([`SeedPlan::choose`] with the scenario's
+    /// master seed).
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] at the field of `$.seeding` that the
+    /// network makes invalid (an unknown id, a priced role nobody has, a
+    /// budget that buys no seed).
+    ///
+    /// # Example
+    /// ```
+    /// use wom::scenario::Scenario;
+    ///
+    /// let scenario = Scenario::from_json(r#"{
+    ///     "graph": {"generate": {"generator": {"model": "gnp", "n": 50, "p": 0.1}, "seed": 7}},
+    ///     "seeding": {"seeds": {"top": {"by": "followers", "count": 4}},
+    ///                 "budget": 30, "prices": {"consumer": 10}},
+    ///     "model": {"bass": {"p": 0.01, "q": 0.3}}
+    /// }"#)?;
+    /// let (network, _) = scenario.build_network()?;
+    /// let seeds = scenario.seeds(&network)?;
+    /// assert_eq!((seeds.nodes.len(), seeds.proposed, seeds.cost), (3, 4, 30.0));
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn seeds(&self, network: &Network) -> Result<Seeds> {
+        self.seeding
+            .choose(network, self.ensemble.master_seed)
+            .map_err(at("$.seeding"))
+    }
+
+    /// What the scenario's KPIs measure against on `network`: its target
+    /// audience resolved to nodes, the seeding cost given, the value of an
+    /// adoption, and returns counted over all adopters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] at `$.kpis.target` for a target the
+    /// network does not have (an unknown id, a role or group nobody is in).
+    pub fn kpi_spec(&self, network: &Network, seeding_cost: f64) -> Result<KpiSpec> {
+        let target = match &self.kpis.target {
+            TargetSpec::All => Target::All,
+            TargetSpec::Role(r) => Target::Role(r.clone()),
+            TargetSpec::Groups(g) => Target::Groups(g.clone()),
+            TargetSpec::Ids(ids) => {
+                Target::Nodes(resolve_ids(network, ids).map_err(at("$.kpis.target.ids"))?)
+            }
+        };
+        let spec = KpiSpec {
+            target,
+            seeding_cost,
+            value_per_adoption: self.kpis.value_per_adoption,
+            returns: Returns::AllAdopters,
+        };
+        target_check(&spec, network)?;
+        Ok(spec)
+    }
+
     /// The network of the scenario, with roles assigned, and the load
     /// report of its edge list.
     ///
     /// # Errors
     /// Those of [`run`](Scenario::run) that concern the graph and roles.
     pub fn build_network(&self) -> Result<(Network, Option<LoadReport>)> {
+        self.build_network_with(registry::builtin_ref())
+    }
+
+    /// The network of the scenario, with built-in and registered roles
+    /// assigned, and the load report of its edge list.
+    ///
+    /// # Errors
+    /// Those of [`run_with`](Scenario::run_with) that concern the graph and
+    /// roles.
+    pub fn build_network_with(&self, registry: &Registry) -> Result<(Network, Option<LoadReport>)> {
         let (mut graph, report) = match &self.graph {
             GraphSpec::EdgeList { path, options } => {
                 let loaded =
@@ -648,9 +934,42 @@ impl Scenario {
             assign_opinion_leaders(&mut graph, &l.selection, &l.leader)
                 .map_err(at("$.roles.opinion_leaders"))?;
         }
+        let network = if self.roles.assign.is_empty() {
+            self.add_business(&mut graph)?;
+            graph.freeze()
+        } else {
+            // Registered roles need actors the built-in enum cannot hold:
+            // the graph is copied into one that can (only then).
+            let mut graph = document_graph(graph).map_err(at("$.graph"))?;
+            for (i, a) in self.roles.assign.iter().enumerate() {
+                let path = format!("$.roles.assign[{i}]");
+                let (_, actor) = registry.read_role(&a.role, a.actor.as_ref(), &path)?;
+                // Chosen as opinion leaders are, among the consumers left,
+                // then given the registered role.
+                let chosen =
+                    assign_opinion_leaders(&mut graph, &a.selection, &OpinionLeader::default())
+                        .map_err(at(&format!("{path}.selection")))?;
+                for v in chosen {
+                    if let Some(slot) = graph.actor_mut(v) {
+                        *slot = DocumentActor::Registered(actor.clone());
+                    }
+                }
+            }
+            self.add_business(&mut graph)?;
+            graph.freeze()
+        };
+        let network = network.map_err(at("$.graph"))?;
+        Ok((network, report))
+    }
+
+    /// Adds the scenario's business account, if any, to `graph`.
+    fn add_business<A>(&self, graph: &mut SocialGraph<A>) -> Result<()>
+    where
+        A: Actor + From<BusinessOrganization>,
+    {
         if let Some(b) = &self.roles.business {
             add_business(
-                &mut graph,
+                graph,
                 b.id.clone(),
                 b.business.clone(),
                 &b.followers,
@@ -660,9 +979,31 @@ impl Scenario {
             )
             .map_err(at("$.roles.business"))?;
         }
-        let network = graph.freeze().map_err(at("$.graph"))?;
-        Ok((network, report))
+        Ok(())
     }
+}
+
+/// The same graph (ids, actors, ties in order, groups) with actors that
+/// may also be of registered roles.
+fn document_graph(graph: SocialGraph) -> Result<SocialGraph<DocumentActor>> {
+    let (inner, ids, groups) = graph.into_parts();
+    let mut out = SocialGraph::with_capacity(inner.node_count(), inner.edge_count());
+    for v in inner.node_indices() {
+        let id = ids
+            .id_of(v.index() as u32)
+            .cloned()
+            .unwrap_or_else(|| NodeId::from(v.index() as u64));
+        out.add_actor(id, DocumentActor::Builtin(inner[v].clone()))?;
+    }
+    for e in inner.edge_indices() {
+        if let Some((from, to)) = inner.edge_endpoints(e) {
+            out.add_tie(from, to, inner[e])?;
+        }
+    }
+    for g in groups {
+        out.add_group(g.name.clone(), g.members().iter().copied())?;
+    }
+    Ok(out)
 }
 
 /// How [`Scenario::run`] runs: a thread count that overrides the
@@ -924,14 +1265,41 @@ mod tests {
     fn every_key_of_the_table_is_its_variant_in_documents() {
         assert_eq!(ModelSpec::TABLE_KEYS.len(), 9);
         for key in ModelSpec::TABLE_KEYS {
-            // A known variant with bad options fails on its options, an
-            // unknown one on its name.
+            // A known key with bad options fails on its options; an
+            // unknown one would be read as a registered model's.
             let err = serde_json::from_str::<ModelSpec>(&format!(r#"{{"{key}": 0}}"#))
                 .unwrap_err()
                 .to_string();
-            assert!(!err.contains("unknown variant"), "{key}: {err}");
+            assert!(err.contains("invalid type"), "{key}: {err}");
+            assert!(registry::builtin_ref().has_model(key));
         }
-        let err = serde_json::from_str::<ModelSpec>(r#"{"nope": 0}"#).unwrap_err();
-        assert!(err.to_string().contains("unknown variant"), "{err}");
+        let spec = serde_json::from_str::<ModelSpec>(r#"{"nope": 0}"#).unwrap();
+        assert_eq!(spec.key(), "nope");
+        let err = registry::builtin_ref().model_entry("nope").err().unwrap();
+        assert!(
+            err.to_string().contains("$.model: unknown model `nope`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_model_spec_is_written_as_its_derived_form_was() {
+        // The hand-written serde keeps the externally tagged layout.
+        for text in [
+            r#"{"bass":{"p":0.01,"q":0.3}}"#,
+            r#"{"competition":{"options":{"probabilities":{"kind":"uniform","a":0.06,"b":0.06},"tie_rule":"uniform_brand"},"rival_seeds":{"random":{"count":40}}}}"#,
+            r#"{"mine":{"x":[1,2]}}"#,
+        ] {
+            match serde_json::from_str::<ModelSpec>(text) {
+                Ok(spec) => assert_eq!(serde_json::to_string(&spec).unwrap(), text),
+                Err(e) => panic!("{text}: {e}"),
+            }
+        }
+        let two = serde_json::from_str::<ModelSpec>(r#"{"bass": {"p": 0.1, "q": 0.1}, "sir": {}}"#);
+        assert!(
+            two.unwrap_err()
+                .to_string()
+                .contains("a second model `sir`")
+        );
     }
 }

@@ -153,8 +153,34 @@ impl SeedPrices {
 }
 
 /// Whether one more seed at `price` fits a `budget` of which `spent` is
-/// spent. The tolerance is relative, so that three seeds at 0.1 fit a
-/// budget of 0.3 although 0.1 + 0.1 + 0.1 > 0.3 in binary floating point.
-pub(crate) fn fits(spent: f64, price: f64, budget: f64) -> bool {
+/// already spent: `spent + price <= budget * (1 + 1e-12)`.
+///
+/// This is the rule [`SeedPlan::choose`](crate::seeding::SeedPlan::choose)
+/// takes seeds by, public so that a program choosing seeds its own way
+/// (another order, several budgets) spends a document's budget exactly as
+/// documents do. The tolerance is relative, so that three seeds at 0.1 fit
+/// a budget of 0.3 although 0.1 + 0.1 + 0.1 > 0.3 in binary floating point;
+/// it is far below a cent on any amount up to
+/// [`MAX_AMOUNT`].
+///
+/// # Arguments
+/// * `spent`: what the seeds taken so far cost.
+/// * `price`: the next seed's price ([`SeedPrices::of`]).
+/// * `budget`: the budget.
+///
+/// # Returns
+/// Whether the seed may be taken.
+///
+/// # Complexity
+/// O(1).
+///
+/// # Example
+/// ```
+/// use wom::seeding::fits_budget;
+/// let spent = 0.1 + 0.1;
+/// assert!(fits_budget(spent, 0.1, 0.3));
+/// assert!(!fits_budget(spent, 0.2, 0.3));
+/// ```
+pub fn fits_budget(spent: f64, price: f64, budget: f64) -> bool {
     spent + price <= budget * (1.0 + 1e-12)
 }

@@ -16,6 +16,14 @@
 //! [`check_amount`] checks every money amount (budgets, prices, and the
 //! amounts given to the [`kpi`](crate::kpi)s).
 //!
+//! Resolution is public at every level, so that a program of its own
+//! resolves a document's seeding exactly as a scenario run does:
+//! [`SeedRule::propose`] turns a rule into node indices, [`SeedPrices::of`]
+//! prices a node by its role, [`fits_budget`] is the budget rule, and
+//! [`SeedPlan::choose`] combines them;
+//! [`Scenario::seeds`](crate::scenario::Scenario::seeds) does it for a
+//! whole scenario, with the scenario's master seed and error paths.
+//!
 //! # Example
 //! ```
 //! use wom::generate::{holme_kim, HolmeKim};
@@ -43,7 +51,7 @@ pub mod roles;
 mod rules;
 mod sample;
 
-pub use budget::{MAX_AMOUNT, SeedPrices, check_amount};
+pub use budget::{MAX_AMOUNT, SeedPrices, check_amount, fits_budget};
 pub use distinct::{first_repeat, resolve_ids};
 pub use rank::rank_by_score;
 pub use roles::{

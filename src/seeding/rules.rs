@@ -9,7 +9,7 @@ use crate::id::NodeId;
 use crate::network::Network;
 use crate::rng::stream_rng;
 
-use super::budget::{SeedPrices, check_amount, fits};
+use super::budget::{SeedPrices, check_amount, fits_budget};
 use super::distinct::resolve_ids;
 use super::rank::rank_by_score;
 use super::roles::Centrality;
@@ -403,7 +403,7 @@ impl SeedPlan {
         for (i, &v) in proposed.iter().enumerate() {
             let p = self.prices.of(network, v);
             if let Some(budget) = self.budget
-                && !fits(cost, p, budget)
+                && !fits_budget(cost, p, budget)
             {
                 if explicit {
                     return Err(invalid(

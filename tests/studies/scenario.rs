@@ -490,6 +490,8 @@ fn every_json_snippet_of_the_docs_parses_and_runs() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let dir = std::env::temp_dir().join(format!("wom-docs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    // The guide's downstream role (`roles.assign`) is the registry test's.
+    let registry = crate::registry::registry();
     // The small scenario around a fragment: leaders, a business "acme".
     let base = json!({
         "graph": {"generate": {"generator": {"model": "holme_kim", "n": 300, "m": 3, "triad_probability": 0.5}, "seed": 3}},
@@ -562,10 +564,10 @@ fn every_json_snippet_of_the_docs_parses_and_runs() {
                         whole[key] = v.clone();
                     }
                 }
-                Scenario::from_json(&whole.to_string())
+                Scenario::from_json_with(&registry, &whole.to_string())
             };
             let results = scenario
-                .and_then(|s| s.run(Some(1)))
+                .and_then(|s| s.run_with(&registry, Some(1)))
                 .unwrap_or_else(|e| panic!("{e}\n{body}"));
             if body.contains("friends.txt") {
                 std::fs::write(dir.join("friends.results.json"), results.to_json().unwrap())

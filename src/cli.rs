@@ -1,0 +1,330 @@
+//! The `wom` command line as a library function (feature `cli`), so that
+//! a crate with models and roles of its own ships its own binary with the
+//! same commands.
+//!
+//! [`run`] parses a command line and runs it with the models and roles of
+//! a [`Registry`]; the `wom` binary is `run(&Registry::builtin(), args)`.
+//! The commands:
+//!
+//! * `wom run SCENARIO [--out FILE] [--threads N]` runs a scenario
+//!   document and writes its results document (JSON), with a progress bar
+//!   on stderr; with `--out` it also prints the KPI table;
+//! * `wom stats EDGELIST [--directed] [--text-ids]` prints the graph's
+//!   summary as JSON;
+//! * `wom plot RESULTS --out FILE.svg` draws the adoption curve with its
+//!   band above the adoptions per channel ([`plot_svg`]).
+//!
+//! Errors print one line on stderr and give exit status 1 (2 for a bad
+//! command line; `--help` and `--version` print clap's text and give 0).
+//!
+//! # A downstream binary
+//! A crate that defines a [`FromOptions`](crate::propagation::FromOptions)
+//! model `MyModel` (key `"my_model"`) gets `run`, `plot` and `stats` for
+//! documents that name it with a `src/main.rs` of a few lines (and
+//! `wom = { version = "0.1", features = ["cli"] }` in its `Cargo.toml`):
+//!
+//! ```no_run
+//! use std::process::ExitCode;
+//! use wom::scenario::Registry;
+//! # use wom::propagation::IndependentCascade as MyModel;
+//!
+//! fn main() -> ExitCode {
+//!     match Registry::builtin().model::<MyModel>() {
+//!         Ok(registry) => wom::cli::run(&registry, std::env::args_os()),
+//!         Err(e) => {
+//!             eprintln!("my-wom: error: {e}");
+//!             ExitCode::FAILURE
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! `my-wom run study.json --out results.json` then runs a document whose
+//! `model` is `{"my_model": {...}}`, and `my-wom plot results.json --out
+//! chart.svg` draws it under the model's name.
+//!
+//! # Example
+//! ```no_run
+//! use wom::scenario::Registry;
+//!
+//! let status = wom::cli::run(
+//!     &Registry::builtin(),
+//!     ["wom", "plot", "results.json", "--out", "chart.svg"],
+//! );
+//! assert_eq!(status, std::process::ExitCode::SUCCESS);
+//! ```
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::Relation;
+use crate::chart::{self, ChartOptions};
+use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
+use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
+
+/// Word-of-mouth marketing simulation on social networks.
+#[derive(Debug, Parser)]
+#[command(name = "wom", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario document and write its results document.
+    Run {
+        /// The scenario (JSON; see docs/scenario.md).
+        scenario: PathBuf,
+        /// Write the results here instead of to stdout (and print the KPI
+        /// table to stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (results are identical for any number).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Print a graph's summary as JSON: nodes, arcs, self-loops, degrees,
+    /// components.
+    Stats {
+        /// A SNAP-style edge list, plain or gzip.
+        edgelist: PathBuf,
+        /// Read each line as one arc (default: a mutual friendship).
+        #[arg(long)]
+        directed: bool,
+        /// Node ids are names, not integers.
+        #[arg(long)]
+        text_ids: bool,
+    },
+    /// Draw a results document's adoption curve and adoptions per channel.
+    Plot {
+        /// A results document written by `wom run`.
+        results: PathBuf,
+        /// The SVG file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Parses the command line `args` (the program's name first, as
+/// [`std::env::args_os`] gives it) and runs the command with the models and
+/// roles of `registry`.
+///
+/// Output goes to stdout (results documents, KPI tables, summaries), the
+/// progress bar and errors to stderr; nothing panics or exits the process.
+///
+/// # Returns
+/// The process's exit status: success, 1 for an error of the command (one
+/// line on stderr: `wom: error: ...`), 2 for a bad command line. `--help`
+/// and `--version` print their text and succeed.
+pub fn run<I, T>(registry: &Registry, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's text on stdout, and success.
+            return match e.print() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            };
+        }
+        Err(e) => {
+            // A usage error: its first line, without clap's "error: ".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid command line");
+            eprintln!(
+                "wom: error: {} (see wom --help)",
+                first.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match command(registry, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, whatever the error.
+            let message = e.replace('\n', " ");
+            eprintln!("wom: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command(registry: &Registry, command: Command) -> Result<(), String> {
+    match command {
+        Command::Run {
+            scenario,
+            out,
+            threads,
+        } => run_scenario(registry, &scenario, out.as_deref(), threads),
+        Command::Stats {
+            edgelist,
+            directed,
+            text_ids,
+        } => stats(&edgelist, directed, text_ids),
+        Command::Plot { results, out } => plot(&results, &out),
+    }
+}
+
+fn run_scenario(
+    registry: &Registry,
+    path: &Path,
+    out: Option<&Path>,
+    threads: Option<usize>,
+) -> Result<(), String> {
+    if let Some(t) = threads
+        && !(1..=MAX_THREADS).contains(&t)
+    {
+        return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
+    }
+    let scenario =
+        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Find an unwritable output before the ensemble runs, not after.
+    let out_file = out
+        .map(|file| std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display())))
+        .transpose()?;
+    let bar =
+        ProgressBar::with_draw_target(Some(scenario.planned_runs()), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs ({eta} left)")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let done = AtomicU64::new(0);
+    let progress = |runs: u64| {
+        let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
+        bar.set_position(total);
+    };
+    let results = scenario.run_with(
+        registry,
+        RunSettings {
+            threads,
+            progress: Some(&progress),
+        },
+    );
+    bar.finish_and_clear();
+    let results = results.map_err(|e| format!("{}: {e}", path.display()))?;
+    let json = results.to_json().map_err(|e| e.to_string())?;
+    match (out, out_file) {
+        (Some(file), Some(mut f)) => {
+            f.write_all(json.as_bytes())
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            stdout(&results.report.to_string())
+        }
+        _ => stdout(&format!("{json}\n")),
+    }
+}
+
+fn stats(path: &Path, directed: bool, text_ids: bool) -> Result<(), String> {
+    let options = EdgeListOptions {
+        direction: if directed {
+            Relation::Follow
+        } else {
+            Relation::Friendship
+        },
+        ids: if text_ids {
+            IdFormat::Text
+        } else {
+            IdFormat::Integer
+        },
+        ..EdgeListOptions::default()
+    };
+    let loaded = read_edge_list(path, &options).map_err(|e| e.to_string())?;
+    let network = loaded.graph.freeze().map_err(|e| e.to_string())?;
+    let summary = crate::stats::summarize(&network);
+    let doc = serde_json::json!({
+        "file": path.display().to_string(),
+        "directed": directed,
+        "summary": summary,
+        "load_report": loaded.report,
+    });
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    stdout(&format!("{text}\n"))
+}
+
+fn plot(path: &Path, out: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let results = Results::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let svg = plot_svg(&results).map_err(|e| e.to_string())?;
+    write_file(out, svg.as_bytes())
+}
+
+/// The chart `wom plot` draws of a results document, as SVG text: the
+/// adoption curve (mean and 95% band) titled with the scenario's name (or,
+/// without one, the model's [`name`](crate::propagation::Model::name)) and
+/// the run count, above the mean adoptions per step by channel, stacked.
+///
+/// Any results document can be drawn, whatever registry produced it:
+/// reading it needs no registry.
+///
+/// # Errors
+/// Those of [`chart::adoption_curve`] and [`chart::channel_adoptions`]
+/// (an empty curve, say).
+///
+/// # Example
+/// ```
+/// use wom::scenario::Scenario;
+///
+/// let results = Scenario::from_json(r#"{
+///     "graph": {"generate": {"generator": {"model": "gnp", "n": 100, "p": 0.05}, "seed": 7}},
+///     "seeding": {"seeds": {"random": {"count": 3}}},
+///     "model": {"bass": {"p": 0.01, "q": 0.3}},
+///     "ensemble": {"budget": {"runs": 20}}
+/// }"#)?.run(None)?;
+/// let svg = wom::cli::plot_svg(&results)?;
+/// assert!(svg.contains("bass: adopters"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn plot_svg(results: &Results) -> crate::Result<String> {
+    let report = &results.report;
+    let title = if results.scenario.name.is_empty() {
+        report.model.clone()
+    } else {
+        results.scenario.name.clone()
+    };
+    let curve = chart::adoption_curve(
+        &report.curves.adoption,
+        &ChartOptions {
+            title: format!("{title}: adopters (mean, 95% band, {} runs)", report.runs),
+            ..ChartOptions::default()
+        },
+    )?;
+    let series = report.curves.by_channel_means();
+    let steps = report.curves.adoption.len();
+    let channels = chart::channel_adoptions(
+        steps,
+        &series,
+        &ChartOptions {
+            title: "adoptions by channel (mean, stacked)".to_string(),
+            ..ChartOptions::default()
+        },
+    )?;
+    chart::stack_vertically(&[curve, channels])
+}
+
+/// Writes to stdout; a reader that went away (`wom run ... | head`) is not
+/// an error.
+fn stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        _ => Ok(()),
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::File::create(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
