@@ -46,6 +46,28 @@
 //! # Ok::<(), wom::Error>(())
 //! ```
 //!
+//! ## How a message travels, and where your types plug in
+//! A campaign ([`propagation::Campaign`]) follows one sentence: a sender
+//! chooses a channel and says a message to receivers over ties; each
+//! receiver responds according to who spoke, through which medium, what
+//! was said and what it has heard before; adopters experience the product
+//! and speak in turn. Each arrow is a small trait with one required method,
+//! and the built-ins are its defaults:
+//!
+//! ```text
+//! Voice::compose -> Message::relay -> Channel::deliver(Outgoing) -> Delivery (+ delay)
+//!   -> Response::persuasion(Reception) -> adoption record (once per node)
+//!   -> OnAdopt::adopt (the adopter's memory) -> what it says next -> observers
+//! ```
+//!
+//! Roles are [`Actor`]s (their profile, sponsorship and any data of your
+//! own survive freezing: [`SocialGraph::freeze_with`]); several models
+//! compose over one adoption record. `docs/extending.md` walks a study of
+//! your own from `cargo new` to a chart: a skeptic role, a story channel,
+//! a response that discounts sponsored talk, product-experience WOM, an
+//! ensemble with KPIs and a chart; `examples/product_experience.rs` is the
+//! full version.
+//!
 //! ## Reproducibility
 //! Every random choice goes through the named generator [`rng::WomRng`]
 //! (xoshiro256++) seeded from a master seed and a stream index
@@ -110,6 +132,10 @@ pub mod guides {
     /// `docs/concepts.md`.
     #[doc = include_str!("../docs/concepts.md")]
     pub struct Concepts;
+    /// `docs/extending.md` (its last example is the command line's).
+    #[cfg(feature = "cli")]
+    #[doc = include_str!("../docs/extending.md")]
+    pub struct Extending;
     /// `docs/kpis.md`.
     #[doc = include_str!("../docs/kpis.md")]
     pub struct Kpis;

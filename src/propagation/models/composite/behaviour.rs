@@ -283,7 +283,7 @@ pub struct Speaker<'a, M, X> {
     /// [`Sender::Adopters`]: super::Sender::Adopters
     /// [`Sender::AdoptersOfRole`]: super::Sender::AdoptersOfRole
     pub as_adopter: bool,
-    /// Its memory ([`OnAdopt::Memory`]) if it has adopted.
+    /// Its memory ([`Voice::Memory`]) if it has adopted.
     pub memory: Option<&'a X>,
     /// The message that persuaded it, for an adopter speaking as one that
     /// was persuaded by a delivery (not a seed).

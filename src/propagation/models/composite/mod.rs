@@ -869,7 +869,7 @@ impl<M, X> CampaignState<M, X> {
         self.exposed_marks.is_marked(v as usize)
     }
 
-    /// The memory of adopter `v` ([`OnAdopt::Memory`]); `None` if `v` has
+    /// The memory of adopter `v` ([`Voice::Memory`]); `None` if `v` has
     /// not adopted in the current run.
     pub fn memory(&self, v: u32) -> Option<&X> {
         if self.is_adopted(v) {
