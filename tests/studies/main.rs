@@ -12,4 +12,5 @@ mod cli;
 mod ensemble;
 mod export;
 mod kpi;
+mod quantities;
 mod scenario;
