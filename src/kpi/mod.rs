@@ -31,6 +31,11 @@
 //! whose `runs` then says how many runs defined it. Formulas, conventions
 //! and references are in `docs/kpis.md`.
 //!
+//! The report's [`Curves`] follow the runs over time, one point per step
+//! with its band: cumulative adoption, reach, adoptions by source, and
+//! each of the model's quantities ([`Curves::quantities`]: net sentiment,
+//! talkers, messages per channel ... after each step).
+//!
 //! # Example
 //! ```
 //! use wom::Network;
@@ -847,8 +852,16 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
     /// [`Ensemble::run`], so the report is bit-identical whatever the
     /// number of threads; a half-width budget watches the `adoption` KPI.
     ///
-    /// Complexity: the runs' cost plus O(adopters + exposures) per run;
-    /// memory O(n) per thread plus O(T × channels) for curves of T steps.
+    /// A model with [quantities](Model::quantity_names) is stepped here
+    /// rather than by [`Simulation::run`] (the same engine calls, so the
+    /// same draws), and [`Model::quantities`] is read after the start and
+    /// after every step for the [quantity curves](Curves::quantities); a
+    /// model without quantities runs the engine's own loop.
+    ///
+    /// Complexity: the runs' cost plus O(adopters + exposures) per run,
+    /// plus T calls of [`Model::quantities`] for a run of T steps when the
+    /// model has quantities; memory O(n) per thread plus
+    /// O(T × (channels + quantities)) for curves of T steps.
     ///
     /// # Errors
     /// The engine's errors (seeds, network), the ensemble's (budget, batch
