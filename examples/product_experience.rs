@@ -281,11 +281,30 @@ fn main() -> Result<(), Box<dyn Error>> {
         &series,
         &titled("Adoptions by channel (mean, stacked)", "adopters"),
     )?;
+    let sentiment = report
+        .curves
+        .quantities
+        .iter()
+        .filter(|c| c.name == "net_sentiment");
+    let sentiment = chart::quantity_curves(
+        sentiment,
+        &titled("Net sentiment of deliveries", "(pos - neg) / (pos + neg)"),
+    )?;
+    std::fs::write(out.join("net_sentiment.svg"), sentiment)?;
+    std::fs::write(
+        out.join("page.svg"),
+        chart::report_charts(&report, "product experience")?,
+    )?;
     std::fs::write(out.join("adoption.svg"), adoption)?;
     std::fs::write(out.join("channels.svg"), by_channel)?;
     let mut named: Vec<(&str, &[wom::ensemble::Estimate])> =
         vec![("adoption", &report.curves.adoption)];
-    for c in &report.curves.by_channel {
+    for c in report
+        .curves
+        .by_channel
+        .iter()
+        .chain(&report.curves.quantities)
+    {
         named.push((&c.name, &c.points));
     }
     write_curves_csv(
@@ -293,7 +312,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         &named,
     )?;
     println!(
-        "\nwrote adoption.svg, channels.svg and curves.csv to {}",
+        "\nwrote adoption.svg, channels.svg, net_sentiment.svg, page.svg and curves.csv to {}",
         out.display()
     );
     Ok(())

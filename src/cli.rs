@@ -65,7 +65,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Relation;
-use crate::chart::{self, ChartOptions};
+use crate::chart;
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
 use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
 
@@ -263,14 +263,15 @@ fn plot(path: &Path, out: &Path) -> Result<(), String> {
 /// The chart `wom plot` draws of a results document, as SVG text: the
 /// adoption curve (mean and 95% band) titled with the scenario's name (or,
 /// without one, the model's [`name`](crate::propagation::Model::name)) and
-/// the run count, above the mean adoptions per step by channel, stacked.
+/// the run count, above the mean adoptions per step by channel, stacked,
+/// and one chart per kind of the model's own quantities over time
+/// ([`chart::report_charts`]).
 ///
 /// Any results document can be drawn, whatever registry produced it:
 /// reading it needs no registry.
 ///
 /// # Errors
-/// Those of [`chart::adoption_curve`] and [`chart::channel_adoptions`]
-/// (an empty curve, say).
+/// Those of [`chart::report_charts`] (an empty curve, say).
 ///
 /// # Example
 /// ```
@@ -293,24 +294,7 @@ pub fn plot_svg(results: &Results) -> crate::Result<String> {
     } else {
         results.scenario.name.clone()
     };
-    let curve = chart::adoption_curve(
-        &report.curves.adoption,
-        &ChartOptions {
-            title: format!("{title}: adopters (mean, 95% band, {} runs)", report.runs),
-            ..ChartOptions::default()
-        },
-    )?;
-    let series = report.curves.by_channel_means();
-    let steps = report.curves.adoption.len();
-    let channels = chart::channel_adoptions(
-        steps,
-        &series,
-        &ChartOptions {
-            title: "adoptions by channel (mean, stacked)".to_string(),
-            ..ChartOptions::default()
-        },
-    )?;
-    chart::stack_vertically(&[curve, channels])
+    chart::report_charts(report, &title)
 }
 
 /// Writes to stdout; a reader that went away (`wom run ... | head`) is not

@@ -355,6 +355,30 @@ impl CurveMoments {
         }
     }
 
+    /// Adds one run, given its level after each step (a value, not a count
+    /// to accumulate). A run shorter than the curve keeps its last level
+    /// for the later steps; a NaN level (undefined at that step) is left
+    /// out of that step's moments, and a run whose last level is NaN stays
+    /// out of every later step. A run with no level is one NaN.
+    pub(crate) fn push_levels(&mut self, levels: &[f64]) {
+        let levels = if levels.is_empty() {
+            &[f64::NAN]
+        } else {
+            levels
+        };
+        let len = self.points.len().max(levels.len());
+        if self.runs == 0 {
+            self.points.resize(len, Moments::default());
+        } else {
+            extend_curve(&mut self.points, len);
+        }
+        self.runs += 1;
+        let last = levels[levels.len() - 1];
+        for (i, m) in self.points.iter_mut().enumerate() {
+            m.push(levels.get(i).copied().unwrap_or(last));
+        }
+    }
+
     /// Adds the runs of `other` (which come after this one's).
     pub(crate) fn merge(&mut self, other: &CurveMoments) {
         if other.runs == 0 {
@@ -714,4 +738,63 @@ fn run_batch<S: Model + ?Sized>(
         }
     }
     Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn means(c: &CurveMoments, len: usize) -> Vec<(u64, f64)> {
+        c.estimates(len).iter().map(|e| (e.runs, e.mean)).collect()
+    }
+
+    #[test]
+    fn levels_of_a_short_run_stay_at_its_last_level() {
+        let mut c = CurveMoments::default();
+        c.push_levels(&[1.0, 3.0]);
+        c.push_levels(&[5.0, 7.0, 9.0, 11.0]);
+        // The first run stays at 3 for steps 2 and 3.
+        assert_eq!(means(&c, 4), [(2, 3.0), (2, 5.0), (2, 6.0), (2, 7.0)]);
+        // A longer run after them pads both with their last levels.
+        c.push_levels(&[0.0, 0.0, 0.0, 0.0, 3.0]);
+        assert_eq!(means(&c, 5)[4], (3, (3.0 + 11.0 + 3.0) / 3.0));
+    }
+
+    #[test]
+    fn nan_levels_are_left_out_of_their_steps() {
+        let mut c = CurveMoments::default();
+        c.push_levels(&[f64::NAN, 2.0, f64::NAN]);
+        c.push_levels(&[4.0, 4.0, 4.0, 6.0]);
+        // Step 0: only the second run; step 1: both; from step 2 on the
+        // first run's last level is NaN, so it stays out.
+        assert_eq!(means(&c, 4), [(1, 4.0), (2, 3.0), (1, 4.0), (1, 6.0)]);
+        let mut empty = CurveMoments::default();
+        empty.push_levels(&[]);
+        assert_eq!(means(&empty, 2), [(0, 0.0), (0, 0.0)]);
+    }
+
+    #[test]
+    fn merged_levels_equal_levels_pushed_in_one_batch() {
+        let runs: [&[f64]; 4] = [
+            &[1.0],
+            &[2.0, f64::NAN, 5.0],
+            &[0.5, 0.25],
+            &[7.0, 1.0, 2.0, 3.0],
+        ];
+        let mut one = CurveMoments::default();
+        runs.iter().for_each(|r| one.push_levels(r));
+        let (mut a, mut b) = (CurveMoments::default(), CurveMoments::default());
+        runs[..2].iter().for_each(|r| a.push_levels(r));
+        runs[2..].iter().for_each(|r| b.push_levels(r));
+        a.merge(&b);
+        let (x, y) = (one.estimates(4), a.estimates(4));
+        for (p, q) in x.iter().zip(&y) {
+            assert_eq!(p.runs, q.runs);
+            assert!((p.mean - q.mean).abs() < 1e-12 && (p.std_dev - q.std_dev).abs() < 1e-12);
+        }
+        // Step 1: 1, NaN (left out), 0.25, 1; step 2: 1, 5, 0.25, 2.
+        assert_eq!((x[1].runs, x[2].runs), (3, 4));
+        assert!((x[1].mean - 0.75).abs() < 1e-12);
+        assert!((x[2].mean - 2.0625).abs() < 1e-12);
+    }
 }

@@ -31,6 +31,11 @@
 //! whose `runs` then says how many runs defined it. Formulas, conventions
 //! and references are in `docs/kpis.md`.
 //!
+//! The report's [`Curves`] follow the runs over time, one point per step
+//! with its band: cumulative adoption, reach, adoptions by source, and
+//! each of the model's quantities ([`Curves::quantities`]: net sentiment,
+//! talkers, messages per channel ... after each step).
+//!
 //! # Example
 //! ```
 //! use wom::Network;
@@ -63,7 +68,7 @@ use crate::ensemble::{
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::propagation::kernel::EpochMarks;
-use crate::propagation::{Event, Model, Observer, Simulation};
+use crate::propagation::{Event, Model, Observer, Simulation, StepOutcome};
 use crate::seeding::check_amount;
 
 /// The nodes whose adoption rate is the `target_adoption_rate` KPI.
@@ -493,6 +498,8 @@ struct Layout {
     channels: usize,
     roles: usize,
     quantities: usize,
+    /// The model's quantities, in its order.
+    quantity_names: Vec<String>,
     /// The return quantity's index among the quantities, and the seeds
     /// subtracted from it.
     returns: Option<(usize, usize)>,
@@ -598,6 +605,7 @@ impl Layout {
             channels: channels.len(),
             roles: network.role_names().len(),
             quantities: quantities.len(),
+            quantity_names: quantities,
             returns,
         })
     }
@@ -611,6 +619,8 @@ struct KpiBatch {
     adoption: CurveMoments,
     reach: CurveMoments,
     by_channel: Vec<CurveMoments>,
+    /// The level of each model quantity after each step.
+    quantities: Vec<CurveMoments>,
     sizes: BTreeMap<u64, u64>,
     trees: BTreeMap<u64, u64>,
     /// Every run's KPI values, when kept.
@@ -630,6 +640,9 @@ impl Accumulate for KpiBatch {
         self.adoption.merge(&o.adoption);
         self.reach.merge(&o.reach);
         for (a, b) in self.by_channel.iter_mut().zip(&o.by_channel) {
+            a.merge(b);
+        }
+        for (a, b) in self.quantities.iter_mut().zip(&o.quantities) {
             a.merge(b);
         }
         for (size, runs) in o.sizes {
@@ -672,9 +685,10 @@ pub struct NamedCurve {
     pub points: Vec<Estimate>,
 }
 
-/// The curves of an ensemble: cumulative counts after each step, with
-/// bands; a run that ended early keeps its final value. All curves have the
-/// same length (the longest run's steps + 1).
+/// The curves of an ensemble: cumulative counts and the model's
+/// quantities after each step, with bands; a run that ended early keeps
+/// its final value. All curves have the same length (the longest run's
+/// steps + 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Curves {
     /// Cumulative adopters.
@@ -684,6 +698,20 @@ pub struct Curves {
     /// Cumulative adoptions by source: `seeds` first, then each channel;
     /// at every step they sum to the adoption curve's mean.
     pub by_channel: Vec<NamedCurve>,
+    /// The model's own [quantities](Model::quantity_names), one curve
+    /// each in the model's order: the value
+    /// [`Model::quantities`] reports after each step (step 0: after the
+    /// seeds are placed), not a cumulative count. A run that ended early
+    /// keeps its final value. A NaN value (undefined in that run at that
+    /// step) is left out of that step's estimate, whose `runs` then counts
+    /// the runs that defined it; a point no run defined has `runs == 0`
+    /// (`null` figures in JSON). Empty for a model without quantities.
+    /// The last point's estimate equals the quantity's KPI.
+    ///
+    /// Absent from documents written before it existed: they read as
+    /// empty.
+    #[serde(default)]
+    pub quantities: Vec<NamedCurve>,
 }
 
 impl Curves {
@@ -694,6 +722,11 @@ impl Curves {
             .iter()
             .map(|c| (c.name.clone(), c.points.iter().map(|p| p.mean).collect()))
             .collect()
+    }
+
+    /// The curve of the model quantity named `name`, if the model has it.
+    pub fn quantity(&self, name: &str) -> Option<&NamedCurve> {
+        self.quantities.iter().find(|c| c.name == name)
     }
 }
 
@@ -819,8 +852,16 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
     /// [`Ensemble::run`], so the report is bit-identical whatever the
     /// number of threads; a half-width budget watches the `adoption` KPI.
     ///
-    /// Complexity: the runs' cost plus O(adopters + exposures) per run;
-    /// memory O(n) per thread plus O(T × channels) for curves of T steps.
+    /// A model with [quantities](Model::quantity_names) is stepped here
+    /// rather than by [`Simulation::run`] (the same engine calls, so the
+    /// same draws), and [`Model::quantities`] is read after the start and
+    /// after every step for the [quantity curves](Curves::quantities); a
+    /// model without quantities runs the engine's own loop.
+    ///
+    /// Complexity: the runs' cost plus O(adopters + exposures) per run,
+    /// plus T calls of [`Model::quantities`] for a run of T steps when the
+    /// model has quantities; memory O(n) per thread plus
+    /// O(T × (channels + quantities)) for curves of T steps.
     ///
     /// # Errors
     /// The engine's errors (seeds, network), the ensemble's (budget, batch
@@ -847,6 +888,7 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
             total
                 .by_channel
                 .iter()
+                .chain(&total.quantities)
                 .map(CurveMoments::len)
                 .max()
                 .unwrap_or(0),
@@ -875,6 +917,15 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
                     .zip(&total.by_channel)
                     .map(|(name, c)| NamedCurve {
                         name,
+                        points: c.estimates(len),
+                    })
+                    .collect(),
+                quantities: layout
+                    .quantity_names
+                    .iter()
+                    .zip(&total.quantities)
+                    .map(|(name, c)| NamedCurve {
+                        name: name.clone(),
                         points: c.estimates(len),
                     })
                     .collect(),
@@ -934,11 +985,35 @@ fn kpi_batch<S: Model + ?Sized>(
     let mut batch = KpiBatch {
         values: vec![Moments::default(); layout.names.len()],
         by_channel: vec![CurveMoments::default(); layout.channels + 1],
+        quantities: vec![CurveMoments::default(); layout.quantities],
         ..KpiBatch::default()
     };
     let mut values = vec![0.0; layout.names.len()];
+    // The model's quantities now, and each one's level after every step of
+    // the run (reused between runs).
+    let mut now = vec![f64::NAN; layout.quantities];
+    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); layout.quantities];
     for run in from..to {
-        let out = sim.run(seeds, options.master_seed, run, &mut obs)?;
+        let out = if layout.quantities == 0 {
+            // Nothing to read between steps: the engine's own loop.
+            sim.run(seeds, options.master_seed, run, &mut obs)?
+        } else {
+            // The same calls as `Simulation::run`, so the same draws and
+            // results, with the quantities read after the start and after
+            // every step the engine makes.
+            levels.iter_mut().for_each(Vec::clear);
+            sim.start(seeds, options.master_seed, run, &mut obs)?;
+            read_quantities(model, sim.state(), &mut now, &mut levels);
+            loop {
+                let status = sim.step(&mut obs);
+                read_quantities(model, sim.state(), &mut now, &mut levels);
+                if status != StepOutcome::Active {
+                    break;
+                }
+            }
+            sim.outcome()
+        };
+        debug_assert!(levels.iter().all(|l| l.len() == out.steps as usize + 1));
         let cascade = obs.forest.metrics();
         let adopted = out.adopted as f64;
         let (head, rest) = values.split_at_mut(BaseKpi::ALL.len());
@@ -970,8 +1045,8 @@ fn kpi_batch<S: Model + ?Sized>(
             *v = obs.by_role[r] as f64;
         }
         let (quantities, rest) = rest.split_at_mut(layout.quantities);
-        quantities.iter_mut().for_each(|q| *q = f64::NAN);
-        model.quantities(sim.state(), quantities);
+        // The values after the last step, read above.
+        quantities.copy_from_slice(&now);
         let gained = match layout.returns {
             None => adopted - seeds.len() as f64,
             Some((q, own)) => quantities[q] - own as f64,
@@ -1004,10 +1079,28 @@ fn kpi_batch<S: Model + ?Sized>(
         for (curve, counts) in batch.by_channel.iter_mut().zip(&obs.by_channel) {
             curve.push_run(counts);
         }
+        for (curve, run_levels) in batch.quantities.iter_mut().zip(&levels) {
+            curve.push_levels(run_levels);
+        }
         *batch.sizes.entry(out.adopted as u64).or_default() += 1;
         for size in obs.forest.tree_sizes() {
             *batch.trees.entry(u64::from(size)).or_default() += 1;
         }
     }
     Ok(batch)
+}
+
+/// Reads the model's quantities into `now` (NaN where the model writes
+/// nothing) and appends each to its levels.
+fn read_quantities<S: Model + ?Sized>(
+    model: &S,
+    state: &S::State,
+    now: &mut [f64],
+    levels: &mut [Vec<f64>],
+) {
+    now.iter_mut().for_each(|q| *q = f64::NAN);
+    model.quantities(state, now);
+    for (l, &q) in levels.iter_mut().zip(now.iter()) {
+        l.push(q);
+    }
 }

@@ -12,9 +12,14 @@
 //! * [`cascade_sizes`]: the distribution of the cascade size over runs as
 //!   bars, grouped into at most `max_bins` equal-width bins, with the
 //!   fraction of runs on the y axis.
+//! * [`quantity_curves`]: curves of a model's own quantities (talkers by
+//!   valence, net sentiment, messages per channel ...) after each step,
+//!   each a line with its 95% band; feed it
+//!   [`Curves::quantities`](crate::kpi::Curves::quantities).
 //!
 //! [`stack_vertically`] puts several of them, one above the other, into a
-//! single document.
+//! single document, and [`report_charts`] draws the whole page of a KPI
+//! report (what `wom plot` draws).
 //!
 //! Series take their colours, in order and cycling, from [`PALETTE`], the
 //! Okabe–Ito palette, which stays distinguishable under the common forms of
@@ -52,12 +57,13 @@ use plotters::coord::Shift;
 use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::types::RangedCoordf64;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
-use plotters::element::{PathElement, Polygon, Rectangle};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::series::LineSeries;
 use plotters::style::{BLACK, Color, RGBColor, TRANSPARENT, WHITE};
 
 use crate::ensemble::Estimate;
 use crate::error::{Error, Result};
+use crate::kpi::{KpiReport, NamedCurve};
 
 /// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color
 /// Universal Design"), as `(red, green, blue)`, in the order series use it:
@@ -120,6 +126,9 @@ const MAX_TICKS: usize = 10;
 const HEADROOM: f64 = 0.05;
 /// Half the width of the column drawn when a series has a single step.
 const SINGLE_STEP_HALF_WIDTH: f64 = 0.25;
+/// Radius in pixels of the dot that marks a defined step between two
+/// undefined ones on a quantity curve.
+const DOT_RADIUS: u32 = 3;
 /// Cascade sizes above this are charted relative to the smallest size so
 /// that the f64 axis keeps integer resolution.
 const ABSOLUTE_SIZE_LIMIT: u64 = 1 << 40;
@@ -480,13 +489,293 @@ pub fn cascade_sizes(
     })
 }
 
+/// Draws curves of a model's quantities after each step: each curve's
+/// mean as a line over its 95% confidence interval `ci_low..ci_high`
+/// shaded as a band, on one set of axes, with a legend naming each curve.
+///
+/// The values are levels (what the model reports after each step), not
+/// stacked: they may be negative (net sentiment), and the y axis covers
+/// them and 0.
+///
+/// # Arguments
+/// * `curves`: the curves, e.g. `&report.curves.quantities` or a selection
+///   of it; curve `i` takes colour `PALETTE[i % 8]`. Each has one
+///   [`Estimate`] per step, step 0 first; lengths may differ (the x axis
+///   covers the longest).
+/// * `options`: size and titles; the defaults label the y axis
+///   "adopters", so set `y_label` (e.g. "talkers").
+///
+/// # Returns
+/// The SVG document. A point whose estimate has `runs == 0` (no run
+/// defined the quantity there; see
+/// [`Curves::quantities`](crate::kpi::Curves::quantities)) is a gap: the
+/// line and band stop before it and start again after it. Each stretch of
+/// two or more defined steps is one band `<polygon>` (opacity 0.25) and one
+/// mean `<polyline>` in the curve's colour; a defined step between gaps is
+/// a dot at the mean on a vertical interval line; a chart of a single step
+/// draws each curve as a short horizontal bar over a box, like
+/// [`adoption_curve`]. Bands are drawn first, so every line is above every
+/// band. The legend lists the curves in order, each as a short line in
+/// its colour; a curve with no defined point is listed as
+/// `name (undefined)` and draws nothing.
+///
+/// Complexity: O(C × T) time and space for C curves of T steps.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when there is no curve, a curve has no
+/// point, a defined point's mean or interval end is NaN or infinite or has
+/// `ci_low > ci_high`, the values span more than an `f64` holds, or the
+/// options' size is 0 or above [`MAX_SIDE`].
+///
+/// # Example
+/// ```
+/// use wom::chart::{quantity_curves, ChartOptions};
+/// use wom::ensemble::Estimate;
+/// use wom::kpi::NamedCurve;
+///
+/// let e = |m: f64| Estimate { runs: 40, mean: m, std_dev: 1.0, ci_low: m - 0.3, ci_high: m + 0.3 };
+/// let curves = [
+///     NamedCurve { name: "positive_talkers".into(), points: [1.0, 4.0, 9.0].map(e).to_vec() },
+///     NamedCurve { name: "net_sentiment".into(), points: [1.0, -2.0, 3.0].map(e).to_vec() },
+/// ];
+/// let options = ChartOptions { y_label: "talkers".into(), ..ChartOptions::default() };
+/// let svg = quantity_curves(&curves, &options)?;
+/// assert!(svg.contains("positive_talkers") && svg.contains("net_sentiment"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn quantity_curves<'a, I>(curves: I, options: &ChartOptions) -> Result<String>
+where
+    I: IntoIterator<Item = &'a NamedCurve>,
+{
+    check_options(options)?;
+    let curves: Vec<&NamedCurve> = curves.into_iter().collect();
+    if curves.is_empty() {
+        return Err(Error::param("curves", "[]", "no curve to draw"));
+    }
+    let (mut lowest, mut highest) = (0.0, 0.0);
+    for (k, c) in curves.iter().enumerate() {
+        if c.points.is_empty() {
+            return Err(Error::param(
+                &format!("curves[{k}] ({})", c.name),
+                "[]",
+                "the curve has no step",
+            ));
+        }
+        for (t, e) in c.points.iter().enumerate().filter(|(_, e)| e.runs > 0) {
+            let at = format!("curves[{k}] ({}).points[{t}]", c.name);
+            for (field, v) in [
+                ("mean", e.mean),
+                ("ci_low", e.ci_low),
+                ("ci_high", e.ci_high),
+            ] {
+                check_finite(&format!("{at}.{field}"), v)?;
+            }
+            if e.ci_low > e.ci_high {
+                return Err(Error::param(
+                    &at,
+                    format!("{}..{}", e.ci_low, e.ci_high),
+                    "ci_low is above ci_high",
+                ));
+            }
+            lowest = f64::min(lowest, e.ci_low.min(e.mean));
+            highest = f64::max(highest, e.ci_high.max(e.mean));
+        }
+    }
+    let y = value_range("curves", lowest, highest)?;
+    let steps = curves.iter().map(|c| c.points.len()).max().unwrap_or(1);
+    let stretches: Vec<Vec<Vec<(f64, Estimate)>>> = curves
+        .iter()
+        .map(|c| {
+            let mut parts = defined_stretches(&c.points);
+            if steps == 1 {
+                // One step: a column, as in `adoption_curve`.
+                for p in &mut parts {
+                    *p = step_columns(&[p[0].1]);
+                }
+            }
+            parts
+        })
+        .collect();
+    let axes = Axes {
+        x: step_range(steps),
+        y,
+        x_ticks: tick_count(steps),
+        x_origin: 0,
+        legend: Some(SeriesLabelPosition::UpperLeft),
+    };
+    render(options, axes, |chart| {
+        for (k, parts) in stretches.iter().enumerate() {
+            let band_style = palette(k).mix(BAND_OPACITY).filled();
+            let bands = parts.iter().filter(|p| p.len() >= 2).map(|p| {
+                let outline: Vec<(f64, f64)> = p
+                    .iter()
+                    .map(|&(x, e)| (x, e.ci_high))
+                    .chain(p.iter().rev().map(|&(x, e)| (x, e.ci_low)))
+                    .collect();
+                Polygon::new(outline, band_style)
+            });
+            chart.draw_series(bands)?;
+        }
+        for (k, (c, parts)) in curves.iter().zip(&stretches).enumerate() {
+            let colour = palette(k);
+            let line_style = colour.stroke_width(2);
+            let label = if parts.is_empty() {
+                format!("{} (undefined)", c.name)
+            } else {
+                c.name.clone()
+            };
+            let lines = parts.iter().filter(|p| p.len() >= 2).map(|p| {
+                let mean: Vec<(f64, f64)> = p.iter().map(|&(x, e)| (x, e.mean)).collect();
+                PathElement::new(mean, line_style)
+            });
+            chart
+                .draw_series(lines)?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_style));
+            // A defined step between two gaps: its interval and a dot.
+            for p in parts.iter().filter(|p| p.len() == 1) {
+                let (x, e) = p[0];
+                chart.draw_series([PathElement::new(
+                    vec![(x, e.ci_low), (x, e.ci_high)],
+                    line_style,
+                )])?;
+                chart.draw_series([Circle::new((x, e.mean), DOT_RADIUS, colour.filled())])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The stretches of consecutive defined points (`runs > 0`) of a curve,
+/// each as `(step, estimate)` pairs.
+fn defined_stretches(points: &[Estimate]) -> Vec<Vec<(f64, Estimate)>> {
+    let mut parts: Vec<Vec<(f64, Estimate)>> = Vec::new();
+    let mut open = false;
+    for (t, &e) in points.iter().enumerate() {
+        if e.runs == 0 {
+            open = false;
+            continue;
+        }
+        if !open {
+            parts.push(Vec::new());
+            open = true;
+        }
+        if let Some(p) = parts.last_mut() {
+            p.push((t as f64, e));
+        }
+    }
+    parts
+}
+
+/// The quantities of a report grouped for charting: names `kind:item`
+/// with the same `kind` (`messages:post`, `messages:ad`) form one group,
+/// named by `kind`, whose curves are named by `item`; names without `:`
+/// form one group named `""`. Groups come in the order of their first
+/// quantity, curves in the model's order.
+fn quantity_groups(quantities: &[NamedCurve]) -> Vec<(String, Vec<NamedCurve>)> {
+    let mut groups: Vec<(String, Vec<NamedCurve>)> = Vec::new();
+    for q in quantities {
+        let (kind, item) = q.name.split_once(':').unwrap_or(("", q.name.as_str()));
+        let curve = NamedCurve {
+            name: item.to_string(),
+            points: q.points.clone(),
+        };
+        match groups.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, curves)) => curves.push(curve),
+            None => groups.push((kind.to_string(), vec![curve])),
+        }
+    }
+    groups
+}
+
+/// Draws the charts of a KPI report, stacked in one SVG document: what
+/// `wom plot` draws from a results document.
+///
+/// From top to bottom:
+/// 1. the adoption curve with its band ([`adoption_curve`]), titled
+///    `"{title}: adopters (mean, 95% band, {runs} runs)"`;
+/// 2. the adoptions by source, stacked ([`channel_adoptions`]);
+/// 3. when the model has quantities
+///    ([`Curves::quantities`](crate::kpi::Curves::quantities) not empty),
+///    one [`quantity_curves`] chart per group of them: quantities named
+///    `kind:item` (a campaign's `messages:post`, `messages:ad`; a
+///    competition's `market_share:brand_a` ...) share a chart titled by
+///    `kind`, with `item` in the legend, so that quantities of one kind
+///    (and scale) are compared on one axis; quantities without `:`
+///    (`positive_talkers`, `net_sentiment` ...) share one chart titled
+///    "model quantities". Groups come in the order of their first
+///    quantity.
+///
+/// Every chart has the default size (800 × 500).
+///
+/// Complexity: O((Q + C) × T) for Q quantities and C sources over T steps.
+///
+/// # Errors
+/// Those of the charts drawn ([`Error::InvalidParameter`] for an empty
+/// curve or non-finite values, as in a hand-edited document).
+///
+/// # Example
+/// ```
+/// use wom::Network;
+/// use wom::chart::report_charts;
+/// use wom::ensemble::{EnsembleOptions, RunBudget};
+/// use wom::kpi::{KpiSpec, run_kpis};
+/// use wom::propagation::valence::{ValenceCascade, ValenceOptions};
+///
+/// let net = Network::from_arcs(3, [(0, 1, 1.0), (1, 2, 1.0)])?;
+/// let model = ValenceCascade::new(&net, ValenceOptions::new(0.7, 0.5, 0.5))?;
+/// let options = EnsembleOptions { budget: RunBudget::Runs(20), ..Default::default() };
+/// let report = run_kpis(&net, &model, &[0], &KpiSpec::default(), &options)?;
+/// let svg = report_charts(&report, "valence")?;
+/// // Adoption, sources, and one chart of the model's quantities.
+/// assert_eq!(svg.matches("<svg x=").count(), 3);
+/// assert!(svg.contains("net_sentiment"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn report_charts(report: &KpiReport, title: &str) -> Result<String> {
+    let curve = adoption_curve(
+        &report.curves.adoption,
+        &ChartOptions {
+            title: format!("{title}: adopters (mean, 95% band, {} runs)", report.runs),
+            ..ChartOptions::default()
+        },
+    )?;
+    let series = report.curves.by_channel_means();
+    let channels = channel_adoptions(
+        report.curves.adoption.len(),
+        &series,
+        &ChartOptions {
+            title: "adoptions by channel (mean, stacked)".to_string(),
+            ..ChartOptions::default()
+        },
+    )?;
+    let mut charts = vec![curve, channels];
+    for (kind, curves) in quantity_groups(&report.curves.quantities) {
+        let (title, y_label) = if kind.is_empty() {
+            ("model quantities (mean, 95% band)".to_string(), "value")
+        } else {
+            (format!("{kind} (mean, 95% band)"), kind.as_str())
+        };
+        charts.push(quantity_curves(
+            &curves,
+            &ChartOptions {
+                title,
+                y_label: y_label.to_string(),
+                ..ChartOptions::default()
+            },
+        )?);
+    }
+    stack_vertically(&charts)
+}
+
 /// Stacks SVG documents made by this module one above the other in a
 /// single document, for example an adoption curve over its channel
 /// breakdown.
 ///
 /// # Arguments
 /// * `charts`: SVG documents as returned by [`adoption_curve`],
-///   [`channel_adoptions`] or [`cascade_sizes`], top first.
+///   [`channel_adoptions`], [`cascade_sizes`] or [`quantity_curves`], top
+///   first.
 ///
 /// # Returns
 /// One SVG document as wide as the widest chart and as high as all of them

@@ -72,7 +72,10 @@ const CURVE_COLUMNS: [&str; 4] = ["_mean", "_std_dev", "_ci_low", "_ci_high"];
 /// longest curve's last step.
 ///
 /// A curve shorter than the longest leaves its four cells empty in the
-/// rows past its end. Numbers are written with Rust's shortest round-trip
+/// rows past its end, and so does a point of no runs (`runs == 0`: a
+/// quantity no run defined at that step, see
+/// [`Curves::quantities`](crate::kpi::Curves::quantities)), as its JSON
+/// figures are `null`. Numbers are written with Rust's shortest round-trip
 /// formatting (`{}`), so parsing a cell as `f64` gives back exactly the
 /// value written (`0.30000000000000004` stays itself); NaN and infinities
 /// are written `NaN`, `inf` and `-inf`. A header field holding a comma, a
@@ -154,8 +157,10 @@ fn write_csv<W: Write>(out: &mut W, curves: &[(&str, &[Estimate])]) -> io::Resul
         write!(out, "{step}")?;
         for &(_, curve) in curves {
             match curve.get(step) {
-                Some(e) => write!(out, ",{},{},{},{}", e.mean, e.std_dev, e.ci_low, e.ci_high)?,
-                None => out.write_all(b",,,,")?,
+                Some(e) if e.runs > 0 => {
+                    write!(out, ",{},{},{},{}", e.mean, e.std_dev, e.ci_low, e.ci_high)?;
+                }
+                _ => out.write_all(b",,,,")?,
             }
         }
         out.write_all(b"\n")?;

@@ -177,8 +177,10 @@ pub trait Model {
 
     /// Names of the quantities only this model knows about a run
     /// (talkers by valence, each brand's messages ...), in the order
-    /// [`quantities`](Model::quantities) writes them. Ensembles report
-    /// each as a KPI. Default: none.
+    /// [`quantities`](Model::quantities) writes them. KPI ensembles report
+    /// each as a KPI and as a curve over the steps
+    /// ([`Curves::quantities`](crate::kpi::Curves::quantities)). Default:
+    /// none.
     fn quantity_names(&self) -> Vec<String> {
         Vec::new()
     }
@@ -187,7 +189,9 @@ pub trait Model {
     /// [`quantity_names`](Model::quantity_names) into `out`, whose length
     /// is theirs. `f64::NAN` marks a value undefined in this run (a share
     /// when nothing was shared); ensembles leave it out of the estimate and
-    /// count the runs that defined it. Default: writes nothing.
+    /// count the runs that defined it. KPI ensembles call it after the
+    /// start and after every step, so keep it cheap: count as the run
+    /// goes rather than scan the nodes. Default: writes nothing.
     fn quantities(&self, state: &Self::State, out: &mut [f64]) {
         let _ = (state, out);
     }

@@ -1,6 +1,7 @@
 #![cfg(feature = "charts")]
 //! SVG charts: what the documents contain (size, texts, band, stacked
-//! layers, bars) and which inputs are refused.
+//! layers, bars, quantity curves with gaps, a report's page) and which
+//! inputs are refused.
 //!
 //! plotters' SVG backend writes one element per line: `<polygon ... />`,
 //! `<polyline ... />`, `<rect ... />`, and `<text ...>` followed by the text
@@ -8,9 +9,11 @@
 
 use wom::Error;
 use wom::chart::{
-    ChartOptions, PALETTE, adoption_curve, cascade_sizes, channel_adoptions, stack_vertically,
+    ChartOptions, PALETTE, adoption_curve, cascade_sizes, channel_adoptions, quantity_curves,
+    report_charts, stack_vertically,
 };
-use wom::ensemble::Estimate;
+use wom::ensemble::{EnsembleOptions, Estimate, RunBudget};
+use wom::kpi::{KpiSpec, NamedCurve, run_kpis};
 
 fn est(mean: f64, half_width: f64) -> Estimate {
     Estimate {
@@ -593,6 +596,7 @@ fn zero_or_huge_sizes_are_refused() {
         assert_invalid(adoption_curve(&curve, &o), "size");
         assert_invalid(channel_adoptions(5, &series, &o), "size");
         assert_invalid(cascade_sizes(&[(1, 1)], 10, &o), "size");
+        assert_invalid(quantity_curves(&[named("q", &curve)], &o), "size");
     }
 }
 
@@ -655,6 +659,307 @@ fn extreme_values_do_not_panic_or_hang() {
             assert!(adoption_curve(&flat, &o).is_ok(), "{v} x {n}");
             let s = [("a".to_string(), vec![v.abs(); n])];
             assert!(channel_adoptions(n, &s, &o).is_ok(), "{v} x {n}");
+            assert!(
+                quantity_curves(&[named("q", &flat)], &o).is_ok(),
+                "{v} x {n}"
+            );
         }
     }
+}
+
+// ------------------------------------------------------- quantity curves
+
+fn named(name: &str, points: &[Estimate]) -> NamedCurve {
+    NamedCurve {
+        name: name.to_string(),
+        points: points.to_vec(),
+    }
+}
+
+/// A point no run defined: its figures are whatever, even NaN.
+fn undefined() -> Estimate {
+    Estimate {
+        runs: 0,
+        mean: f64::NAN,
+        std_dev: f64::NAN,
+        ci_low: f64::NAN,
+        ci_high: f64::NAN,
+    }
+}
+
+/// The polylines drawn in colour `i` with `n` points.
+fn lines_of(svg: &str, i: usize, n: usize) -> Vec<&str> {
+    elements(svg, "polyline")
+        .into_iter()
+        .filter(|l| attr(l, "stroke") == Some(hex(i).as_str()) && points(l).len() == n)
+        .collect()
+}
+
+#[test]
+fn each_quantity_is_a_line_over_its_own_band() {
+    let n = 6;
+    let up = rising_curve(n);
+    // Falls below zero: net sentiment can.
+    let down: Vec<Estimate> = (0..n).map(|t| est(2.0 - 3.0 * t as f64, 0.5)).collect();
+    let svg = quantity_curves(
+        &[
+            named("positive_talkers", &up),
+            named("net_sentiment", &down),
+        ],
+        &titled("quantities"),
+    )
+    .unwrap();
+    let polygons = elements(&svg, "polygon");
+    assert_eq!(polygons.len(), 2, "one band per curve");
+    for (i, band) in polygons.iter().enumerate() {
+        assert_eq!(attr(band, "fill"), Some(hex(i).as_str()));
+        assert_eq!(attr(band, "opacity"), Some("0.25"));
+        let outline = points(band);
+        assert_eq!(outline.len(), 2 * n);
+        let line = lines_of(&svg, i, n);
+        assert_eq!(line.len(), 1, "curve {i}: one mean line");
+        assert_eq!(attr(line[0], "stroke-width"), Some("2"));
+        let mean = points(line[0]);
+        let (upper, lower) = outline.split_at(n);
+        for t in 0..n {
+            let low = lower[n - 1 - t];
+            assert_eq!((upper[t].0, low.0), (mean[t].0, mean[t].0));
+            // SVG y grows downwards: upper end above the mean above the
+            // lower end.
+            assert!(upper[t].1 < mean[t].1 && mean[t].1 < low.1, "curve {i}");
+        }
+    }
+    // The falling curve ends below the rising one's start, and the axis
+    // shows negative values.
+    let (rise, fall) = (
+        points(lines_of(&svg, 0, n)[0]),
+        points(lines_of(&svg, 1, n)[0]),
+    );
+    assert!(fall[n - 1].1 > rise[0].1);
+    let t = texts(&svg);
+    assert!(t.iter().any(|s| s.starts_with('-')), "{t:?}");
+    // The legend names the curves, and each has a short line in its colour.
+    for name in ["positive_talkers", "net_sentiment", "quantities"] {
+        assert!(t.contains(&name), "{name} not in {t:?}");
+    }
+    assert_eq!(lines_of(&svg, 0, 2).len(), 1);
+    assert_eq!(lines_of(&svg, 1, 2).len(), 1);
+    // Bands first: every polygon comes before every coloured polyline.
+    let last_band = svg.rfind("<polygon").unwrap();
+    let first_line = svg.find(&format!("stroke=\"{}\"", hex(0))).unwrap();
+    assert!(last_band < first_line);
+}
+
+#[test]
+fn undefined_points_leave_gaps() {
+    let d = |m| est(m, 0.5);
+    // Defined at steps 0-1, 3 and 5-7.
+    let gappy = [
+        d(1.0),
+        d(2.0),
+        undefined(),
+        d(4.0),
+        undefined(),
+        d(3.0),
+        d(2.0),
+        d(1.0),
+    ];
+    let never = vec![undefined(); 8];
+    let svg = quantity_curves(
+        &[named("gappy", &gappy), named("never", &never)],
+        &ChartOptions::default(),
+    )
+    .unwrap();
+    // Two bands, of 2 and 3 steps; no band for the lone step.
+    let mut bands: Vec<usize> = elements(&svg, "polygon")
+        .iter()
+        .map(|p| points(p).len())
+        .collect();
+    bands.sort_unstable();
+    assert_eq!(bands, [4, 6]);
+    // Lines of 2 and 3 points; the 2-point lines are the first stretch,
+    // the lone step's vertical interval and the legend.
+    assert_eq!(lines_of(&svg, 0, 3).len(), 1);
+    let twos = lines_of(&svg, 0, 2);
+    assert_eq!(twos.len(), 3);
+    let vertical: Vec<_> = twos
+        .iter()
+        .map(|l| points(l))
+        .filter(|p| p[0].0 == p[1].0)
+        .collect();
+    assert_eq!(vertical.len(), 1);
+    // The lone step is a dot at its mean, on its interval, at step 3.
+    let dots = elements(&svg, "circle");
+    assert_eq!(dots.len(), 1);
+    let cx: i32 = attr(dots[0], "cx").unwrap().parse().unwrap();
+    let cy: i32 = attr(dots[0], "cy").unwrap().parse().unwrap();
+    assert_eq!(attr(dots[0], "fill"), Some(hex(0).as_str()));
+    assert_eq!(cx, vertical[0][0].0);
+    let (top, bottom) = (
+        vertical[0][0].1.min(vertical[0][1].1),
+        vertical[0][0].1.max(vertical[0][1].1),
+    );
+    assert!(top < cy && cy < bottom);
+    let x_of = |t: usize| points(lines_of(&svg, 0, 3)[0])[t - 5].0;
+    let step = (x_of(7) - x_of(5)) / 2;
+    assert!(
+        (cx - (x_of(5) - 2 * step)).abs() <= 1,
+        "the dot is at step 3"
+    );
+    // A curve no run defined: listed, nothing drawn but its legend.
+    assert!(texts(&svg).contains(&"never (undefined)"));
+    assert_eq!(
+        elements(&svg, "polyline")
+            .iter()
+            .filter(|l| attr(l, "stroke") == Some(hex(1).as_str()))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_single_step_is_a_column_per_curve() {
+    let svg = quantity_curves(
+        &[named("a", &[est(3.0, 1.0)]), named("b", &[est(5.0, 0.0)])],
+        &ChartOptions::default(),
+    )
+    .unwrap();
+    let bands = elements(&svg, "polygon");
+    assert_eq!(bands.len(), 2);
+    assert!(bands.iter().all(|b| points(b).len() == 4));
+    // Each mean is a horizontal bar (plus its legend line).
+    for i in 0..2 {
+        let bars: Vec<_> = lines_of(&svg, i, 2)
+            .iter()
+            .map(|l| points(l))
+            .filter(|p| p[0].1 == p[1].1)
+            .collect();
+        assert_eq!(bars.len(), 2, "curve {i}");
+    }
+}
+
+#[test]
+fn quantity_curves_refuse_bad_input() {
+    let o = ChartOptions::default();
+    let ok = rising_curve(3);
+    assert_invalid(quantity_curves(&[], &o), "no curve");
+    assert_invalid(
+        quantity_curves(&[named("ok", &ok), named("empty", &[])], &o),
+        "empty curve",
+    );
+    for bad in [
+        Estimate {
+            mean: f64::NAN,
+            ..est(1.0, 1.0)
+        },
+        Estimate {
+            ci_high: f64::INFINITY,
+            ..est(1.0, 1.0)
+        },
+        Estimate {
+            ci_low: 3.0,
+            ci_high: 2.0,
+            ..est(2.5, 1.0)
+        },
+    ] {
+        let mut curve = ok.clone();
+        curve[1] = bad;
+        let err = quantity_curves(&[named("q", &curve)], &o).unwrap_err();
+        assert!(err.to_string().contains("curves[0] (q).points[1]"), "{err}");
+        // Undefined, the same figures are a gap, not an error.
+        curve[1].runs = 0;
+        assert!(quantity_curves(&[named("q", &curve)], &o).is_ok());
+    }
+    let wide = [est(f64::MAX, 0.0)];
+    let low = [est(-f64::MAX, 0.0)];
+    assert_invalid(
+        quantity_curves(&[named("a", &wide), named("b", &low)], &o),
+        "span",
+    );
+}
+
+// ------------------------------------------------------ a report's page
+
+#[test]
+fn a_report_without_quantities_draws_the_adoption_charts() {
+    let network = wom::Network::from_arcs(4, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)]).unwrap();
+    let ic = wom::propagation::IndependentCascade::uniform(&network, 0.5).unwrap();
+    let options = EnsembleOptions {
+        budget: RunBudget::Runs(40),
+        ..EnsembleOptions::default()
+    };
+    let r = run_kpis(&network, &ic, &[0], &KpiSpec::default(), &options).unwrap();
+    let page = report_charts(&r, "path").unwrap();
+    // The adoption curve over the sources, as `wom plot` drew them before
+    // quantity curves.
+    let curve = adoption_curve(
+        &r.curves.adoption,
+        &ChartOptions {
+            title: "path: adopters (mean, 95% band, 40 runs)".into(),
+            ..ChartOptions::default()
+        },
+    )
+    .unwrap();
+    let sources = channel_adoptions(
+        r.curves.adoption.len(),
+        &r.curves.by_channel_means(),
+        &ChartOptions {
+            title: "adoptions by channel (mean, stacked)".into(),
+            ..ChartOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(page, stack_vertically(&[curve, sources]).unwrap());
+}
+
+#[test]
+fn a_report_draws_one_chart_per_kind_of_quantity() {
+    use wom::propagation::competition::{
+        BrandProbabilities, CompetitionOptions, CompetitiveCascade,
+    };
+    let arcs: Vec<(u32, u32, f64)> = (0..12)
+        .flat_map(|u| [(u, (u + 1) % 12, 1.0), (u, (u + 5) % 12, 1.0)])
+        .collect();
+    let network = wom::Network::from_arcs(12, arcs).unwrap();
+    let model = CompetitiveCascade::new(
+        &network,
+        CompetitionOptions {
+            probabilities: BrandProbabilities::Uniform { a: 0.4, b: 0.4 },
+            tie_rule: Default::default(),
+        },
+        &[0],
+        &[6],
+    )
+    .unwrap();
+    let options = EnsembleOptions {
+        budget: RunBudget::Runs(30),
+        ..EnsembleOptions::default()
+    };
+    let seeds = model.seeds().to_vec();
+    let r = run_kpis(&network, &model, &seeds, &KpiSpec::default(), &options).unwrap();
+    let page = report_charts(&r, "duel").unwrap();
+    // adoption, sources, then adopted:*, messages:*, market_share:*,
+    // share_of_voice:*, and `contested` alone.
+    assert_eq!(page.matches("<svg x=").count(), 7);
+    let t = texts(&page);
+    let titles: Vec<&str> = t
+        .iter()
+        .copied()
+        .filter(|s| s.ends_with("band)") || s.ends_with("stacked)") || s.ends_with("runs)"))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "duel: adopters (mean, 95% band, 30 runs)",
+            "adoptions by channel (mean, stacked)",
+            "adopted (mean, 95% band)",
+            "messages (mean, 95% band)",
+            "market_share (mean, 95% band)",
+            "share_of_voice (mean, 95% band)",
+            "model quantities (mean, 95% band)",
+        ]
+    );
+    // Legends name the items of a kind, without the kind.
+    assert!(t.contains(&"brand_a") && t.contains(&"contested"));
+    assert!(!t.iter().any(|s| s.starts_with("market_share:")));
 }

@@ -244,6 +244,24 @@ fn csv_leaves_cells_of_a_short_curve_empty() {
 }
 
 #[test]
+fn csv_leaves_cells_of_a_point_of_no_runs_empty() {
+    // A quantity undefined at step 1 in every run: no figures there, not
+    // zeros (its JSON figures are null).
+    let gap = Estimate {
+        runs: 0,
+        ..Estimate::default()
+    };
+    let q = [est(1.0, 0.5, 0.8, 1.2), gap, est(-2.0, 0.0, -2.0, -2.0)];
+    assert_eq!(
+        csv(&[("net_sentiment", &q)]),
+        "step,net_sentiment_mean,net_sentiment_std_dev,net_sentiment_ci_low,net_sentiment_ci_high\n\
+         0,1,0.5,0.8,1.2\n\
+         1,,,,\n\
+         2,-2,0,-2,-2\n"
+    );
+}
+
+#[test]
 fn csv_without_curves_or_points_is_the_header_alone() {
     assert_eq!(csv(&[]), "step\n");
     let empty: [Estimate; 0] = [];

@@ -711,7 +711,7 @@ fn marketing_network() -> Network {
 
 /// Ads by the business (paid), posts by leaders, private messages and
 /// posts by adopters.
-fn marketing_campaign(network: &Network) -> Campaign {
+pub(crate) fn marketing_campaign(network: &Network) -> Campaign {
     let ch = |c: wom::BuiltinChannel, senders| CampaignChannel::new(c, senders);
     Campaign::new(
         network,

@@ -12,5 +12,6 @@ mod cli;
 mod ensemble;
 mod export;
 mod kpi;
+mod quantities;
 mod registry;
 mod scenario;
