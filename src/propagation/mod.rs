@@ -123,6 +123,16 @@ pub trait Model {
     /// Per-run working memory, created once and reused by every run.
     type State;
 
+    /// Whether the model vouches that it reports each node's adoption at
+    /// most once per run, because it tests a per-node mark of its own
+    /// before every report (as the built-in independent cascade, linear
+    /// threshold and Bass kernels do). The engine then skips its own test
+    /// of each adoption in release builds (debug builds and tests make it
+    /// anyway, and panic at a repeat): see [`Simulation`]. Default: `false`,
+    /// every adoption is tested. A composition ([`Together`]) leaves it
+    /// `false`.
+    const ADOPTS_ONCE: bool = false;
+
     /// A short name, for results.
     fn name(&self) -> &str;
 
@@ -265,6 +275,7 @@ pub trait FromOptions: Model + Sized {
 /// Models behind references run as themselves.
 impl<S: Model + ?Sized> Model for &S {
     type State = S::State;
+    const ADOPTS_ONCE: bool = S::ADOPTS_ONCE;
     fn name(&self) -> &str {
         (**self).name()
     }

@@ -129,13 +129,17 @@ fn a_finished_model_is_woken_by_the_other_s_adopters() {
     // done after step 1; the threshold model, handed 1 and 3, goes on.
     let net = Network::from_arcs(
         5,
-        [(0, 1, 1.0), (0, 3, 1.0), (1, 2, 0.5), (3, 2, 0.5), (2, 4, 1.0)],
+        [
+            (0, 1, 1.0),
+            (0, 3, 1.0),
+            (1, 2, 0.5),
+            (3, 2, 0.5),
+            (2, 4, 1.0),
+        ],
     )
     .unwrap();
-    let ic = IndependentCascade::with_probabilities(&net, |u, _, _| {
-        if u == 0 { 1.0 } else { 0.0 }
-    })
-    .unwrap();
+    let ic = IndependentCascade::with_probabilities(&net, |u, _, _| if u == 0 { 1.0 } else { 0.0 })
+        .unwrap();
     let lt = LinearThreshold::new(
         &net,
         wom::propagation::LtOptions {
@@ -335,7 +339,8 @@ enum Shape {
 /// A random multigraph with self-loops, and one to three distinct seeds.
 fn case_strategy() -> impl Strategy<Value = (usize, Vec<(u32, u32, f64)>, Vec<u32>)> {
     (2usize..12).prop_flat_map(|n| {
-        let arc = (0..n as u32, 0..n as u32, 0u32..=4).prop_map(|(u, v, t)| (u, v, f64::from(t) / 4.0));
+        let arc =
+            (0..n as u32, 0..n as u32, 0u32..=4).prop_map(|(u, v, t)| (u, v, f64::from(t) / 4.0));
         (
             Just(n),
             prop::collection::vec(arc, 0..40),

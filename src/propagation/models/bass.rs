@@ -341,6 +341,8 @@ impl FromOptions for Bass {
 
 impl Model for Bass {
     type State = BassState;
+    /// Every report follows a test of the node's own mark.
+    const ADOPTS_ONCE: bool = true;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this Bass model")

@@ -212,6 +212,8 @@ impl FromOptions for IndependentCascade {
 
 impl Model for IndependentCascade {
     type State = IcState;
+    /// Every report follows a test of the node's own mark.
+    const ADOPTS_ONCE: bool = true;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this independent cascade")

@@ -371,6 +371,8 @@ impl FromOptions for LinearThreshold {
 
 impl Model for LinearThreshold {
     type State = LtState;
+    /// Every report follows a test of the node's own mark.
+    const ADOPTS_ONCE: bool = true;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this linear threshold")
