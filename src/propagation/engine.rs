@@ -54,9 +54,9 @@ fn is_zero(n: &usize) -> bool {
 /// itself before every report (the built-in cascade, threshold and Bass
 /// kernels) says so with [`Model::ADOPTS_ONCE`]; release builds then skip
 /// the engine's second test of the same fact, which would cost those
-/// kernels 5 to 10% of their instructions, and debug builds keep it. Exposures are passed on as the
-/// model reports them. Models that share one record on purpose are
-/// composed with [`Together`](super::Together).
+/// kernels 5 to 10% of their instructions, and debug builds keep it.
+/// Exposures are passed on as the model reports them. Models that share
+/// one record on purpose are composed with [`Together`](super::Together).
 ///
 /// # Example
 /// ```
@@ -74,6 +74,7 @@ pub struct Simulation<'a, S: Model> {
     network: &'a Network,
     model: S,
     pub(crate) state: S::State,
+    /// The seeds while they are checked, then the run's adopters.
     seen: EpochMarks,
     max_steps: u32,
     rng: WomRng,
