@@ -31,6 +31,11 @@
 //! | [`CompetitiveCascade`] | two brands competing for the same consumers |
 //! | [`Campaign`] | several channels and sender rules in one run, with attribution |
 //!
+//! Models that implement [`Joint`] compose: [`Together`] runs several of
+//! them in one run over one adoption record, each adoption attributed to
+//! the model and channel that caused it (see [`combine`]). Whatever the
+//! model, the engine lets each node adopt at most once per run.
+//!
 //! [`Observer`]s watch a run through no-op provided hooks: a step begins, a
 //! node is exposed, a node adopts (with the sender and the channel), a node
 //! leaves the active state, a step ends. `()` observes nothing at no cost;
@@ -56,11 +61,13 @@
 //! # Ok::<(), wom::Error>(())
 //! ```
 
+pub mod combine;
 pub mod engine;
 pub mod kernel;
 pub mod models;
 pub mod observe;
 
+pub use combine::{Joint, Together, TogetherState};
 pub use engine::{DEFAULT_MAX_STEPS, RunOutcome, Simulation};
 pub use kernel::THRESHOLD_SCALE;
 pub use models::{
@@ -108,11 +115,23 @@ pub enum StepOutcome {
 ///   depends only on the inputs, so that runs are reproducible;
 /// * report each seed as adopted at step 0 with no sender, then each
 ///   adoption exactly once, at the step it happens (steps count from 1);
+///   the engine enforces it: a second report of a node panics in debug
+///   builds and is dropped in release builds (see [`Simulation`]);
 /// * keep allocation out of `start` and `step`: size the state in
 ///   [`new_state`](Model::new_state) and reset it in `start`.
 pub trait Model {
     /// Per-run working memory, created once and reused by every run.
     type State;
+
+    /// Whether the model vouches that it reports each node's adoption at
+    /// most once per run, because it tests a per-node mark of its own
+    /// before every report (as the built-in independent cascade, linear
+    /// threshold and Bass kernels do). The engine then skips its own test
+    /// of each adoption in release builds (debug builds and tests make it
+    /// anyway, and panic at a repeat): see [`Simulation`]. Default: `false`,
+    /// every adoption is tested. A composition ([`Together`]) leaves it
+    /// `false`.
+    const ADOPTS_ONCE: bool = false;
 
     /// A short name, for results.
     fn name(&self) -> &str;
@@ -260,6 +279,7 @@ pub trait FromOptions: Model + Sized {
 /// Models behind references run as themselves.
 impl<S: Model + ?Sized> Model for &S {
     type State = S::State;
+    const ADOPTS_ONCE: bool = S::ADOPTS_ONCE;
     fn name(&self) -> &str {
         (**self).name()
     }

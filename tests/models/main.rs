@@ -8,6 +8,7 @@ mod common;
 mod bass;
 mod channels;
 mod competition;
+mod compose;
 mod composite;
 mod engine;
 mod epidemic;

@@ -47,7 +47,7 @@ use crate::network::Network;
 use crate::network::NetworkId;
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold31, two_draws31};
-use crate::propagation::{FromOptions, Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::propagation::{FromOptions, Joint, Model, Observer, StepOutcome, exposed_and_adopted};
 use crate::rng::below;
 
 /// The channel of word-of-mouth adoptions (and of seeds).
@@ -164,7 +164,13 @@ pub struct BassState {
     candidates: Vec<u32>,
     /// Adopters of the current step.
     fresh: Vec<u32>,
+    /// Adopters of the current step from another model of a composition,
+    /// reported before this model's own step: their counts are pushed
+    /// after it.
+    external: Vec<u32>,
     adopted: usize,
+    /// The last step run (0 after the start).
+    stepped: u32,
 }
 
 impl BassState {
@@ -258,26 +264,42 @@ impl Bass {
     }
 
     /// Counts the new adopters of this step (or the seeds) on their
-    /// out-neighbours and makes those neighbours candidates.
+    /// out-neighbours and makes those neighbours candidates; then those of
+    /// other models of a composition, reported before this step.
     fn push_counts(&self, network: &Network, state: &mut BassState) {
         if !self.internal() {
             return;
         }
         let fresh = std::mem::take(&mut state.fresh);
         for &u in &fresh {
-            for arc in network.forward().neighbors(u) {
-                let w = arc.node;
-                state.touch(w);
-                let i = w as usize;
-                if state.adopted_at[i] == NOT_ADOPTED {
-                    if state.count[i] == 0 {
-                        state.candidates.push(w);
-                    }
-                    state.count[i] += 1;
-                }
-            }
+            count_adopter(network, state, u);
         }
         state.fresh = fresh;
+        if !state.external.is_empty() {
+            let external = std::mem::take(&mut state.external);
+            for &u in &external {
+                count_adopter(network, state, u);
+            }
+            state.external = external;
+            state.external.clear();
+        }
+    }
+}
+
+/// Counts adopter `u` on its out-neighbours, making the unadopted ones
+/// candidates.
+#[inline]
+fn count_adopter(network: &Network, state: &mut BassState, u: u32) {
+    for arc in network.forward().neighbors(u) {
+        let w = arc.node;
+        state.touch(w);
+        let i = w as usize;
+        if state.adopted_at[i] == NOT_ADOPTED {
+            if state.count[i] == 0 {
+                state.candidates.push(w);
+            }
+            state.count[i] += 1;
+        }
     }
 }
 
@@ -319,6 +341,8 @@ impl FromOptions for Bass {
 
 impl Model for Bass {
     type State = BassState;
+    /// Every report follows a test of the node's own mark.
+    const ADOPTS_ONCE: bool = true;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this Bass model")
@@ -338,7 +362,9 @@ impl Model for Bass {
             pos: vec![0; if self.external() { n } else { 0 }],
             candidates: Vec::new(),
             fresh: Vec::new(),
+            external: Vec::new(),
             adopted: 0,
+            stepped: 0,
         }
     }
 
@@ -353,7 +379,9 @@ impl Model for Bass {
         state.seen.next_epoch();
         state.candidates.clear();
         state.fresh.clear();
+        state.external.clear();
         state.adopted = 0;
+        state.stepped = 0;
         if self.external() {
             let n = network.node_count() as u32;
             state.pool.clear();
@@ -383,6 +411,7 @@ impl Model for Bass {
         rng: &mut R,
         observer: &mut O,
     ) -> StepOutcome {
+        state.stepped = step;
         state.fresh.clear();
         // External influence: each unadopted node with probability p; the
         // pool is not changed until every decision of the step is made.
@@ -448,5 +477,37 @@ impl Model for Bass {
 
     fn channel_names(&self) -> Vec<String> {
         vec!["tie".to_string(), "advertising".to_string()]
+    }
+}
+
+/// In a composition, a node another model adopted at step t has adopted
+/// here at step t: it leaves the pool of unadopted nodes (no coin is drawn
+/// for it any more), counts in [`BassState::adopted_count`], and counts as
+/// an adopted in-neighbour, a_x, of each out-neighbour x from step t + 1 on
+/// (the same synchronous rule as for the model's own adopters; it may then
+/// be drawn as the sender of a word-of-mouth adoption). A model that had
+/// finished (p = 0 and no candidate left) goes on from there.
+impl Joint for Bass {
+    fn adopt_external(&self, network: &Network, state: &mut BassState, node: u32, step: u32) {
+        let i = node as usize;
+        state.touch(node);
+        if state.adopted_at[i] != NOT_ADOPTED {
+            return;
+        }
+        state.adopted_at[i] = step;
+        state.adopted += 1;
+        if self.external() {
+            state.leave_pool(node);
+        }
+        if !self.internal() {
+            return;
+        }
+        if state.stepped >= step {
+            // This model's step t has run: the count is for step t + 1.
+            count_adopter(network, state, node);
+        } else {
+            // Step t's decisions must not see it: counted after them.
+            state.external.push(node);
+        }
     }
 }

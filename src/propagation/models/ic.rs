@@ -9,7 +9,7 @@ use crate::network::NetworkId;
 use crate::network::{Csr, Network};
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, GeometricSkip, threshold_trials, threshold31};
-use crate::propagation::{FromOptions, Model, Observer, StepOutcome, exposed_and_adopted};
+use crate::propagation::{FromOptions, Joint, Model, Observer, StepOutcome, exposed_and_adopted};
 
 /// How an independent cascade sets the activation probability p(u, v) of
 /// each arc.
@@ -81,6 +81,8 @@ pub struct IcState {
     next: Vec<u32>,
     /// Failures still to come before the next success (uniform p).
     gap: u64,
+    /// The last step run (0 after the start).
+    stepped: u32,
 }
 
 impl IcState {
@@ -210,6 +212,8 @@ impl FromOptions for IndependentCascade {
 
 impl Model for IndependentCascade {
     type State = IcState;
+    /// Every report follows a test of the node's own mark.
+    const ADOPTS_ONCE: bool = true;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this independent cascade")
@@ -225,6 +229,7 @@ impl Model for IndependentCascade {
             frontier: Vec::new(),
             next: Vec::new(),
             gap: 0,
+            stepped: 0,
         }
     }
 
@@ -239,6 +244,7 @@ impl Model for IndependentCascade {
         state.active.next_epoch();
         state.frontier.clear();
         state.next.clear();
+        state.stepped = 0;
         for &s in seeds {
             state.active.mark(s as usize);
             state.frontier.push(s);
@@ -258,11 +264,13 @@ impl Model for IndependentCascade {
         rng: &mut R,
         observer: &mut O,
     ) -> StepOutcome {
+        state.stepped = step;
         let IcState {
             active,
             frontier,
             next,
             gap,
+            ..
         } = state;
         let mut active = active.view();
         let mut activate = |v: u32, u: u32| {
@@ -293,6 +301,26 @@ impl Model for IndependentCascade {
             StepOutcome::Finished
         } else {
             StepOutcome::Active
+        }
+    }
+}
+
+/// In a composition, a node another model adopted at step t is active
+/// here as if this cascade had activated it at step t: it is never
+/// activated again, and it gets its one chance to activate each inactive
+/// out-neighbour at step t + 1 (after this cascade's own step t if that has
+/// not run yet, in the next step otherwise), after the nodes the cascade
+/// activated itself when both are in the frontier. A cascade that had
+/// finished goes on from there.
+impl Joint for IndependentCascade {
+    fn adopt_external(&self, _network: &Network, state: &mut IcState, node: u32, step: u32) {
+        if state.active.test_and_mark(node as usize) {
+            return;
+        }
+        if state.stepped >= step {
+            state.frontier.push(node);
+        } else {
+            state.next.push(node);
         }
     }
 }

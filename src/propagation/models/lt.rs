@@ -48,7 +48,7 @@ use crate::network::{Csr, Network};
 use crate::propagation::Event;
 use crate::propagation::kernel::{EpochMarks, two_draws31};
 use crate::propagation::{
-    FromOptions, Model, Observer, StepOutcome, THRESHOLD_SCALE, exposed_and_adopted,
+    FromOptions, Joint, Model, Observer, StepOutcome, THRESHOLD_SCALE, exposed_and_adopted,
 };
 
 /// The integer weight that stands for 1: 2^31 (see
@@ -216,6 +216,8 @@ pub struct LtState {
     next: Vec<u32>,
     /// The unused second half of the last 64-bit draw.
     spare: Option<u32>,
+    /// The last step run (0 after the start).
+    stepped: u32,
 }
 
 impl LtState {
@@ -369,6 +371,8 @@ impl FromOptions for LinearThreshold {
 
 impl Model for LinearThreshold {
     type State = LtState;
+    /// Every report follows a test of the node's own mark.
+    const ADOPTS_ONCE: bool = true;
 
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this linear threshold")
@@ -384,6 +388,7 @@ impl Model for LinearThreshold {
             frontier: Vec::new(),
             next: Vec::new(),
             spare: None,
+            stepped: 0,
         }
     }
 
@@ -399,6 +404,7 @@ impl Model for LinearThreshold {
         state.frontier.clear();
         state.next.clear();
         state.spare = None;
+        state.stepped = 0;
         for &s in seeds {
             state.need.set(s as usize, 0);
             state.frontier.push(s);
@@ -414,6 +420,7 @@ impl Model for LinearThreshold {
         rng: &mut R,
         observer: &mut O,
     ) -> StepOutcome {
+        state.stepped = step;
         if let Some(fixed) = &self.fixed {
             spread(&self.arcs, state, step, observer, |v| fixed[v as usize]);
         } else {
@@ -438,6 +445,29 @@ impl Model for LinearThreshold {
             StepOutcome::Finished
         } else {
             StepOutcome::Active
+        }
+    }
+}
+
+/// In a composition, a node another model adopted at step t is active
+/// here as if its threshold had been reached at step t: it never adopts
+/// again, and its weight w(v, x) counts toward each out-neighbour x's
+/// threshold from step t + 1 on (pushed at this model's step t + 1, after
+/// the weights of the nodes it activated itself at step t). A threshold
+/// already drawn for the node is forgotten; one not drawn yet is never
+/// drawn, so the draws left for the others shift. A model that had
+/// finished goes on from there.
+impl Joint for LinearThreshold {
+    fn adopt_external(&self, _network: &Network, state: &mut LtState, node: u32, step: u32) {
+        let i = node as usize;
+        if state.need.get(i) == Some(&0) {
+            return;
+        }
+        state.need.set(i, 0);
+        if state.stepped >= step {
+            state.frontier.push(node);
+        } else {
+            state.next.push(node);
         }
     }
 }

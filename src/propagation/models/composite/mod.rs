@@ -25,7 +25,7 @@ use crate::message::{ChannelId, Hop, Message, Polarity};
 use crate::network::NetworkId;
 use crate::network::{Network, RoleId};
 use crate::propagation::kernel::EpochMarks;
-use crate::propagation::{Event, FromOptions, Model, Observer, StepOutcome};
+use crate::propagation::{Event, FromOptions, Joint, Model, Observer, StepOutcome};
 use crate::rng::{below, bernoulli};
 
 /// The sender index handed to channels for messages from outside the
@@ -772,6 +772,11 @@ pub struct CampaignState<M = crate::message::WomMessage, X = Satisfaction> {
     /// Deliveries of positive and of negative messages.
     positive: u64,
     negative: u64,
+    /// The last step run, and the nodes another model of a composition
+    /// adopted before this model's step of the same number (they talk from
+    /// the next step, as this model's own adopters of that step).
+    last_step: u32,
+    joined: Vec<u32>,
 }
 
 /// A name and a number of adoptions.
@@ -1204,6 +1209,10 @@ where
 {
     type State = CampaignState<V::Message, V::Memory>;
 
+    /// Seeds are distinct, a node is persuaded only while it has not
+    /// adopted, and the step's persuaded nodes are distinct.
+    const ADOPTS_ONCE: bool = true;
+
     fn check_network(&self, network: &Network) -> crate::Result<()> {
         self.network.check(network, "this campaign")
     }
@@ -1286,6 +1295,8 @@ where
             deliveries: vec![0; self.names.len()],
             positive: 0,
             negative: 0,
+            last_step: 0,
+            joined: Vec::new(),
         }
     }
 
@@ -1313,6 +1324,8 @@ where
         state.deliveries.iter_mut().for_each(|c| *c = 0);
         state.positive = 0;
         state.negative = 0;
+        state.last_step = 0;
+        state.joined.clear();
         let until = self.talk_until(0);
         for &s in seeds {
             let e = Event::seed(s);
@@ -1402,6 +1415,19 @@ where
             }
         }
         state.touched.clear();
+        // Adopters handed over by another model before this step.
+        for j in 0..state.joined.len() {
+            if let Some(until) = until {
+                let node = state.joined[j];
+                state.talkers.push(Talker {
+                    node,
+                    until,
+                    heard: None,
+                });
+            }
+        }
+        state.joined.clear();
+        state.last_step = step;
         // Talkers whose window ends with this step stop talking.
         let mut kept = 0;
         for t in 0..state.talkers.len() {
@@ -1420,6 +1446,45 @@ where
             StepOutcome::Finished
         } else {
             StepOutcome::Active
+        }
+    }
+}
+
+/// In a composition ([`Together`](crate::propagation::Together)), a node
+/// another model adopted at step t is this campaign's adopter of step t:
+/// it is never persuaded again, counts among the campaign's adopters, and
+/// talks as an adopter from step t + 1 during its talk window, with no
+/// message heard (it says the campaign's message) and the default memory
+/// (the on-adopt hook, which may draw, is not run for it).
+impl<C, V, R, A> Joint for Campaign<C, V, R, A>
+where
+    C: Channel,
+    V: Voice,
+    A: OnAdopt<V::Message, V::Memory>,
+    R: Response<V::Message>,
+{
+    fn adopt_external(&self, network: &Network, state: &mut Self::State, node: u32, step: u32) {
+        let _ = network;
+        let i = node as usize;
+        if state.adopted_marks.is_marked(i) {
+            return;
+        }
+        state.adopted_marks.mark(i);
+        if !state.exposed_marks.test_and_mark(i) {
+            state.exposed += 1;
+        }
+        state.adopted += 1;
+        state.memory[i] = V::Memory::default();
+        if state.last_step >= step {
+            if let Some(until) = self.talk_until(step) {
+                state.talkers.push(Talker {
+                    node,
+                    until,
+                    heard: None,
+                });
+            }
+        } else {
+            state.joined.push(node);
         }
     }
 }
