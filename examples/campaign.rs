@@ -128,7 +128,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         ..KpiSpec::default()
     };
     let ensemble = EnsembleOptions {
-        budget: RunBudget::Runs(RUNS),
+        budget: RunBudget::Runs(
+            std::env::var("WOM_RUNS")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(RUNS),
+        ),
         master_seed: SEED,
         ..EnsembleOptions::default()
     };

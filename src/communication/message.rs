@@ -259,6 +259,14 @@ impl WomMessage {
         Ok(self)
     }
 
+    /// [`with_decay_per_hop`](WomMessage::with_decay_per_hop) for a decay
+    /// already checked to be in [0, 1] (a campaign's options).
+    pub(crate) fn with_checked_decay(mut self, decay: f64) -> Self {
+        debug_assert!((0.0..=1.0).contains(&decay));
+        self.decay_per_hop = decay;
+        self
+    }
+
     /// The share of strength lost at each hop.
     pub fn decay_per_hop(&self) -> f64 {
         self.decay_per_hop

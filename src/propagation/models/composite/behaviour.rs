@@ -58,6 +58,8 @@ pub struct Reception<'a, M> {
     pub network: &'a Network,
     /// The sender's node, `None` from outside the network.
     pub sender: Option<u32>,
+    /// The sender's credibility: its profile's, 1 from outside.
+    pub credibility: f64,
     /// The receiver's node; it has not adopted.
     pub receiver: u32,
     /// The delivery's weight, in [0, 1]: for the built-in channels the
@@ -74,12 +76,6 @@ pub struct Reception<'a, M> {
 }
 
 impl<M> Reception<'_, M> {
-    /// The sender's credibility: its profile's, 1 from outside.
-    pub fn credibility(&self) -> f64 {
-        self.sender
-            .map_or(1.0, |u| self.network.profile(u).credibility())
-    }
-
     /// The receiver's susceptibility (its profile's).
     pub fn susceptibility(&self) -> f64 {
         self.network.profile(self.receiver).susceptibility()
@@ -156,7 +152,7 @@ impl<M: Message> Response<M> for StandardResponse {
         if valence.polarity() != Polarity::Positive {
             return 0.0;
         }
-        let mut p = r.weight * r.credibility() * r.susceptibility() * m.strength();
+        let mut p = r.weight * r.credibility * r.susceptibility() * m.strength();
         if self.sponsored_discount > 0.0 && m.sponsorship() == Sponsorship::Sponsored {
             p *= 1.0 - self.sponsored_discount;
         }
@@ -427,8 +423,13 @@ impl<X> StandardVoice<X> {
         let origin = s.sender.unwrap_or(crate::channel::OUTSIDE);
         let m = WomMessage::new(self.product, valence, origin)
             .with_sponsorship(sponsorship(s.network, s.sender, s.paid));
-        // The decay was checked when the options were.
-        m.with_decay_per_hop(self.decay_per_hop).unwrap_or(m)
+        if self.decay_per_hop > 0.0 {
+            // In [0, 1]: checked with the options, or clamped here for a
+            // voice built by hand.
+            m.with_checked_decay(self.decay_per_hop.clamp(0.0, 1.0))
+        } else {
+            m
+        }
     }
 }
 

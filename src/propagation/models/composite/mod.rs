@@ -444,6 +444,8 @@ pub struct Campaign<
     plans: Vec<Plan>,
     /// Whether some channel has fixed senders (or is sent from outside).
     always_on: bool,
+    /// Whether each channel costs money per message.
+    paid: Vec<bool>,
     voice: V,
     response: R,
     on_adopt: A,
@@ -563,6 +565,11 @@ impl<C: Channel> Campaign<C> {
         let names = channel_names(&options.channels)?;
         Ok(Campaign {
             network: network.id(),
+            paid: options
+                .channels
+                .iter()
+                .map(|c| c.channel.cost_per_message() > 0.0)
+                .collect(),
             voice: options.voice(),
             response: options.response(),
             on_adopt: options.on_adopt(),
@@ -615,6 +622,7 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
             names: self.names,
             plans: self.plans,
             always_on: self.always_on,
+            paid: self.paid,
             voice,
             response: self.response,
             on_adopt: self.on_adopt,
@@ -645,6 +653,7 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
             names: self.names,
             plans: self.plans,
             always_on: self.always_on,
+            paid: self.paid,
             voice: self.voice,
             response,
             on_adopt: self.on_adopt,
@@ -667,6 +676,7 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
             names: self.names,
             plans: self.plans,
             always_on: self.always_on,
+            paid: self.paid,
             voice: self.voice,
             response: self.response,
             on_adopt,
@@ -720,14 +730,14 @@ struct Pending {
     slot: u32,
 }
 
-/// An adopter in its talk window.
+/// An adopter in its talk window (the message that persuaded it is at the
+/// same index of [`CampaignState::heard`], kept apart so that the list the
+/// step loops over stays 8 bytes per talker).
 #[derive(Debug, Clone, Copy)]
-struct Talker<M> {
+struct Talker {
     node: u32,
     /// The last step it talks.
     until: u32,
-    /// The message that persuaded it (none for seeds).
-    heard: Option<M>,
 }
 
 /// A delivery held back to a later step.
@@ -755,7 +765,10 @@ pub struct CampaignState<M = crate::message::WomMessage, X = Satisfaction> {
     /// The messages of the attributed deliveries of the step.
     persuading: Vec<M>,
     touched: Vec<u32>,
-    talkers: Vec<Talker<M>>,
+    talkers: Vec<Talker>,
+    /// The message that persuaded each talker (none for seeds and nodes
+    /// handed over by another model).
+    heard: Vec<Option<M>>,
     inbox: Vec<Delivery>,
     held: Vec<Held<M>>,
     history: EpochMarks<History>,
@@ -976,15 +989,19 @@ where
     A: OnAdopt<V::Message, V::Memory>,
     R: Response<V::Message>,
 {
-    /// One delivery of `message` arrives at its recipient at `step`.
+    /// One delivery of `message` arrives at its recipient at `step`
+    /// (counted by the caller); `credibility` is the sender's and `track`
+    /// whether the response keeps the history.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn receive<G: Rng + ?Sized, O: Observer + ?Sized>(
         &self,
         network: &Network,
         state: &mut CampaignState<V::Message, V::Memory>,
         c: usize,
         sender: u32,
+        credibility: f64,
+        track: bool,
         d: Delivery,
         message: &V::Message,
         step: u32,
@@ -994,12 +1011,10 @@ where
         let from = (sender != OUTSIDE).then_some(sender);
         let channel = ChannelId(c as u16);
         let v = d.recipient;
-        state.deliveries[c] += 1;
         state.expose(&Event::new(v, from, channel, step), observer);
         if state.adopted_marks.is_marked(v as usize) {
             return;
         }
-        let track = self.response.needs_history();
         let history = if track {
             state.history.get(v as usize).copied().unwrap_or_default()
         } else {
@@ -1008,6 +1023,7 @@ where
         let p = self.response.persuasion(&Reception {
             network,
             sender: from,
+            credibility,
             receiver: v,
             weight: d.weight,
             channel,
@@ -1024,6 +1040,16 @@ where
         }
         if happens(rng, p) {
             state.persuaded(v, sender, c as u16, message, rng);
+        }
+    }
+
+    /// The sender's credibility: its profile's, 1 from outside.
+    #[inline]
+    fn credibility(network: &Network, sender: u32) -> f64 {
+        if sender == OUTSIDE {
+            1.0
+        } else {
+            network.profile(sender).credibility()
         }
     }
 
@@ -1049,7 +1075,7 @@ where
             network,
             sender: from,
             channel,
-            paid: cc.channel.cost_per_message() > 0.0,
+            paid: self.paid[c],
             step,
             as_adopter: talker.is_some(),
             memory: from.and_then(|u| {
@@ -1058,7 +1084,7 @@ where
                     .is_marked(u as usize)
                     .then(|| &state.memory[u as usize])
             }),
-            heard: talker.and_then(|t| state.talkers[t].heard.as_ref()),
+            heard: talker.and_then(|t| state.heard[t].as_ref()),
         };
         if from.is_some() && !happens(rng, self.voice.activity(&speaker)) {
             return;
@@ -1079,6 +1105,9 @@ where
         };
         cc.channel.deliver(network, &out, rng, |d| inbox.push(d));
         state.messages[c] += 1;
+        let credibility = Self::credibility(network, sender);
+        let track = self.response.needs_history();
+        let mut now = 0u64;
         for k in 0..state.inbox.len() {
             let d = state.inbox[k];
             if d.delay > 0 {
@@ -1095,16 +1124,30 @@ where
                 }
                 continue;
             }
-            self.count_valence(state, polarity);
-            self.receive(network, state, c, sender, d, &message, step, rng, observer);
+            now += 1;
+            self.receive(
+                network,
+                state,
+                c,
+                sender,
+                credibility,
+                track,
+                d,
+                &message,
+                step,
+                rng,
+                observer,
+            );
         }
+        state.deliveries[c] += now;
+        Self::count_valence(state, polarity, now);
     }
 
     #[inline]
-    fn count_valence(&self, state: &mut CampaignState<V::Message, V::Memory>, p: Polarity) {
+    fn count_valence(state: &mut CampaignState<V::Message, V::Memory>, p: Polarity, n: u64) {
         match p {
-            Polarity::Positive => state.positive += 1,
-            Polarity::Negative => state.negative += 1,
+            Polarity::Positive => state.positive += n,
+            Polarity::Negative => state.negative += n,
             Polarity::Neutral => {}
         }
     }
@@ -1123,16 +1166,21 @@ where
             return;
         }
         let mut held = std::mem::take(&mut state.held);
+        let track = self.response.needs_history();
         let mut kept = 0;
         for i in 0..held.len() {
             if held[i].due == step {
                 let h = &held[i];
-                self.count_valence(state, h.message.valence().polarity());
+                let c = usize::from(h.channel);
+                state.deliveries[c] += 1;
+                Self::count_valence(state, h.message.valence().polarity(), 1);
                 self.receive(
                     network,
                     state,
-                    usize::from(h.channel),
+                    c,
                     h.sender,
+                    Self::credibility(network, h.sender),
+                    track,
                     h.delivery,
                     &h.message,
                     step,
@@ -1281,6 +1329,7 @@ where
             persuading: Vec::new(),
             touched: Vec::new(),
             talkers: Vec::new(),
+            heard: Vec::new(),
             inbox: Vec::new(),
             held: Vec::new(),
             history: EpochMarks::new(if self.response.needs_history() { n } else { 0 }),
@@ -1313,6 +1362,7 @@ where
         state.history.next_epoch();
         state.touched.clear();
         state.talkers.clear();
+        state.heard.clear();
         state.held.clear();
         state.adopted = 0;
         state.exposed = 0;
@@ -1335,11 +1385,8 @@ where
             self.adopt(network, state, s, 0, None, rng);
             observer.adopted(&e);
             if let Some(until) = until {
-                state.talkers.push(Talker {
-                    node: s,
-                    until,
-                    heard: None,
-                });
+                state.talkers.push(Talker { node: s, until });
+                state.heard.push(None);
             }
         }
     }
@@ -1407,11 +1454,8 @@ where
             );
             observer.adopted(&Event::new(v, sender, ChannelId(p.channel), step));
             if let Some(until) = until {
-                state.talkers.push(Talker {
-                    node: v,
-                    until,
-                    heard,
-                });
+                state.talkers.push(Talker { node: v, until });
+                state.heard.push(heard);
             }
         }
         state.touched.clear();
@@ -1419,11 +1463,8 @@ where
         for j in 0..state.joined.len() {
             if let Some(until) = until {
                 let node = state.joined[j];
-                state.talkers.push(Talker {
-                    node,
-                    until,
-                    heard: None,
-                });
+                state.talkers.push(Talker { node: node, until });
+                state.heard.push(None);
             }
         }
         state.joined.clear();
@@ -1434,11 +1475,13 @@ where
             if state.talkers[t].until <= step {
                 observer.deactivated(state.talkers[t].node, step);
             } else {
-                state.talkers.swap(kept, t);
+                state.talkers[kept] = state.talkers[t];
+                state.heard.swap(kept, t);
                 kept += 1;
             }
         }
         state.talkers.truncate(kept);
+        state.heard.truncate(kept);
         let done = step >= self.options.horizon
             || state.adopted == network.node_count()
             || (!self.always_on && state.talkers.is_empty() && state.held.is_empty());
@@ -1477,11 +1520,8 @@ where
         state.memory[i] = V::Memory::default();
         if state.last_step >= step {
             if let Some(until) = self.talk_until(step) {
-                state.talkers.push(Talker {
-                    node,
-                    until,
-                    heard: None,
-                });
+                state.talkers.push(Talker { node: node, until });
+                state.heard.push(None);
             }
         } else {
             state.joined.push(node);
