@@ -1463,7 +1463,7 @@ where
         for j in 0..state.joined.len() {
             if let Some(until) = until {
                 let node = state.joined[j];
-                state.talkers.push(Talker { node: node, until });
+                state.talkers.push(Talker { node, until });
                 state.heard.push(None);
             }
         }
@@ -1520,7 +1520,7 @@ where
         state.memory[i] = V::Memory::default();
         if state.last_step >= step {
             if let Some(until) = self.talk_until(step) {
-                state.talkers.push(Talker { node: node, until });
+                state.talkers.push(Talker { node, until });
                 state.heard.push(None);
             }
         } else {
