@@ -1053,10 +1053,12 @@ where
         }
     }
 
-    /// `sender` (or [`OUTSIDE`]) sends one message through channel `c`;
-    /// `talker` is its index among the talkers when it speaks as an
-    /// adopter.
+    /// `sender` (or [`OUTSIDE`]) may send one message through channel `c`
+    /// (with probability the voice's activity); `talker` is its index
+    /// among the talkers when it speaks as an adopter. Inlined into the
+    /// step's loops, so that a sender who stays silent costs no call.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn send<G: Rng + ?Sized, O: Observer + ?Sized>(
         &self,
         network: &Network,
@@ -1070,7 +1072,6 @@ where
     ) {
         let from = (sender != OUTSIDE).then_some(sender);
         let channel = ChannelId(c as u16);
-        let cc = &self.options.channels[c];
         let speaker = Speaker {
             network,
             sender: from,
@@ -1094,6 +1095,25 @@ where
             channel,
             time: step,
         });
+        self.carry(network, state, c, sender, message, step, rng, observer);
+    }
+
+    /// The channel carries `message` of `sender` to its receivers.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn carry<G: Rng + ?Sized, O: Observer + ?Sized>(
+        &self,
+        network: &Network,
+        state: &mut CampaignState<V::Message, V::Memory>,
+        c: usize,
+        sender: u32,
+        message: V::Message,
+        step: u32,
+        rng: &mut G,
+        observer: &mut O,
+    ) {
+        let channel = ChannelId(c as u16);
+        let cc = &self.options.channels[c];
         let polarity = message.valence().polarity();
         state.inbox.clear();
         let inbox = &mut state.inbox;
