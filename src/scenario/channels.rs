@@ -44,8 +44,9 @@ pub trait ChannelFromOptions: Channel + Send + Sync + fmt::Debug + Sized + 'stat
     ///
     /// # Errors
     /// The first value out of range, as the crate's parameter errors
-    /// ([`Error::param`](crate::Error::param) naming the field): a
-    /// document shows it at `$.model.campaign.channels[i].channel.<field>`.
+    /// ([`Error::InvalidParameter`](crate::Error::InvalidParameter) whose
+    /// `name` is the field): a document shows it at
+    /// `$.model.campaign.channels[i].channel.<field>`.
     fn check_options(options: &Self::Options) -> Result<()> {
         let _ = options;
         Ok(())
