@@ -940,3 +940,38 @@ fn document_channels_write_the_json_of_built_in_channels() {
     let err = serde_json::from_str::<DocChannel>(r#"{"persuasion":1}"#).unwrap_err();
     assert!(err.to_string().contains("kind"), "{err}");
 }
+
+#[test]
+fn a_registered_channel_is_built_in_code_as_a_document_holds_it() {
+    use wom::Channel;
+    use wom::scenario::DocChannel;
+    // 0 <-> 1 mutual, 0 -> 2 one way.
+    let net = Network::from_arcs(3, [(0, 1, 0.5), (1, 0, 0.5), (0, 2, 1.0)]).unwrap();
+    let story = DocChannel::registered::<Story>(
+        &net,
+        StoryOptions {
+            persuasion: 0.8,
+            delay: 2,
+        },
+    )
+    .unwrap();
+    assert_eq!(story.kind(), "story");
+    assert_eq!(story.name(), "story");
+    assert_eq!(
+        serde_json::to_value(&story).unwrap(),
+        serde_json::json!({"kind": "story", "persuasion": 0.8, "delay": 2})
+    );
+    // Through the erased bridge: the mutual follower only, two steps later.
+    let got = story.receivers(&net, 0, &mut wom::rng::stream_rng(1, 0));
+    assert_eq!(got, [wom::Delivery::new(1, 0.8).after(2)]);
+    // Its own check refuses what a document's would.
+    let err = DocChannel::registered::<Story>(
+        &net,
+        StoryOptions {
+            persuasion: 1.5,
+            delay: 1,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(error_path(err).0, "$.persuasion");
+}
