@@ -8,7 +8,9 @@
 //! the receiver is persuaded.
 
 pub mod channel;
+pub mod erased;
 pub mod message;
 
 pub use channel::{BuiltinChannel, Channel, Delivery, OUTSIDE, Outgoing};
+pub use erased::{ErasedChannel, MessageSnapshot};
 pub use message::{ChannelId, Hop, Message, Polarity, ProductId, Valence, WomMessage};

@@ -78,7 +78,10 @@ use crate::seeding::{
 };
 use crate::social::SocialGraph;
 
+mod channels;
 mod registry;
+
+pub use channels::{ChannelFromOptions, DocChannel, RegisteredChannel};
 
 use registry::DocumentActor;
 pub use registry::Registry;
@@ -444,8 +447,9 @@ models! {
     ContinuousSir(ContinuousSir),
     /// Positive and negative WOM ([`ValenceCascade`]).
     Valence(ValenceCascade),
-    /// A multi-channel campaign ([`Campaign`]).
-    Campaign(Campaign),
+    /// A multi-channel campaign ([`Campaign`]) of built-in and registered
+    /// channels ([`DocChannel`]).
+    Campaign(Campaign<DocChannel>),
 }
 
 /// Facts about the network a scenario ran on.
@@ -728,6 +732,9 @@ impl Scenario {
         if let Some(v) = self.kpis.value_per_adoption {
             check_amount("value_per_adoption", v).map_err(at("$.kpis.value_per_adoption"))?;
         }
+        if let ModelSpec::Campaign(options) = &mut self.model {
+            registry.resolve_channels(options, "$.model.campaign")?;
+        }
         self.model.check(registry)?;
         self.ensemble.validate().map_err(field_at("$.ensemble"))
     }
@@ -778,9 +785,18 @@ impl Scenario {
         registry: &Registry,
         settings: impl Into<RunSettings<'a>>,
     ) -> Result<Results> {
-        let RunSettings { threads, progress } = settings.into();
+        // Checked through `registry` again: a scenario built in code, or
+        // read through another registry, gets the registry's channel kinds.
+        let mut checked = self.clone();
+        checked.check(registry)?;
+        checked.run_checked(registry, settings.into())
+    }
+
+    /// [`run_with`](Scenario::run_with) on a scenario checked through
+    /// `registry`.
+    fn run_checked(&self, registry: &Registry, settings: RunSettings<'_>) -> Result<Results> {
+        let RunSettings { threads, progress } = settings;
         let progress = progress.unwrap_or(&|_| {});
-        self.validate_with(registry)?;
         let (network, load_report) = self.build_network_with(registry)?;
         let chosen = self.seeds(&network)?;
         let (seeds, proposed, cost) = (chosen.nodes, chosen.proposed, chosen.cost);

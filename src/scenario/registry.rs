@@ -1,5 +1,5 @@
-//! The names a scenario document may use: models and roles, the built-in
-//! ones and those other crates register.
+//! The names a scenario document may use: models, roles and channel
+//! kinds, the built-in ones and those other crates register.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::channels::{BUILTIN_KINDS, ChannelEntry, ChannelFromOptions};
 use super::{Runner, field_at, ignored_field, invalid};
 use crate::actor::{
     Actor, BuiltinActor, BusinessOrganization, OpinionLeader, Profile, Sponsorship,
@@ -51,13 +52,14 @@ struct RoleEntry {
     read: ReadRole,
 }
 
-/// The names a scenario document may use for models and roles, with what
-/// each stands for.
+/// The names a scenario document may use for models, roles and channel
+/// kinds, with what each stands for.
 ///
 /// [`Registry::builtin`] (also [`Default`]) knows every built-in model
 /// (`independent_cascade`, `linear_threshold`, `bass`, `rumor`, `sir`,
 /// `sis`, `continuous_sir`, `valence`, `campaign`, and `competition`) and
-/// the built-in roles (`consumer`, `opinion_leader`, `business`). Another
+/// the built-in roles (`consumer`, `opinion_leader`, `business`) and channel
+/// kinds (`private_message`, `comment`, `post`, `forum`, `advertising`). Another
 /// crate adds its own:
 ///
 /// * [`model::<M>()`](Registry::model) names a [`FromOptions`] model `M`
@@ -72,7 +74,12 @@ struct RoleEntry {
 /// * [`role::<A>()`](Registry::role) names an [`Actor`] type `A` by the
 ///   role of `A::default()`: a document assigns it to the most central
 ///   consumers under `roles.assign`, with the actor's fields as written
-///   (`"actor": {...}`, deserialized as `A`).
+///   (`"actor": {...}`, deserialized as `A`);
+/// * [`channel::<C>()`](Registry::channel) names a [`ChannelFromOptions`]
+///   channel `C` by its [`KIND`](ChannelFromOptions::KIND): a campaign in a
+///   document uses it beside the built-in channels, as
+///   `{"kind": "<KIND>", ...options}`, with errors at
+///   `$.model.campaign.channels[i].channel.<field>`.
 ///
 /// A name taken twice is an error, so a downstream model cannot shadow a
 /// built-in one. Scenarios read and run through a registry with
@@ -138,6 +145,7 @@ struct RoleEntry {
 pub struct Registry {
     models: BTreeMap<&'static str, ModelEntry>,
     roles: BTreeMap<String, RoleEntry>,
+    channels: BTreeMap<&'static str, ChannelEntry>,
 }
 
 impl fmt::Debug for Registry {
@@ -145,6 +153,7 @@ impl fmt::Debug for Registry {
         f.debug_struct("Registry")
             .field("models", &self.model_keys().collect::<Vec<_>>())
             .field("roles", &self.role_names().collect::<Vec<_>>())
+            .field("channels", &self.channel_kinds().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -230,6 +239,133 @@ impl Registry {
         Ok(self)
     }
 
+    /// Registers the downstream channel type `C` under
+    /// [`C::KIND`](ChannelFromOptions::KIND): a campaign in a document may
+    /// then use `{"channel": {"kind": "<KIND>", ...options}, "senders":
+    /// ...}` beside the built-in channels.
+    ///
+    /// The options (the channel object's fields besides `kind`) are read as
+    /// [`C::Options`](ChannelFromOptions::Options) and checked with
+    /// [`C::check_options`](ChannelFromOptions::check_options) when the
+    /// document is read, with errors at
+    /// `$.model.campaign.channels[i].channel.<field>`; a field the options
+    /// do not read is refused. When the scenario runs,
+    /// [`C::from_options`](ChannelFromOptions::from_options) builds the
+    /// channel on the scenario's network, and the campaign sends through it
+    /// behind an [`ErasedChannel`](crate::communication::erased::ErasedChannel).
+    /// Results echo the channel object with every default filled in, and
+    /// attribute adoptions to its label (default: the channel's
+    /// [`name`](crate::Channel::name)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the kind is a built-in channel's
+    /// (`advertising`, `comment`, `forum`, `post`, `private_message`) or
+    /// already registered, or is not a snake_case name.
+    ///
+    /// # Example
+    /// A story: seen by mutual followers, the step after it is posted.
+    /// ```
+    /// use rand::Rng;
+    /// use serde::{Deserialize, Serialize};
+    /// use wom::scenario::{ChannelFromOptions, Registry, Scenario};
+    /// use wom::{Channel, Delivery, Message, Network, Outgoing};
+    ///
+    /// #[derive(Debug)]
+    /// struct Story { persuasion: f64 }
+    ///
+    /// impl Channel for Story {
+    ///     fn name(&self) -> &str { "story" }
+    ///     fn deliver<M: Message, R: Rng + ?Sized, F: FnMut(Delivery)>(
+    ///         &self, net: &Network, out: &Outgoing<'_, M>, _rng: &mut R, mut deliver: F,
+    ///     ) {
+    ///         for arc in net.forward().neighbors(out.sender) {
+    ///             if net.forward().neighbors(arc.node).iter().any(|b| b.node == out.sender) {
+    ///                 deliver(Delivery::new(arc.node, self.persuasion).after(1));
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// #[serde(deny_unknown_fields)]
+    /// struct StoryOptions { persuasion: f64 }
+    ///
+    /// impl ChannelFromOptions for Story {
+    ///     type Options = StoryOptions;
+    ///     const KIND: &'static str = "story";
+    ///     fn check_options(o: &StoryOptions) -> wom::Result<()> {
+    ///         if (0.0..=1.0).contains(&o.persuasion) { Ok(()) }
+    ///         else {
+    ///             Err(wom::Error::InvalidParameter {
+    ///                 name: wom::FieldPath::field("persuasion"),
+    ///                 value: o.persuasion.to_string(),
+    ///                 reason: "must be in [0, 1]".to_string(),
+    ///             })
+    ///         }
+    ///     }
+    ///     fn from_options(_: &Network, o: StoryOptions) -> wom::Result<Story> {
+    ///         Ok(Story { persuasion: o.persuasion })
+    ///     }
+    /// }
+    ///
+    /// let registry = Registry::builtin().channel::<Story>()?;
+    /// let doc = |persuasion: f64| format!(r#"{{
+    ///     "graph": {{"generate": {{"generator": {{"model": "gnp", "n": 200, "p": 0.05}}, "seed": 3}}}},
+    ///     "seeding": {{"seeds": {{"random": {{"count": 5}}}}}},
+    ///     "model": {{"campaign": {{"channels": [
+    ///         {{"channel": {{"kind": "story", "persuasion": {persuasion}}}, "senders": "adopters"}},
+    ///         {{"channel": {{"kind": "post", "persuasion": 0.1}}, "senders": "adopters"}}
+    ///     ], "horizon": 10}}}},
+    ///     "ensemble": {{"budget": {{"runs": 20}}}}
+    /// }}"#);
+    /// let results = Scenario::from_json_with(&registry, &doc(0.5))?.run_with(&registry, None)?;
+    /// assert_eq!(results.channels, ["story", "post"]);
+    ///
+    /// // Its options are checked at their path ...
+    /// let err = Scenario::from_json_with(&registry, &doc(2.0)).unwrap_err();
+    /// assert!(err.to_string().contains("$.model.campaign.channels[0].channel.persuasion"), "{err}");
+    /// // ... and without the registration, the kind is unknown.
+    /// let err = Scenario::from_json(&doc(0.5)).unwrap_err();
+    /// assert!(err.to_string().contains("$.model.campaign.channels[0].channel.kind"), "{err}");
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn channel<C: ChannelFromOptions>(mut self) -> Result<Registry> {
+        let kind = C::KIND;
+        check_name("channel", kind)?;
+        if BUILTIN_KINDS.contains(&kind) || self.channels.contains_key(kind) {
+            return Err(taken("channel", kind, self.channel_kinds()));
+        }
+        self.channels.insert(kind, ChannelEntry::of::<C>());
+        Ok(self)
+    }
+
+    /// The channel kinds a document's campaign may name: the built-in
+    /// ones, then the registered ones, each in alphabetical order.
+    pub fn channel_kinds(&self) -> impl Iterator<Item = &str> {
+        BUILTIN_KINDS
+            .into_iter()
+            .chain(self.channels.keys().copied())
+    }
+
+    /// Whether a document's campaign may name the channel `kind`.
+    pub fn has_channel(&self, kind: &str) -> bool {
+        BUILTIN_KINDS.contains(&kind) || self.channels.contains_key(kind)
+    }
+
+    /// The entry of the registered channel `kind`, or the document error at
+    /// `<path>.kind` (`path`: the channel object) listing the kinds.
+    pub(super) fn channel_entry(&self, kind: &str, path: &str) -> Result<ChannelEntry> {
+        self.channels.get(kind).copied().ok_or_else(|| {
+            invalid(
+                format!("{path}.kind"),
+                format!(
+                    "unknown channel kind `{kind}`; the channel kinds are {}",
+                    listing(self.channel_kinds())
+                ),
+            )
+        })
+    }
+
     /// The model keys a document may name, in alphabetical order
     /// (`competition` included).
     pub fn model_keys(&self) -> impl Iterator<Item = &str> {
@@ -300,6 +436,7 @@ pub(super) fn builtin_ref() -> &'static Registry {
         let empty = Registry {
             models: BTreeMap::new(),
             roles: BTreeMap::new(),
+            channels: BTreeMap::new(),
         };
         super::ModelSpec::register_table(empty).unwrap_or_else(|e| {
             // The table's keys are distinct snake_case names (a unit test
@@ -362,7 +499,10 @@ fn read_at<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T> {
 /// `T` read at `path`, written back, and the first field of `value` the
 /// echo lacks refused: a field the type does not read is an error, not
 /// silently dropped.
-fn read_echo<T: DeserializeOwned + Serialize>(value: &Value, path: &str) -> Result<(T, Value)> {
+pub(super) fn read_echo<T: DeserializeOwned + Serialize>(
+    value: &Value,
+    path: &str,
+) -> Result<(T, Value)> {
     let parsed: T = read_at(value, path)?;
     let echo = serde_json::to_value(&parsed).map_err(|e| invalid(path, e.to_string()))?;
     if let Some(p) = ignored_field(value, &echo, path) {
