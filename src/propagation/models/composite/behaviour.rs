@@ -153,11 +153,15 @@ impl<M: Message> Response<M> for StandardResponse {
             return 0.0;
         }
         let mut p = r.weight * r.credibility * r.susceptibility() * m.strength();
-        if self.sponsored_discount > 0.0 && m.sponsorship() == Sponsorship::Sponsored {
-            p *= 1.0 - self.sponsored_discount;
-        }
-        if self.negative_weight > 0.0 && r.history.negative > 0 {
-            p *= (1.0 - self.negative_weight).powi(r.history.negative.min(i32::MAX as u32) as i32);
+        // One test for the plain campaign (δ = λ = 0).
+        if (self.sponsored_discount > 0.0) | (self.negative_weight > 0.0) {
+            if self.sponsored_discount > 0.0 && m.sponsorship() == Sponsorship::Sponsored {
+                p *= 1.0 - self.sponsored_discount;
+            }
+            if self.negative_weight > 0.0 && r.history.negative > 0 {
+                let k = r.history.negative.min(i32::MAX as u32) as i32;
+                p *= (1.0 - self.negative_weight).powi(k);
+            }
         }
         p
     }

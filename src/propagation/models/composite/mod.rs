@@ -770,6 +770,8 @@ pub struct CampaignState<M = crate::message::WomMessage, X = Satisfaction> {
     /// handed over by another model).
     heard: Vec<Option<M>>,
     inbox: Vec<Delivery>,
+    /// The deliveries of one send held to a later step.
+    later: Vec<Delivery>,
     held: Vec<Held<M>>,
     history: EpochMarks<History>,
     memory: Vec<X>,
@@ -1079,10 +1081,9 @@ where
             paid: self.paid[c],
             step,
             as_adopter: talker.is_some(),
+            // Talkers have adopted; a fixed sender may have.
             memory: from.and_then(|u| {
-                state
-                    .adopted_marks
-                    .is_marked(u as usize)
+                (talker.is_some() || state.adopted_marks.is_marked(u as usize))
                     .then(|| &state.memory[u as usize])
             }),
             heard: talker.and_then(|t| state.heard[t].as_ref()),
@@ -1116,35 +1117,43 @@ where
         let cc = &self.options.channels[c];
         let polarity = message.valence().polarity();
         state.inbox.clear();
-        let inbox = &mut state.inbox;
+        state.later.clear();
+        let (inbox, later) = (&mut state.inbox, &mut state.later);
         let out = Outgoing {
             sender,
             step,
             channel,
             message: &message,
         };
-        cc.channel.deliver(network, &out, rng, |d| inbox.push(d));
+        cc.channel.deliver(network, &out, rng, |d| {
+            if d.delay == 0 {
+                inbox.push(d)
+            } else {
+                later.push(d)
+            }
+        });
         state.messages[c] += 1;
+        // Deliveries held to a later step (none past the horizon); they
+        // draw nothing and report nothing now.
+        for k in 0..state.later.len() {
+            let d = state.later[k];
+            if let Some(due) = step.checked_add(d.delay)
+                && due <= self.options.horizon
+            {
+                state.held.push(Held {
+                    due,
+                    sender,
+                    channel: c as u16,
+                    delivery: d,
+                    message: message.clone(),
+                });
+            }
+        }
         let credibility = Self::credibility(network, sender);
         let track = self.response.needs_history();
-        let mut now = 0u64;
-        for k in 0..state.inbox.len() {
+        let now = state.inbox.len();
+        for k in 0..now {
             let d = state.inbox[k];
-            if d.delay > 0 {
-                if let Some(due) = step.checked_add(d.delay)
-                    && due <= self.options.horizon
-                {
-                    state.held.push(Held {
-                        due,
-                        sender,
-                        channel: c as u16,
-                        delivery: d,
-                        message: message.clone(),
-                    });
-                }
-                continue;
-            }
-            now += 1;
             self.receive(
                 network,
                 state,
@@ -1159,8 +1168,8 @@ where
                 observer,
             );
         }
-        state.deliveries[c] += now;
-        Self::count_valence(state, polarity, now);
+        state.deliveries[c] += now as u64;
+        Self::count_valence(state, polarity, now as u64);
     }
 
     #[inline]
@@ -1351,6 +1360,7 @@ where
             talkers: Vec::new(),
             heard: Vec::new(),
             inbox: Vec::new(),
+            later: Vec::new(),
             held: Vec::new(),
             history: EpochMarks::new(if self.response.needs_history() { n } else { 0 }),
             memory: vec![V::Memory::default(); n],
