@@ -598,6 +598,25 @@ fn refuse_unread(what: &str, fields: &[(&str, bool)]) -> Result<()> {
 }
 
 impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
+    /// The same campaign with its three rules mapped by `f`.
+    fn map_rules<V2, R2, A2>(
+        self,
+        f: impl FnOnce(V, R, A) -> (V2, R2, A2),
+    ) -> Campaign<C, V2, R2, A2> {
+        let (voice, response, on_adopt) = f(self.voice, self.response, self.on_adopt);
+        Campaign {
+            options: self.options,
+            network: self.network,
+            names: self.names,
+            plans: self.plans,
+            always_on: self.always_on,
+            paid: self.paid,
+            voice,
+            response,
+            on_adopt,
+        }
+    }
+
     /// The same campaign with senders composing their messages by `voice`.
     ///
     /// # Errors
@@ -616,17 +635,7 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
                 ),
             ],
         )?;
-        Ok(Campaign {
-            options: self.options,
-            network: self.network,
-            names: self.names,
-            plans: self.plans,
-            always_on: self.always_on,
-            paid: self.paid,
-            voice,
-            response: self.response,
-            on_adopt: self.on_adopt,
-        })
+        Ok(self.map_rules(|_, r, a| (voice, r, a)))
     }
 
     /// The same campaign with receivers responding by `response`.
@@ -647,17 +656,7 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
                 ),
             ],
         )?;
-        Ok(Campaign {
-            options: self.options,
-            network: self.network,
-            names: self.names,
-            plans: self.plans,
-            always_on: self.always_on,
-            paid: self.paid,
-            voice: self.voice,
-            response,
-            on_adopt: self.on_adopt,
-        })
+        Ok(self.map_rules(|v, _, a| (v, response, a)))
     }
 
     /// The same campaign with adoption handled by `on_adopt`.
@@ -670,17 +669,7 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
             "on-adopt hook",
             &[("experience", self.options.experience.is_some())],
         )?;
-        Ok(Campaign {
-            options: self.options,
-            network: self.network,
-            names: self.names,
-            plans: self.plans,
-            always_on: self.always_on,
-            paid: self.paid,
-            voice: self.voice,
-            response: self.response,
-            on_adopt,
-        })
+        Ok(self.map_rules(|v, r, _| (v, r, on_adopt)))
     }
 
     /// The voice: what senders say.
