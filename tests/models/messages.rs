@@ -91,6 +91,28 @@ impl<M: Message> Response<M> for Recording {
     }
 }
 
+/// Runs a campaign once from `seeds` with a recording response and returns
+/// the number of adopters and what the receivers saw.
+fn run_recorded(net: &Network, options: CampaignOptions, seeds: &[u32]) -> (usize, Vec<Seen>) {
+    let campaign = Campaign::new(net, options)
+        .unwrap()
+        .with_response(Recording::default())
+        .unwrap();
+    let out = Simulation::new(net, &campaign)
+        .run(seeds, MASTER, 0, &mut ())
+        .unwrap();
+    let seen = campaign.response().0.lock().unwrap().clone();
+    (out.adopted, seen)
+}
+
+/// A one-step campaign of sure posts by `senders`.
+fn posts_by(senders: Sender) -> CampaignOptions {
+    CampaignOptions::new(
+        vec![CampaignChannel::new(Post::new(1.0).unwrap(), senders)],
+        1,
+    )
+}
+
 #[test]
 fn receivers_see_hops_strength_and_sponsorship_of_relayed_messages() {
     // Path 0 -> 1 -> 2 -> 3, seed 0, everyone talks once; strength halves
@@ -99,14 +121,8 @@ fn receivers_see_hops_strength_and_sponsorship_of_relayed_messages() {
     let options = CampaignOptions::new(vec![post_by_adopters()], 10)
         .with_talk_periods(1)
         .with_decay_per_hop(0.5);
-    let campaign = Campaign::new(&net, options)
-        .unwrap()
-        .with_response(Recording::default())
-        .unwrap();
-    let mut sim = Simulation::new(&net, &campaign);
-    let out = sim.run(&[0], MASTER, 0, &mut ()).unwrap();
-    assert_eq!(out.adopted, 4);
-    let seen = campaign.response().0.lock().unwrap().clone();
+    let (adopted, seen) = run_recorded(&net, options, &[0]);
+    assert_eq!(adopted, 4);
     let want: Vec<Seen> = (1..=3u32)
         .map(|v| Seen {
             receiver: v,
@@ -129,21 +145,7 @@ fn a_business_and_advertising_speak_sponsored_messages() {
     let mut actors = vec![business()];
     actors.push(consumer(1.0));
     let net = graph(actors, &[(0, 1)]);
-    let options = CampaignOptions::new(
-        vec![CampaignChannel::new(
-            Post::new(1.0).unwrap(),
-            Sender::Business,
-        )],
-        1,
-    );
-    let campaign = Campaign::new(&net, options)
-        .unwrap()
-        .with_response(Recording::default())
-        .unwrap();
-    Simulation::new(&net, &campaign)
-        .run(&[], MASTER, 0, &mut ())
-        .unwrap();
-    let seen = campaign.response().0.lock().unwrap().clone();
+    let (_, seen) = run_recorded(&net, posts_by(Sender::Business), &[]);
     assert_eq!(seen.len(), 1);
     assert_eq!(
         (seen[0].sponsorship, seen[0].hops),
@@ -156,21 +158,7 @@ fn a_business_and_advertising_speak_sponsored_messages() {
             OpinionLeader::new(Profile::new(1.0, 1.0, 1.0, 1.0).unwrap(), sponsorship, 0.0)
                 .unwrap();
         let net = graph(vec![leader.into(), consumer(1.0)], &[(0, 1)]);
-        let options = CampaignOptions::new(
-            vec![CampaignChannel::new(
-                Post::new(1.0).unwrap(),
-                Sender::OpinionLeaders,
-            )],
-            1,
-        );
-        let campaign = Campaign::new(&net, options)
-            .unwrap()
-            .with_response(Recording::default())
-            .unwrap();
-        Simulation::new(&net, &campaign)
-            .run(&[], MASTER, 0, &mut ())
-            .unwrap();
-        let seen = campaign.response().0.lock().unwrap().clone();
+        let (_, seen) = run_recorded(&net, posts_by(Sender::OpinionLeaders), &[]);
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].sponsorship, sponsorship);
     }
@@ -178,14 +166,7 @@ fn a_business_and_advertising_speak_sponsored_messages() {
     let net = graph(vec![consumer(1.0); 3], &[]);
     let ad = Advertising::new(1.0, 1.0).unwrap();
     let options = CampaignOptions::new(vec![CampaignChannel::new(ad, Sender::Business)], 1);
-    let campaign = Campaign::new(&net, options)
-        .unwrap()
-        .with_response(Recording::default())
-        .unwrap();
-    Simulation::new(&net, &campaign)
-        .run(&[], MASTER, 0, &mut ())
-        .unwrap();
-    let seen = campaign.response().0.lock().unwrap().clone();
+    let (_, seen) = run_recorded(&net, options, &[]);
     assert_eq!(seen.len(), 3);
     assert!(
         seen.iter()
