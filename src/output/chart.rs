@@ -176,20 +176,7 @@ pub fn adoption_curve(curve: &[Estimate], options: &ChartOptions) -> Result<Stri
         return Err(Error::param("curve", "[]", "the curve has no step"));
     }
     for (i, e) in curve.iter().enumerate() {
-        for (field, v) in [
-            ("mean", e.mean),
-            ("ci_low", e.ci_low),
-            ("ci_high", e.ci_high),
-        ] {
-            check_finite(&format!("curve[{i}].{field}"), v)?;
-        }
-        if e.ci_low > e.ci_high {
-            return Err(Error::param(
-                &format!("curve[{i}]"),
-                format!("{}..{}", e.ci_low, e.ci_high),
-                "ci_low is above ci_high",
-            ));
-        }
+        check_point(&format!("curve[{i}]"), e)?;
     }
     let lowest = curve
         .iter()
@@ -562,21 +549,7 @@ where
             ));
         }
         for (t, e) in c.points.iter().enumerate().filter(|(_, e)| e.runs > 0) {
-            let at = format!("curves[{k}] ({}).points[{t}]", c.name);
-            for (field, v) in [
-                ("mean", e.mean),
-                ("ci_low", e.ci_low),
-                ("ci_high", e.ci_high),
-            ] {
-                check_finite(&format!("{at}.{field}"), v)?;
-            }
-            if e.ci_low > e.ci_high {
-                return Err(Error::param(
-                    &at,
-                    format!("{}..{}", e.ci_low, e.ci_high),
-                    "ci_low is above ci_high",
-                ));
-            }
+            check_point(&format!("curves[{k}] ({}).points[{t}]", c.name), e)?;
             lowest = f64::min(lowest, e.ci_low.min(e.mean));
             highest = f64::max(highest, e.ci_high.max(e.mean));
         }
@@ -959,6 +932,26 @@ fn check_options(options: &ChartOptions) -> Result<()> {
                 format!("must be between 1 and {MAX_SIDE} pixels"),
             ));
         }
+    }
+    Ok(())
+}
+
+/// Checks one point of a curve, named `at`: finite mean and interval, the
+/// interval in order.
+fn check_point(at: &str, e: &Estimate) -> Result<()> {
+    for (field, v) in [
+        ("mean", e.mean),
+        ("ci_low", e.ci_low),
+        ("ci_high", e.ci_high),
+    ] {
+        check_finite(&format!("{at}.{field}"), v)?;
+    }
+    if e.ci_low > e.ci_high {
+        return Err(Error::param(
+            at,
+            format!("{}..{}", e.ci_low, e.ci_high),
+            "ci_low is above ci_high",
+        ));
     }
     Ok(())
 }

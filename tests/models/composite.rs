@@ -38,7 +38,7 @@ fn leader(activity: f64, credibility: f64, susceptibility: f64) -> BuiltinActor 
 }
 
 /// A graph of the given actors and full-trust follow arcs.
-fn graph(actors: Vec<BuiltinActor>, arcs: &[(usize, usize)]) -> Network {
+pub(crate) fn graph(actors: Vec<BuiltinActor>, arcs: &[(usize, usize)]) -> Network {
     let mut g: SocialGraph = SocialGraph::new();
     for (i, a) in actors.into_iter().enumerate() {
         g.add_actor(i as u64, a).unwrap();

@@ -8,7 +8,6 @@
 
 use std::sync::Mutex;
 
-use petgraph::graph::NodeIndex;
 use rand::Rng;
 use wom::channel::{Advertising, BuiltinChannel, Post};
 use wom::propagation::composite::{
@@ -18,10 +17,11 @@ use wom::propagation::composite::{
 use wom::propagation::{Model, Recorder, Simulation};
 use wom::{
     BuiltinActor, BusinessOrganization, Channel, Consumer, Delivery, Message, Network,
-    OpinionLeader, Outgoing, Polarity, Profile, SocialGraph, SocialTie, Sponsorship,
+    OpinionLeader, Outgoing, Polarity, Profile, Sponsorship,
 };
 
 use crate::common::Moments;
+use crate::composite::graph;
 
 const MASTER: u64 = 0x5EED_0009;
 
@@ -39,19 +39,6 @@ fn business() -> BuiltinActor {
         profile: Profile::new(1.0, 1.0, 0.0, 1.0).unwrap(),
     }
     .into()
-}
-
-/// Actors with full-trust follow arcs.
-fn graph(actors: Vec<BuiltinActor>, arcs: &[(usize, usize)]) -> Network {
-    let mut g: SocialGraph = SocialGraph::new();
-    for (i, a) in actors.into_iter().enumerate() {
-        g.add_actor(i as u64, a).unwrap();
-    }
-    for &(u, v) in arcs {
-        g.add_tie(NodeIndex::new(u), NodeIndex::new(v), SocialTie::follow(1.0))
-            .unwrap();
-    }
-    g.freeze().unwrap()
 }
 
 fn post_by_adopters() -> CampaignChannel {
