@@ -174,6 +174,13 @@ pub enum Scope {
 /// assert_eq!(got, [Delivery::new(1, 0.9f32.into()).after(1)]);
 /// ```
 pub trait Channel {
+    /// Whether [`deliver`](Channel::deliver) may hold a delivery to a
+    /// later step ([`Delivery::after`]). Default: `true`. A channel that
+    /// never does may say `false`, and a campaign then takes each of its
+    /// deliveries as arriving at once without looking at its delay (one
+    /// test less per delivery; debug builds check that the delay is 0).
+    const MAY_DELAY: bool = true;
+
     /// The channel's name, used to attribute adoptions to it.
     fn name(&self) -> &str;
 
@@ -306,6 +313,8 @@ impl Default for PrivateMessage {
 }
 
 impl Channel for PrivateMessage {
+    const MAY_DELAY: bool = false;
+
     fn name(&self) -> &str {
         "private_message"
     }
@@ -406,6 +415,8 @@ impl Comment {
 }
 
 impl Channel for Comment {
+    const MAY_DELAY: bool = false;
+
     fn name(&self) -> &str {
         "comment"
     }
@@ -501,6 +512,8 @@ impl Post {
 }
 
 impl Channel for Post {
+    const MAY_DELAY: bool = false;
+
     fn name(&self) -> &str {
         "post"
     }
@@ -568,6 +581,8 @@ impl Forum {
 }
 
 impl Channel for Forum {
+    const MAY_DELAY: bool = false;
+
     fn name(&self) -> &str {
         "forum"
     }
@@ -668,6 +683,8 @@ impl Advertising {
 }
 
 impl Channel for Advertising {
+    const MAY_DELAY: bool = false;
+
     fn name(&self) -> &str {
         "advertising"
     }
@@ -739,6 +756,8 @@ impl BuiltinChannel {
 }
 
 impl Channel for BuiltinChannel {
+    const MAY_DELAY: bool = false;
+
     fn name(&self) -> &str {
         dispatch!(self, c => c.name())
     }
@@ -816,6 +835,8 @@ pub enum Mixed<C> {
 }
 
 impl<C: Channel> Channel for Mixed<C> {
+    const MAY_DELAY: bool = C::MAY_DELAY;
+
     fn name(&self) -> &str {
         match self {
             Mixed::Builtin(c) => c.name(),

@@ -87,16 +87,19 @@ impl Valence {
     }
 
     /// The direction.
+    #[inline]
     pub fn polarity(&self) -> Polarity {
         self.polarity
     }
 
     /// The strength in [0, 1].
+    #[inline]
     pub fn strength(&self) -> f64 {
         self.strength
     }
 
     /// The signed score: +strength, -strength or 0 for neutral.
+    #[inline]
     pub fn score(&self) -> f64 {
         match self.polarity {
             Polarity::Positive => self.strength,
@@ -107,6 +110,7 @@ impl Valence {
 
     /// The same polarity with the strength multiplied by `factor` (clamped to
     /// [0, 1]; `factor` itself comes from validated parameters).
+    #[inline]
     fn scaled(self, factor: f64) -> Self {
         Valence {
             polarity: self.polarity,
@@ -230,6 +234,7 @@ impl TryFrom<WomMessageFields> for WomMessage {
 
 impl WomMessage {
     /// An organic message from `origin` at time 0 with no decay.
+    #[inline]
     pub fn new(product: ProductId, valence: Valence, origin: u32) -> Self {
         WomMessage {
             product,
@@ -244,6 +249,7 @@ impl WomMessage {
     }
 
     /// Marks the message as paid or organic.
+    #[inline]
     pub fn with_sponsorship(mut self, sponsorship: Sponsorship) -> Self {
         self.sponsorship = sponsorship;
         self
@@ -261,6 +267,7 @@ impl WomMessage {
 
     /// [`with_decay_per_hop`](WomMessage::with_decay_per_hop) for a decay
     /// already checked to be in [0, 1] (a campaign's options).
+    #[inline]
     pub(crate) fn with_checked_decay(mut self, decay: f64) -> Self {
         debug_assert!((0.0..=1.0).contains(&decay));
         self.decay_per_hop = decay;
@@ -274,15 +281,19 @@ impl WomMessage {
 }
 
 impl Message for WomMessage {
+    #[inline]
     fn valence(&self) -> Valence {
         self.valence
     }
+    #[inline]
     fn sponsorship(&self) -> Sponsorship {
         self.sponsorship
     }
+    #[inline]
     fn hops(&self) -> u32 {
         self.hops
     }
+    #[inline]
     fn relay(&self, hop: Hop) -> Self {
         WomMessage {
             valence: self.valence.scaled(1.0 - self.decay_per_hop),

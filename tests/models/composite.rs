@@ -543,3 +543,38 @@ fn a_downstream_channel_runs_in_a_campaign() {
     assert_eq!((out.adopted, out.steps), (5, 1));
     assert_eq!(sim.state().adoptions_from_outside(), 5);
 }
+
+#[test]
+fn talk_windows_handed_over_out_of_order_still_end_on_time() {
+    // Isolated nodes, so that nothing but the talk windows happens. Seed 0
+    // talks until step 3; node 1, handed over at step 2, until 5; node 2,
+    // handed over late for step 1, until 4: its window ends before that of
+    // the talker added before it, and each still stops at the end of its
+    // own last step, in the order they were added.
+    use wom::propagation::{Joint, StepOutcome};
+    let net = graph(vec![consumer(1.0, 1.0, 1.0); 3], &[]);
+    let options = CampaignOptions::new(
+        vec![ch(
+            PrivateMessage::new(1.0, RecipientChoice::Uniform).unwrap(),
+            Sender::Adopters,
+        )],
+        10,
+    )
+    .with_talk_periods(3);
+    let campaign = Campaign::new(&net, options).unwrap();
+    let mut state = campaign.new_state(&net);
+    let mut rng = wom::rng::stream_rng(MASTER, 0);
+    let mut stops = Stops::default();
+    campaign.start(&net, &mut state, &[0], &mut rng, &mut stops);
+    let mut outcomes = Vec::new();
+    for step in 1..=6 {
+        outcomes.push(campaign.step(&net, &mut state, step, &mut rng, &mut stops));
+        if step == 2 {
+            campaign.adopt_external(&net, &mut state, 1, 2);
+            campaign.adopt_external(&net, &mut state, 2, 1);
+        }
+    }
+    assert_eq!(stops.0, [(0, 3), (2, 4), (1, 5)]);
+    assert_eq!(outcomes[4], StepOutcome::Finished, "{outcomes:?}");
+    assert_eq!(state.adopted(), 3);
+}

@@ -9,10 +9,10 @@
 use std::sync::Mutex;
 
 use rand::Rng;
-use wom::channel::{Advertising, BuiltinChannel, Post};
+use wom::channel::{Advertising, BuiltinChannel, Comment, Post, PrivateMessage, RecipientChoice};
 use wom::propagation::composite::{
-    Campaign, CampaignChannel, CampaignOptions, ExperienceOptions, Reception, Response,
-    Satisfaction, Sender,
+    Campaign, CampaignChannel, CampaignOptions, Dispatch, ExperienceOptions, Reception, Response,
+    Satisfaction, Sender, StandardResponse,
 };
 use wom::propagation::{Model, Recorder, Simulation};
 use wom::{
@@ -365,4 +365,152 @@ fn custom_rules_refuse_options_only_the_standard_rules_read() {
         assert!(e.to_string().contains(field), "{field}: {e}");
     }
     let _: Option<BuiltinChannel> = None;
+}
+
+/// The standard response without its shortcut: asked per delivery.
+#[derive(Debug, Clone)]
+struct Asking(StandardResponse);
+
+impl<M: Message> Response<M> for Asking {
+    fn persuasion(&self, r: &Reception<'_, M>) -> f64 {
+        self.0.persuasion(r)
+    }
+    fn needs_history(&self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn the_standard_shortcut_gives_the_same_runs_as_asking_per_delivery() {
+    // A business, ten paid leaders and consumers of varied profiles; posts,
+    // advertising, private messages and comments; decay, a sponsored
+    // discount and product experience (negative talk, which the shortcut
+    // answers with f = 0). The shortcut must not change one draw.
+    let n = 400;
+    let mut actors = vec![business()];
+    for i in 1..n {
+        let x = (i as f64 * 0.618_033_988_7).fract();
+        let profile = Profile::new(0.3 + 0.6 * x, 0.4 + 0.5 * x, 0.2 + 0.7 * (1.0 - x), 1.0);
+        actors.push(if i <= 10 {
+            OpinionLeader::new(profile.unwrap(), Sponsorship::Sponsored, 50.0)
+                .unwrap()
+                .into()
+        } else {
+            Consumer {
+                profile: profile.unwrap(),
+            }
+            .into()
+        });
+    }
+    let mut arcs = Vec::new();
+    for i in 0..n {
+        for m in [7, 13, 31] {
+            arcs.push((i, (i * m + 1 + m) % n));
+        }
+        if i <= 10 {
+            arcs.extend((1..40).map(|k| (i, (i * 17 + k * 9) % n)));
+        }
+    }
+    arcs.retain(|&(u, v)| u != v);
+    let net = graph(actors, &arcs);
+    let options = CampaignOptions::new(
+        vec![
+            CampaignChannel::new(Post::new(0.6).unwrap(), Sender::Business),
+            CampaignChannel::new(Advertising::new(0.02, 0.5).unwrap(), Sender::Business),
+            CampaignChannel::new(Post::new(0.5).unwrap(), Sender::OpinionLeaders),
+            CampaignChannel::new(
+                PrivateMessage::new(0.9, RecipientChoice::Uniform).unwrap(),
+                Sender::Adopters,
+            ),
+            CampaignChannel::new(Comment::new(0.4, 3).unwrap(), Sender::Adopters),
+        ],
+        12,
+    )
+    .with_talk_periods(3)
+    .with_decay_per_hop(0.2)
+    .with_experience(ExperienceOptions::new(0.7));
+    let standard = StandardResponse {
+        sponsored_discount: 0.3,
+        negative_weight: 0.0,
+    };
+    let message = wom::WomMessage::new(wom::ProductId(0), wom::Valence::positive(), 1);
+    let dispatch = Dispatch {
+        network: &net,
+        sender: Some(1),
+        credibility: 0.5,
+        channel: wom::ChannelId(0),
+        message: &message,
+        step: 1,
+    };
+    assert!(Response::shortcut(&standard, &dispatch).is_some());
+    let fast = Campaign::new(&net, options.clone())
+        .unwrap()
+        .with_response(standard)
+        .unwrap();
+    let asking = Campaign::new(&net, options)
+        .unwrap()
+        .with_response(Asking(standard))
+        .unwrap();
+    let (mut a, mut b) = (Simulation::new(&net, &fast), Simulation::new(&net, &asking));
+    let mut sizes = std::collections::BTreeSet::new();
+    for run in 0..300 {
+        let x = a.run(&[20, 30], MASTER, run, &mut ()).unwrap();
+        let y = b.run(&[20, 30], MASTER, run, &mut ()).unwrap();
+        assert_eq!(
+            (x.adopted, x.exposed, x.steps),
+            (y.adopted, y.exposed, y.steps),
+            "run {run}"
+        );
+        let (s, t) = (a.state(), b.state());
+        assert_eq!(
+            s.adoptions_by_channel(),
+            t.adoptions_by_channel(),
+            "run {run}"
+        );
+        assert_eq!(s.adoptions_by_role(), t.adoptions_by_role(), "run {run}");
+        assert_eq!(
+            s.deliveries_by_channel(),
+            t.deliveries_by_channel(),
+            "run {run}"
+        );
+        assert_eq!(
+            s.deliveries_by_valence(),
+            t.deliveries_by_valence(),
+            "run {run}"
+        );
+        sizes.insert(x.adopted);
+    }
+    // Runs differ from one another: the comparison has teeth.
+    assert!(sizes.len() > 20, "{sizes:?}");
+    assert!(
+        *sizes.first().unwrap() > 2 && *sizes.last().unwrap() < n,
+        "{sizes:?}"
+    );
+}
+
+#[test]
+fn talkers_who_stopped_make_room_without_losing_what_the_others_heard() {
+    // Path 0 -> 1 -> ... -> 1999; seeds 0..1500 talk at step 1 only
+    // (talk_periods 1) and stop together, 1,500 talkers at once, while the
+    // one they persuaded (1500) talks on. Each adopter passes on what it
+    // heard, so receiver v hears the message after v - 1499 hops.
+    let (n, seeds) = (2000usize, 1500u32);
+    let arcs: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).collect();
+    let net = graph(vec![consumer(1.0); n], &arcs);
+    let options = CampaignOptions::new(
+        vec![CampaignChannel::new(
+            PrivateMessage::new(1.0, RecipientChoice::Uniform).unwrap(),
+            Sender::Adopters,
+        )],
+        1000,
+    )
+    .with_talk_periods(1);
+    let all: Vec<u32> = (0..seeds).collect();
+    let (adopted, seen) = run_recorded(&net, options, &all);
+    assert_eq!(adopted, n);
+    assert_eq!(seen.len(), n - seeds as usize);
+    for s in &seen {
+        assert_eq!(s.hops, s.receiver - (seeds - 1), "{s:?}");
+        assert_eq!(s.step, s.receiver - (seeds - 1), "{s:?}");
+    }
 }

@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::CampaignState;
 use crate::actor::Sponsorship;
 use crate::message::{ChannelId, Message, Polarity, ProductId, Valence, WomMessage};
 use crate::network::Network;
@@ -82,12 +83,33 @@ impl<M> Reception<'_, M> {
     }
 }
 
+/// One send as each of its receivers will meet it, before any receiver is
+/// known: who spoke, through which channel, what, when. Handed to
+/// [`Response::shortcut`].
+#[derive(Debug, Clone, Copy)]
+pub struct Dispatch<'a, M> {
+    /// The network.
+    pub network: &'a Network,
+    /// The sender's node, `None` from outside the network.
+    pub sender: Option<u32>,
+    /// The sender's credibility: its profile's, 1 from outside.
+    pub credibility: f64,
+    /// The channel's index in the campaign.
+    pub channel: ChannelId,
+    /// The message (relayed: its hops count this one).
+    pub message: &'a M,
+    /// The step.
+    pub step: u32,
+}
+
 /// How a receiver responds to a delivery: the probability that it is
 /// persuaded (and adopts at the end of the step).
 ///
 /// One required method. The kernel draws once per delivery with 0 < p < 1
 /// and not at all for p = 0 or p = 1 (values outside [0, 1] act as the
-/// nearer bound).
+/// nearer bound). [`shortcut`](Response::shortcut) is an optional way to
+/// say, once per send, what the response would answer for every delivery
+/// of it; the standard response takes it when it can.
 ///
 /// # Example: a skeptic who discounts sponsored talk
 /// ```
@@ -120,6 +142,21 @@ pub trait Response<M> {
     fn needs_history(&self) -> bool {
         true
     }
+
+    /// For speed, optional: `Some(f)` when this response would persuade
+    /// the receiver v of every delivery of `dispatch` with probability
+    /// `weight × f × susceptibility(v)` (multiplied in that order),
+    /// whatever v has heard. The kernel then computes that product for the
+    /// deliveries of this send that arrive at once, and does not ask
+    /// [`persuasion`](Response::persuasion) for them. Default: `None` (ask
+    /// for each delivery).
+    ///
+    /// Implement it only to agree with `persuasion` bit for bit: results
+    /// must not depend on which of the two the kernel used.
+    fn shortcut(&self, dispatch: &Dispatch<'_, M>) -> Option<f64> {
+        let _ = dispatch;
+        None
+    }
 }
 
 /// The built-in response: the campaign's documented formula.
@@ -133,8 +170,11 @@ pub trait Response<M> {
 /// the negative messages v heard before (λ the
 /// [`negative_weight`](StandardResponse::negative_weight)); p = 0 for a
 /// negative or neutral message (it exposes, and is remembered, but does not
-/// persuade). With δ = λ = 0 and the standard messages (positive, strength
-/// 1) it is `w × credibility × susceptibility`, bit for bit.
+/// persuade). It is computed as `w × f × susceptibility(v) × (1 − λ)^neg(v)`
+/// with `f = credibility(u) × s(m) × (1 − δ)^[m sponsored]` (or 0), so that
+/// with δ = λ = 0 and the standard messages (positive, strength 1) it is
+/// `w × credibility × susceptibility`, bit for bit. Without a negative
+/// weight it gives the kernel its [`shortcut`](Response::shortcut).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct StandardResponse {
     /// δ: the share of persuasion a sponsored message loses, in [0, 1].
@@ -144,30 +184,42 @@ pub struct StandardResponse {
     pub negative_weight: f64,
 }
 
+impl StandardResponse {
+    /// f: what the persuasion of a message owes to the sender and the
+    /// message, the same for all its receivers.
+    #[inline]
+    fn factor<M: Message>(&self, message: &M, credibility: f64) -> f64 {
+        if message.valence().polarity() != Polarity::Positive {
+            return 0.0;
+        }
+        let f = credibility * message.strength();
+        if self.sponsored_discount > 0.0 && message.sponsorship() == Sponsorship::Sponsored {
+            f * (1.0 - self.sponsored_discount)
+        } else {
+            f
+        }
+    }
+}
+
 impl<M: Message> Response<M> for StandardResponse {
     #[inline]
     fn persuasion(&self, r: &Reception<'_, M>) -> f64 {
-        let m = r.message;
-        let valence = m.valence();
-        if valence.polarity() != Polarity::Positive {
-            return 0.0;
+        let p = r.weight * self.factor(r.message, r.credibility) * r.susceptibility();
+        if self.negative_weight > 0.0 && r.history.negative > 0 {
+            let k = r.history.negative.min(i32::MAX as u32) as i32;
+            p * (1.0 - self.negative_weight).powi(k)
+        } else {
+            p
         }
-        let mut p = r.weight * r.credibility * r.susceptibility() * m.strength();
-        // One test for the plain campaign (δ = λ = 0).
-        if (self.sponsored_discount > 0.0) | (self.negative_weight > 0.0) {
-            if self.sponsored_discount > 0.0 && m.sponsorship() == Sponsorship::Sponsored {
-                p *= 1.0 - self.sponsored_discount;
-            }
-            if self.negative_weight > 0.0 && r.history.negative > 0 {
-                let k = r.history.negative.min(i32::MAX as u32) as i32;
-                p *= (1.0 - self.negative_weight).powi(k);
-            }
-        }
-        p
     }
 
     fn needs_history(&self) -> bool {
         self.negative_weight > 0.0
+    }
+
+    #[inline]
+    fn shortcut(&self, d: &Dispatch<'_, M>) -> Option<f64> {
+        (self.negative_weight == 0.0).then(|| self.factor(d.message, d.credibility))
     }
 }
 
@@ -263,7 +315,7 @@ impl<M> OnAdopt<M, Satisfaction> for ProductExperience {
 }
 
 /// A sender about to speak through one channel, as [`Voice`] sees it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Speaker<'a, M, X> {
     /// The network.
     pub network: &'a Network,
@@ -283,11 +335,51 @@ pub struct Speaker<'a, M, X> {
     /// [`Sender::Adopters`]: super::Sender::Adopters
     /// [`Sender::AdoptersOfRole`]: super::Sender::AdoptersOfRole
     pub as_adopter: bool,
+    /// The run's state, read by [`memory`](Speaker::memory) and
+    /// [`heard`](Speaker::heard) only when asked (a sender that stays
+    /// silent costs no lookup).
+    pub(crate) state: &'a CampaignState<M, X>,
+    /// The sender's index among the talkers when it speaks as an adopter.
+    pub(crate) talker: usize,
+}
+
+impl<M: fmt::Debug, X: fmt::Debug> fmt::Debug for Speaker<'_, M, X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Speaker")
+            .field("sender", &self.sender)
+            .field("channel", &self.channel)
+            .field("paid", &self.paid)
+            .field("step", &self.step)
+            .field("as_adopter", &self.as_adopter)
+            .field("memory", &self.memory())
+            .field("heard", &self.heard())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, M, X> Speaker<'a, M, X> {
     /// Its memory ([`Voice::Memory`]) if it has adopted.
-    pub memory: Option<&'a X>,
+    #[inline]
+    pub fn memory(&self) -> Option<&'a X> {
+        let u = self.sender? as usize;
+        if self.as_adopter || self.state.is_adopted(u as u32) {
+            self.state.memory.get(u)
+        } else {
+            None
+        }
+    }
+
     /// The message that persuaded it, for an adopter speaking as one that
-    /// was persuaded by a delivery (not a seed).
-    pub heard: Option<&'a M>,
+    /// was persuaded by a delivery (not a seed, nor a node another model
+    /// of a composition adopted).
+    #[inline]
+    pub fn heard(&self) -> Option<&'a M> {
+        if self.as_adopter {
+            self.state.heard.get(self.talker)?.as_ref()
+        } else {
+            None
+        }
+    }
 }
 
 /// What a sender says: the message it composes for one send. The kernel
@@ -399,6 +491,7 @@ impl<X> Default for StandardVoice<X> {
 
 /// Whether a fresh message of `sender` through a channel that is `paid` or
 /// not is sponsored.
+#[inline]
 pub(crate) fn sponsorship(network: &Network, sender: Option<u32>, paid: bool) -> Sponsorship {
     let sponsored = match sender {
         None => true,
@@ -423,6 +516,7 @@ impl<X> StandardVoice<X> {
         }
     }
 
+    #[inline]
     fn fresh(&self, s: &Speaker<'_, WomMessage, X>, valence: Valence) -> WomMessage {
         let origin = s.sender.unwrap_or(crate::channel::OUTSIDE);
         let m = WomMessage::new(self.product, valence, origin)
@@ -444,12 +538,12 @@ impl<X: Opinion + Clone + Default + fmt::Debug> Voice for StandardVoice<X> {
     #[inline]
     fn compose(&self, s: &Speaker<'_, WomMessage, X>) -> WomMessage {
         if s.as_adopter {
-            match s.memory.and_then(Opinion::opinion) {
+            match s.memory().and_then(Opinion::opinion) {
                 Some(Polarity::Positive) => return self.fresh(s, Valence::positive()),
                 Some(Polarity::Negative) => return self.fresh(s, Valence::negative()),
                 Some(Polarity::Neutral) => return self.fresh(s, Valence::neutral()),
                 None => {
-                    if let Some(m) = s.heard {
+                    if let Some(m) = s.heard() {
                         return *m;
                     }
                 }
@@ -461,7 +555,11 @@ impl<X: Opinion + Clone + Default + fmt::Debug> Voice for StandardVoice<X> {
     #[inline]
     fn activity(&self, s: &Speaker<'_, WomMessage, X>) -> f64 {
         let base = s.sender.map_or(1.0, |u| s.network.profile(u).activity());
-        if s.as_adopter && s.memory.and_then(Opinion::opinion) == Some(Polarity::Negative) {
+        // A complaint factor of 1 leaves every activity (in [0, 1]) as it is.
+        if self.complaint_factor != 1.0
+            && s.as_adopter
+            && s.memory().and_then(Opinion::opinion) == Some(Polarity::Negative)
+        {
             (base * self.complaint_factor).min(1.0)
         } else {
             base

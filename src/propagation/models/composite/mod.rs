@@ -9,8 +9,8 @@
 mod behaviour;
 
 pub use behaviour::{
-    Adoption, History, OnAdopt, Opinion, ProductExperience, Reception, Response, Satisfaction,
-    Speaker, StandardResponse, StandardVoice, Voice,
+    Adoption, Dispatch, History, OnAdopt, Opinion, ProductExperience, Reception, Response,
+    Satisfaction, Speaker, StandardResponse, StandardVoice, Voice,
 };
 
 use std::collections::HashSet;
@@ -729,6 +729,21 @@ struct Talker {
     until: u32,
 }
 
+/// One send as its receivers' loop sees it.
+#[derive(Debug, Clone, Copy)]
+struct Sent {
+    /// The channel's index.
+    channel: usize,
+    /// The sender ([`OUTSIDE`] for none) and its credibility.
+    sender: u32,
+    credibility: f64,
+    step: u32,
+    /// Whether the response keeps the history.
+    track: bool,
+    /// The response's [`Response::shortcut`] for this send, if it gave one.
+    shortcut: Option<f64>,
+}
+
 /// A delivery held back to a later step.
 #[derive(Debug, Clone)]
 struct Held<M> {
@@ -754,11 +769,21 @@ pub struct CampaignState<M = crate::message::WomMessage, X = Satisfaction> {
     /// The messages of the attributed deliveries of the step.
     persuading: Vec<M>,
     touched: Vec<u32>,
+    /// Adopters in the order they started talking; those before `first`
+    /// have stopped.
     talkers: Vec<Talker>,
     /// The message that persuaded each talker (none for seeds and nodes
     /// handed over by another model).
     heard: Vec<Option<M>>,
-    inbox: Vec<Delivery>,
+    /// The first talker still in its window.
+    first: usize,
+    /// Whether talk windows end in the order talkers were added (always,
+    /// unless another model hands over an adopter of an earlier step): then
+    /// the talkers who stop are a prefix, and none is moved.
+    in_order: bool,
+    /// The deliveries of one send that arrive at once: recipient and
+    /// weight.
+    inbox: Vec<(u32, f64)>,
     /// The deliveries of one send held to a later step.
     later: Vec<Delivery>,
     held: Vec<Held<M>>,
@@ -934,9 +959,64 @@ impl<M, X> CampaignState<M, X> {
     }
 }
 
+impl<M, X> CampaignState<M, X> {
+    /// `node` talks until step `until`, having heard `heard`.
+    fn add_talker(&mut self, node: u32, until: u32, heard: Option<M>) {
+        if self.talkers.last().is_some_and(|t| t.until > until) {
+            self.in_order = false;
+        }
+        self.talkers.push(Talker { node, until });
+        self.heard.push(heard);
+    }
+
+    /// Whether no adopter is in its talk window.
+    fn nobody_talks(&self) -> bool {
+        self.first == self.talkers.len()
+    }
+
+    /// The talkers whose window ends with `step` stop talking, reported in
+    /// the order they were added.
+    fn stop_talkers<O: Observer + ?Sized>(&mut self, step: u32, observer: &mut O) {
+        let len = self.talkers.len();
+        let mut t = self.first;
+        while t < len && self.talkers[t].until <= step {
+            observer.deactivated(self.talkers[t].node, step);
+            t += 1;
+        }
+        self.first = t;
+        if !self.in_order {
+            let mut kept = t;
+            for t in t..len {
+                if self.talkers[t].until <= step {
+                    observer.deactivated(self.talkers[t].node, step);
+                } else {
+                    if kept != t {
+                        self.talkers[kept] = self.talkers[t];
+                        self.heard.swap(kept, t);
+                    }
+                    kept += 1;
+                }
+            }
+            self.talkers.truncate(kept);
+            self.heard.truncate(kept);
+        }
+        // Reclaim the stopped talkers' room once they are the larger part.
+        if self.first == self.talkers.len() {
+            self.talkers.clear();
+            self.heard.clear();
+            self.first = 0;
+        } else if self.first >= 1024 && 2 * self.first >= self.talkers.len() {
+            self.talkers.drain(..self.first);
+            self.heard.drain(..self.first);
+            self.first = 0;
+        }
+    }
+}
+
 impl<M: Clone, X> CampaignState<M, X> {
     /// A delivery of `message` persuaded `v`: it becomes a candidate for
     /// the step, or takes over the attribution with probability 1 / count.
+    #[inline(always)]
     fn persuaded<R: Rng + ?Sized>(
         &mut self,
         v: u32,
@@ -980,48 +1060,60 @@ where
     A: OnAdopt<V::Message, V::Memory>,
     R: Response<V::Message>,
 {
-    /// One delivery of `message` arrives at its recipient at `step`
-    /// (counted by the caller); `credibility` is the sender's and `track`
-    /// whether the response keeps the history.
+    /// One delivery of `message` of the send `sent` arrives at `v` with
+    /// `weight` (counted by the caller).
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn receive<G: Rng + ?Sized, O: Observer + ?Sized>(
         &self,
         network: &Network,
         state: &mut CampaignState<V::Message, V::Memory>,
-        c: usize,
-        sender: u32,
-        credibility: f64,
-        track: bool,
-        d: Delivery,
+        sent: Sent,
+        v: u32,
+        weight: f64,
         message: &V::Message,
-        step: u32,
         rng: &mut G,
         observer: &mut O,
     ) {
+        let Sent {
+            channel: c,
+            sender,
+            credibility,
+            step,
+            track,
+            shortcut,
+        } = sent;
         let from = (sender != OUTSIDE).then_some(sender);
         let channel = ChannelId(c as u16);
-        let v = d.recipient;
-        state.expose(&Event::new(v, from, channel, step), observer);
+        // The event is built only for a first exposure.
+        if !state.exposed_marks.test_and_mark(v as usize) {
+            state.exposed += 1;
+            observer.exposed(&Event::new(v, from, channel, step));
+        }
         if state.adopted_marks.is_marked(v as usize) {
             return;
         }
-        let history = if track {
-            state.history.get(v as usize).copied().unwrap_or_default()
-        } else {
-            History::default()
+        let p = match shortcut {
+            Some(f) => weight * f * network.profile(v).susceptibility(),
+            None => {
+                let history = if track {
+                    state.history.get(v as usize).copied().unwrap_or_default()
+                } else {
+                    History::default()
+                };
+                self.response.persuasion(&Reception {
+                    network,
+                    sender: from,
+                    credibility,
+                    receiver: v,
+                    weight,
+                    channel,
+                    message,
+                    step,
+                    history,
+                })
+            }
         };
-        let p = self.response.persuasion(&Reception {
-            network,
-            sender: from,
-            credibility,
-            receiver: v,
-            weight: d.weight,
-            channel,
-            message,
-            step,
-            history,
-        });
         if track {
             state
                 .history
@@ -1070,12 +1162,8 @@ where
             paid: self.paid[c],
             step,
             as_adopter: talker.is_some(),
-            // Talkers have adopted; a fixed sender may have.
-            memory: from.and_then(|u| {
-                (talker.is_some() || state.adopted_marks.is_marked(u as usize))
-                    .then(|| &state.memory[u as usize])
-            }),
-            heard: talker.and_then(|t| state.heard[t].as_ref()),
+            state,
+            talker: talker.unwrap_or(usize::MAX),
         };
         if from.is_some() && !happens(rng, self.voice.activity(&speaker)) {
             return;
@@ -1086,6 +1174,23 @@ where
             time: step,
         });
         self.carry(network, state, c, sender, message, step, rng, observer);
+    }
+
+    /// The deliveries of this send's inbox arrive (see [`Self::receive`]).
+    #[inline(always)]
+    fn receive_all<G: Rng + ?Sized, O: Observer + ?Sized>(
+        &self,
+        network: &Network,
+        state: &mut CampaignState<V::Message, V::Memory>,
+        sent: Sent,
+        message: &V::Message,
+        rng: &mut G,
+        observer: &mut O,
+    ) {
+        for k in 0..state.inbox.len() {
+            let (v, weight) = state.inbox[k];
+            self.receive(network, state, sent, v, weight, message, rng, observer);
+        }
     }
 
     /// The channel carries `message` of `sender` to its receivers.
@@ -1115,16 +1220,17 @@ where
             message: &message,
         };
         cc.channel.deliver(network, &out, rng, |d| {
-            if d.delay == 0 {
-                inbox.push(d)
-            } else {
+            if C::MAY_DELAY && d.delay != 0 {
                 later.push(d)
+            } else {
+                debug_assert_eq!(d.delay, 0, "a channel that may not delay held a delivery");
+                inbox.push((d.recipient, d.weight))
             }
         });
         state.messages[c] += 1;
         // Deliveries held to a later step (none past the horizon); they
         // draw nothing and report nothing now.
-        for k in 0..state.later.len() {
+        for k in 0..if C::MAY_DELAY { state.later.len() } else { 0 } {
             let d = state.later[k];
             if let Some(due) = step.checked_add(d.delay)
                 && due <= self.options.horizon
@@ -1141,21 +1247,41 @@ where
         let credibility = Self::credibility(network, sender);
         let track = self.response.needs_history();
         let now = state.inbox.len();
-        for k in 0..now {
-            let d = state.inbox[k];
-            self.receive(
-                network,
-                state,
-                c,
-                sender,
-                credibility,
-                track,
-                d,
-                &message,
-                step,
-                rng,
-                observer,
-            );
+        let shortcut = self.response.shortcut(&Dispatch {
+            network,
+            sender: (sender != OUTSIDE).then_some(sender),
+            credibility,
+            channel,
+            message: &message,
+            step,
+        });
+        let sent = Sent {
+            channel: c,
+            sender,
+            credibility,
+            step,
+            track,
+            shortcut,
+        };
+        // One loop per case, so that neither the shortcut nor the history
+        // is tested per delivery.
+        let mut receive_all =
+            |sent| self.receive_all(network, state, sent, &message, rng, observer);
+        match (shortcut, track) {
+            (Some(f), false) => receive_all(Sent {
+                track: false,
+                shortcut: Some(f),
+                ..sent
+            }),
+            (Some(f), true) => receive_all(Sent {
+                track: true,
+                shortcut: Some(f),
+                ..sent
+            }),
+            (None, _) => receive_all(Sent {
+                shortcut: None,
+                ..sent
+            }),
         }
         state.deliveries[c] += now as u64;
         Self::count_valence(state, polarity, now as u64);
@@ -1192,19 +1318,16 @@ where
                 let c = usize::from(h.channel);
                 state.deliveries[c] += 1;
                 Self::count_valence(state, h.message.valence().polarity(), 1);
-                self.receive(
-                    network,
-                    state,
-                    c,
-                    h.sender,
-                    Self::credibility(network, h.sender),
-                    track,
-                    h.delivery,
-                    &h.message,
+                let sent = Sent {
+                    channel: c,
+                    sender: h.sender,
+                    credibility: Self::credibility(network, h.sender),
                     step,
-                    rng,
-                    observer,
-                );
+                    track,
+                    shortcut: None,
+                };
+                let (v, weight) = (h.delivery.recipient, h.delivery.weight);
+                self.receive(network, state, sent, v, weight, &h.message, rng, observer);
             } else {
                 held.swap(kept, i);
                 kept += 1;
@@ -1348,6 +1471,8 @@ where
             touched: Vec::new(),
             talkers: Vec::new(),
             heard: Vec::new(),
+            first: 0,
+            in_order: true,
             inbox: Vec::new(),
             later: Vec::new(),
             held: Vec::new(),
@@ -1382,6 +1507,8 @@ where
         state.touched.clear();
         state.talkers.clear();
         state.heard.clear();
+        state.first = 0;
+        state.in_order = true;
         state.held.clear();
         state.adopted = 0;
         state.exposed = 0;
@@ -1404,8 +1531,7 @@ where
             self.adopt(network, state, s, 0, None, rng);
             observer.adopted(&e);
             if let Some(until) = until {
-                state.talkers.push(Talker { node: s, until });
-                state.heard.push(None);
+                state.add_talker(s, until, None);
             }
         }
     }
@@ -1436,7 +1562,7 @@ where
                     }
                 }
                 Plan::Adopters(role) => {
-                    for t in 0..talking {
+                    for t in state.first..talking {
                         let u = state.talkers[t].node;
                         if role.is_none_or(|r| network.role(u) == r) {
                             self.send(network, state, c, u, Some(t), step, rng, observer);
@@ -1473,8 +1599,7 @@ where
             );
             observer.adopted(&Event::new(v, sender, ChannelId(p.channel), step));
             if let Some(until) = until {
-                state.talkers.push(Talker { node: v, until });
-                state.heard.push(heard);
+                state.add_talker(v, until, heard);
             }
         }
         state.touched.clear();
@@ -1482,28 +1607,15 @@ where
         for j in 0..state.joined.len() {
             if let Some(until) = until {
                 let node = state.joined[j];
-                state.talkers.push(Talker { node, until });
-                state.heard.push(None);
+                state.add_talker(node, until, None);
             }
         }
         state.joined.clear();
         state.last_step = step;
-        // Talkers whose window ends with this step stop talking.
-        let mut kept = 0;
-        for t in 0..state.talkers.len() {
-            if state.talkers[t].until <= step {
-                observer.deactivated(state.talkers[t].node, step);
-            } else {
-                state.talkers[kept] = state.talkers[t];
-                state.heard.swap(kept, t);
-                kept += 1;
-            }
-        }
-        state.talkers.truncate(kept);
-        state.heard.truncate(kept);
+        state.stop_talkers(step, observer);
         let done = step >= self.options.horizon
             || state.adopted == network.node_count()
-            || (!self.always_on && state.talkers.is_empty() && state.held.is_empty());
+            || (!self.always_on && state.nobody_talks() && state.held.is_empty());
         if done {
             StepOutcome::Finished
         } else {
@@ -1539,8 +1651,7 @@ where
         state.memory[i] = V::Memory::default();
         if state.last_step >= step {
             if let Some(until) = self.talk_until(step) {
-                state.talkers.push(Talker { node, until });
-                state.heard.push(None);
+                state.add_talker(node, until, None);
             }
         } else {
             state.joined.push(node);
