@@ -45,17 +45,25 @@
 //! ```
 
 mod budget;
+mod cover;
 mod distinct;
 mod rank;
+mod ris;
 pub mod roles;
+mod rr;
 mod rules;
 mod sample;
+mod select;
 
 pub use budget::{MAX_AMOUNT, SeedPrices, check_amount, fits_budget};
+pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use rank::rank_by_score;
+pub use ris::{Imm, Opim, rr_estimate};
 pub use roles::{
     Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
 };
+pub use rr::{RrSampler, RrSets};
 pub use rules::{SeedPlan, SeedRule, Seeds};
 pub use sample::sample_distinct;
+pub use select::{Diffusion, SeedRequest, SeedSelector, Selection};

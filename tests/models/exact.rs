@@ -41,7 +41,7 @@ const MASTER: u64 = 0x5EED_2003;
 const RUNS: u64 = 100_000;
 
 /// `(source, target, trust)`; trusts are multiples of 1/64, exact in `f32`.
-type Arcs = Vec<(u32, u32, f64)>;
+pub(crate) type Arcs = Vec<(u32, u32, f64)>;
 
 // ---------------------------------------------------------------------------
 // Monte Carlo
@@ -186,7 +186,7 @@ fn reachable(
 /// The exact expected spread of an independent cascade with per-arc
 /// probabilities `p`: Σ over the 2^m live-arc sets L of
 /// Π_{a in L} p_a Π_{a not in L} (1 - p_a) × |reach(seeds, L)|.
-fn ic_exact(n: usize, arcs: &Arcs, p: &[f64], seeds: &[u32]) -> f64 {
+pub(crate) fn ic_exact(n: usize, arcs: &Arcs, p: &[f64], seeds: &[u32]) -> f64 {
     let m = arcs.len();
     assert!(m <= 20, "2^{m} worlds is too many");
     let ends: Vec<(u32, u32)> = arcs.iter().map(|&(u, v, _)| (u, v)).collect();
@@ -218,7 +218,7 @@ fn in_degrees(n: usize, arcs: &Arcs) -> Vec<f64> {
 
 /// The three IC probability settings, computed here from their
 /// definitions: uniform p, weighted cascade 1 / indeg(v), trust.
-fn ic_probabilities(n: usize, arcs: &Arcs, setting: &str) -> Vec<f64> {
+pub(crate) fn ic_probabilities(n: usize, arcs: &Arcs, setting: &str) -> Vec<f64> {
     let indeg = in_degrees(n, arcs);
     arcs.iter()
         .map(|&(_, v, t)| match setting {
@@ -231,7 +231,7 @@ fn ic_probabilities(n: usize, arcs: &Arcs, setting: &str) -> Vec<f64> {
 
 /// The linear threshold weights, computed here from the definitions in
 /// `LtWeights`' docs.
-fn lt_weights(n: usize, arcs: &Arcs, weights: LtWeights) -> Vec<f64> {
+pub(crate) fn lt_weights(n: usize, arcs: &Arcs, weights: LtWeights) -> Vec<f64> {
     let indeg = in_degrees(n, arcs);
     let mut total = vec![0.0; n];
     for &(_, v, t) in arcs {
@@ -257,7 +257,7 @@ fn lt_weights(n: usize, arcs: &Arcs, weights: LtWeights) -> Vec<f64> {
 /// the adopted set has the law of what the seeds reach over the chosen
 /// arcs (Kempe et al. 2003, Theorem 2.5), and a node is exposed when it is
 /// adopted or an adopted node has a positive-weight arc to it.
-fn lt_exact(n: usize, arcs: &Arcs, w: &[f64], seeds: &[u32]) -> (f64, f64) {
+pub(crate) fn lt_exact(n: usize, arcs: &Arcs, w: &[f64], seeds: &[u32]) -> (f64, f64) {
     // Per node, its options: Some(arc index) or None.
     let options: Vec<Vec<(Option<usize>, f64)>> = (0..n as u32)
         .map(|v| {
@@ -310,14 +310,14 @@ fn lt_exact(n: usize, arcs: &Arcs, w: &[f64], seeds: &[u32]) -> (f64, f64) {
 // ---------------------------------------------------------------------------
 
 /// A named small graph with its seeds.
-struct Case {
-    name: &'static str,
-    n: usize,
-    arcs: Arcs,
-    seeds: Vec<u32>,
+pub(crate) struct Case {
+    pub(crate) name: &'static str,
+    pub(crate) n: usize,
+    pub(crate) arcs: Arcs,
+    pub(crate) seeds: Vec<u32>,
 }
 
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     vec![
         // Two routes to 3; trust into 3 sums to 1.25 (> 1).
         Case {
@@ -388,7 +388,7 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn network(case: &Case) -> Network {
+pub(crate) fn network(case: &Case) -> Network {
     Network::from_arcs(case.n, case.arcs.iter().copied()).unwrap()
 }
 

@@ -16,5 +16,6 @@ mod exact;
 mod extension;
 mod messages;
 mod rumor;
+mod seeding;
 mod stability;
 mod valence;

@@ -1,0 +1,169 @@
+//! Chooses seeds on an edge list with one selector and evaluates them by an
+//! independent forward Monte Carlo; prints one JSON line. The comparison
+//! script `benches/seeding.sh` runs it for every selector and setting.
+//!
+//! ```text
+//! cargo run --release --example select_seeds -- FILE [--undirected true] \
+//!     --model wc|ic|lt [--p 0.01] --method opim|imm [--k 50] [--eps 0.1] \
+//!     [--threads 1] [--mc 10000] [--master-seed 1]
+//! ```
+//! `wc` is the weighted cascade p(u, v) = 1 / indeg(v), `ic` the independent
+//! cascade with uniform p, `lt` the linear threshold with weights
+//! 1 / indeg(v). With `--undirected true` every line is a friendship (an arc
+//! each way), as for ego-Facebook. The Monte Carlo uses its own master seed
+//! (`--master-seed` + 1,000), shared by every selector, so that spreads are
+//! compared on the same draws.
+
+use std::error::Error;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use wom::Network;
+use wom::Relation;
+use wom::io::{EdgeListOptions, read_edge_list};
+use wom::propagation::IcProbabilities;
+use wom::propagation::lt::{LinearThreshold, LtWeights};
+use wom::propagation::{IndependentCascade, Model, Simulation};
+use wom::seeding::{Diffusion, Imm, Opim, SeedRequest, SeedSelector};
+
+struct Args {
+    file: String,
+    undirected: bool,
+    model: String,
+    p: f64,
+    method: String,
+    k: usize,
+    eps: f64,
+    threads: Option<usize>,
+    mc: u64,
+    master_seed: u64,
+}
+
+fn parse() -> Result<Args, Box<dyn Error>> {
+    let mut it = std::env::args().skip(1);
+    let file = it
+        .next()
+        .ok_or("usage: select_seeds FILE --model wc|ic|lt --method opim|imm ...")?;
+    let mut a = Args {
+        file,
+        undirected: false,
+        model: "wc".into(),
+        p: 0.01,
+        method: "opim".into(),
+        k: 50,
+        eps: 0.1,
+        threads: None,
+        mc: 10_000,
+        master_seed: 1,
+    };
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--undirected" => a.undirected = value.parse()?,
+            "--model" => a.model = value,
+            "--p" => a.p = value.parse()?,
+            "--method" => a.method = value,
+            "--k" => a.k = value.parse()?,
+            "--eps" => a.eps = value.parse()?,
+            "--threads" => a.threads = Some(value.parse()?),
+            "--mc" => a.mc = value.parse()?,
+            "--master-seed" => a.master_seed = value.parse()?,
+            other => return Err(format!("unknown flag {other}").into()),
+        }
+    }
+    Ok(a)
+}
+
+/// Mean and standard error of the spread of `seeds` over `runs` forward
+/// runs of `model`, in parallel (the same draws on any thread count).
+fn forward<S: Model + Sync>(
+    net: &Network,
+    model: &S,
+    seeds: &[u32],
+    runs: u64,
+    master: u64,
+) -> (f64, f64)
+where
+    S::State: Send,
+{
+    let sizes: Vec<f64> = (0..runs)
+        .into_par_iter()
+        .map_init(
+            || Simulation::new(net, model),
+            |sim, run| {
+                sim.run(seeds, master, run, &mut ())
+                    .expect("valid seeds")
+                    .adopted as f64
+            },
+        )
+        .collect();
+    let r = runs as f64;
+    let mean = sizes.iter().sum::<f64>() / r;
+    let var = sizes.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (r - 1.0).max(1.0);
+    (mean, (var / r).sqrt())
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let a = parse()?;
+    let mut options = EdgeListOptions::default();
+    if a.undirected {
+        options.direction = Relation::Friendship;
+    }
+    let net = read_edge_list(&a.file, &options)?.graph.freeze()?;
+    let diffusion = match a.model.as_str() {
+        "wc" => Diffusion::WEIGHTED_CASCADE,
+        "ic" => Diffusion::uniform_ic(a.p),
+        "lt" => Diffusion::LinearThreshold {
+            weights: LtWeights::Uniform,
+        },
+        other => return Err(format!("unknown model {other}").into()),
+    };
+    let mut request = SeedRequest::new(&net, a.k).seeded(a.master_seed);
+    if let Some(t) = a.threads {
+        request = request.on_threads(t);
+    }
+    let started = Instant::now();
+    let chosen = match a.method.as_str() {
+        "opim" => Opim::new(diffusion, a.eps).select(&request)?,
+        "imm" => Imm::new(diffusion, a.eps).select(&request)?,
+        other => return Err(format!("unknown method {other}").into()),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let master = a.master_seed + 1_000;
+    let (mean, se) = match a.model.as_str() {
+        "wc" => forward(
+            &net,
+            &IndependentCascade::weighted_cascade(&net),
+            &chosen.seeds,
+            a.mc,
+            master,
+        ),
+        "ic" => forward(
+            &net,
+            &IndependentCascade::new(&net, IcProbabilities::Uniform { p: a.p })?,
+            &chosen.seeds,
+            a.mc,
+            master,
+        ),
+        _ => forward(
+            &net,
+            &LinearThreshold::random(&net, LtWeights::Uniform),
+            &chosen.seeds,
+            a.mc,
+            master,
+        ),
+    };
+    println!(
+        "{{\"engine\":\"wom\",\"method\":\"{}\",\"model\":\"{}\",\"k\":{},\"eps\":{},\"threads\":{},\"rr_sets\":{},\"guarantee\":{},\"seconds\":{seconds:.4},\"estimated_spread\":{},\"mc_runs\":{},\"spread\":{mean:.2},\"spread_se\":{se:.2}}}",
+        chosen.method,
+        a.model,
+        a.k,
+        a.eps,
+        a.threads.map_or("null".to_string(), |t| t.to_string()),
+        chosen.rr_sets.unwrap_or(0),
+        chosen.guarantee.unwrap_or(f64::NAN),
+        chosen.estimated_spread.unwrap_or(f64::NAN),
+        a.mc,
+    );
+    Ok(())
+}

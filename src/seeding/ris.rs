@@ -1,0 +1,282 @@
+//! Influence maximisation by reverse influence sampling: IMM and OPIM-C.
+
+use std::f64::consts::{E, LN_2};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::cover::InvertedRr;
+use super::rr::{RrSampler, RrSets, in_pool};
+use super::select::{Diffusion, SeedRequest, SeedSelector, Selection};
+use crate::error::{Error, Result};
+use crate::network::Network;
+
+/// 1 − 1/e, the greedy's ratio on a submodular function.
+const GREEDY: f64 = 1.0 - 1.0 / E;
+
+/// The stream of the first collection of RR sets a method draws from the
+/// request's master seed, and of the second.
+const FIRST: u64 = 0x5252_5331;
+const SECOND: u64 = 0x5252_5332;
+
+/// ln C(c, k), summed term by term (k <= c).
+fn ln_choose(c: usize, k: usize) -> f64 {
+    (0..k)
+        .map(|i| ((c - i) as f64).ln() - ((i + 1) as f64).ln())
+        .sum()
+}
+
+/// ε must lie in (0, 1).
+fn check_epsilon(epsilon: f64) -> Result<f64> {
+    if epsilon.is_finite() && epsilon > 0.0 && epsilon < 1.0 {
+        Ok(epsilon)
+    } else {
+        Err(Error::param(
+            "epsilon",
+            epsilon,
+            "must lie strictly between 0 and 1",
+        ))
+    }
+}
+
+/// OPIM-C: online processing for influence maximisation (Tang, Tang, Xiao
+/// and Yuan, SIGMOD 2018), with its tighter upper bound on the optimum.
+///
+/// It draws two independent collections of RR sets, R1 and R2, of θ sets
+/// each, starting from θ_0 = ⌊2((1 − 1/e)α + β)²⌋ with α = √ln(6/δ) and
+/// β = √((1 − 1/e)(ln C(c, k) + ln(6/δ))) (c candidates). Each round it
+/// chooses k seeds S greedily on R1, and bounds, each with probability at
+/// least 1 − δ/(3 i_max) (a = ln(3 i_max/δ)):
+///
+/// ```text
+/// σ(S)   >= n/θ × ((√(Λ2(S) + 2a/9) − √(a/2))² − a/18)      Λ2: sets of R2 met by S
+/// σ(OPT) <= n/θ × (√(Λ1ᵘ + a/2) + √(a/2))²                   Λ1ᵘ: the greedy's bound on R1
+/// ```
+///
+/// where Λ1ᵘ is the least, over the greedy's steps, of the sets covered so
+/// far plus the k largest marginal coverages (a bound on what any k
+/// candidates cover in R1, by submodularity). Their ratio α(S) is the
+/// approximation proved for S. It stops as soon as α(S) >= 1 − 1/e − ε, or
+/// after i_max = ⌊log2(θ_max/θ_0)⌋ + 1 rounds, θ doubling each round up to
+/// θ_max = 2n((1 − 1/e)α + β)² / (k ε²). It reports α(S) as the guarantee
+/// (holding with probability at least 1 − δ), 2θ as the RR sets, and
+/// n Λ2(S)/θ as its estimate of the spread.
+///
+/// Cost: O((k + ln(1/δ)) n ε⁻² / k × EPT) expected RR-set work, EPT the
+/// mean size of an RR set; memory 4 bytes per RR-set entry (R1 inverted by
+/// node for the greedy, R2 as node lists) and 4 bytes per node and round.
+/// RR sets are drawn in parallel; the answer does not depend on the number
+/// of threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opim {
+    /// The diffusion.
+    pub diffusion: Diffusion,
+    /// ε in (0, 1): the target is a (1 − 1/e − ε)-approximation.
+    pub epsilon: f64,
+    /// δ in (0, 1): the guarantee fails with probability at most δ
+    /// (default 1/n, as in the authors' code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<f64>,
+}
+
+impl Opim {
+    /// OPIM-C for `diffusion` with this ε and δ = 1/n.
+    pub fn new(diffusion: Diffusion, epsilon: f64) -> Self {
+        Opim {
+            diffusion,
+            epsilon,
+            delta: None,
+        }
+    }
+}
+
+fn check_delta(delta: f64) -> Result<f64> {
+    if delta.is_finite() && delta > 0.0 && delta < 1.0 {
+        Ok(delta)
+    } else {
+        Err(Error::param(
+            "delta",
+            delta,
+            "must lie strictly between 0 and 1",
+        ))
+    }
+}
+
+impl SeedSelector for Opim {
+    fn select(&self, request: &SeedRequest<'_>) -> Result<Selection> {
+        let started = Instant::now();
+        let epsilon = check_epsilon(self.epsilon)?;
+        let candidates = request.checked_candidates()?;
+        let network = request.network;
+        let n = network.node_count();
+        let k = request.k;
+        let delta = check_delta(self.delta.unwrap_or(1.0 / n as f64))?;
+        let sampler = RrSampler::new(network, &self.diffusion)?;
+        let alpha = (6.0 / delta).ln().sqrt();
+        let beta = (GREEDY * (ln_choose(candidates.len(), k) + (6.0 / delta).ln())).sqrt();
+        let spread = (GREEDY * alpha + beta).powi(2);
+        let base = ((2.0 * spread) as u64).max(1);
+        let max = (2.0 * n as f64 * spread / k as f64 / (epsilon * epsilon)) as u64 + 1;
+        let rounds = (max as f64 / base as f64).log2().max(0.0).floor() as u32 + 1;
+        let a = (3.0 * f64::from(rounds) / delta).ln();
+        let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
+        in_pool(request.threads, || {
+            let mut r1 = InvertedRr::new(n);
+            let mut r2 = RrSets::new();
+            let mut round = 0;
+            loop {
+                let theta = base << round;
+                r1.extend(&sampler, m1, theta - r1.len())?;
+                r2.extend(&sampler, m2, theta - r2.len());
+                let greedy = r1.greedy(&candidates, k, true);
+                let met = r2.covered_by(&greedy.seeds, n) as f64;
+                let lower = ((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0;
+                let upper =
+                    ((greedy.upper_bound as f64 + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
+                let ratio = (lower.max(0.0) / upper).min(1.0);
+                round += 1;
+                if ratio >= GREEDY - epsilon || round == rounds {
+                    return Ok(Selection {
+                        seeds: greedy.seeds,
+                        method: "opim".into(),
+                        estimated_spread: Some(n as f64 * met / theta as f64),
+                        guarantee: Some(ratio),
+                        rr_sets: Some(2 * theta),
+                        seconds: started.elapsed().as_secs_f64(),
+                    });
+                }
+            }
+        })?
+    }
+}
+
+/// IMM: influence maximisation via martingales (Tang, Shi and Xiao, SIGMOD
+/// 2015), with Chen's fix (arXiv:1808.09363): the RR sets the seeds are
+/// chosen on are drawn afresh after the number needed is known.
+///
+/// With ε' = √2 ε and ℓ' = ℓ(1 + ln 2 / ln n), it first finds a lower
+/// bound LB of the optimum: for x = n/2, n/4, ..., it draws
+/// θ_x = λ'/x RR sets, λ' = (2 + 2ε'/3)(ln C(c, k) + ℓ' ln n + ln log2 n) n / ε'²,
+/// and stops at the first x where the greedy seeds' estimate n F(S) reaches
+/// (1 + ε')x, with LB = n F(S)/(1 + ε'). It then draws θ = λ*/LB fresh RR
+/// sets, λ* = 2n((1 − 1/e)α + β)² / ε², α = √(ℓ' ln n + ln 2),
+/// β = √((1 − 1/e)(ln C(c, k) + ℓ' ln n + ln 2)), and returns the greedy
+/// seeds on them: a (1 − 1/e − ε)-approximation with probability at least
+/// 1 − 1/n^ℓ, which it reports as the guarantee.
+///
+/// Cost: O((k + ℓ)(n + m) ln n / ε²) expected time; memory 4 bytes per
+/// RR-set entry. The answer does not depend on the number of threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imm {
+    /// The diffusion.
+    pub diffusion: Diffusion,
+    /// ε in (0, 1).
+    pub epsilon: f64,
+    /// ℓ > 0: the guarantee fails with probability at most 1/n^ℓ (default
+    /// 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ell: Option<f64>,
+}
+
+impl Imm {
+    /// IMM for `diffusion` with this ε and ℓ = 1.
+    pub fn new(diffusion: Diffusion, epsilon: f64) -> Self {
+        Imm {
+            diffusion,
+            epsilon,
+            ell: None,
+        }
+    }
+}
+
+impl SeedSelector for Imm {
+    fn select(&self, request: &SeedRequest<'_>) -> Result<Selection> {
+        let started = Instant::now();
+        let epsilon = check_epsilon(self.epsilon)?;
+        let ell = self.ell.unwrap_or(1.0);
+        if !(ell.is_finite() && ell > 0.0) {
+            return Err(Error::param("ell", ell, "must be a finite number > 0"));
+        }
+        let candidates = request.checked_candidates()?;
+        let network: &Network = request.network;
+        let n = network.node_count();
+        let k = request.k;
+        let sampler = RrSampler::new(network, &self.diffusion)?;
+        let nf = n as f64;
+        let ln_n = nf.ln().max(f64::MIN_POSITIVE);
+        let ell = ell * (1.0 + LN_2 / ln_n);
+        let lnck = ln_choose(candidates.len(), k);
+        let eps1 = std::f64::consts::SQRT_2 * epsilon;
+        let lambda1 = (2.0 + 2.0 * eps1 / 3.0) * (lnck + ell * ln_n + nf.log2().max(1.0).ln()) * nf
+            / (eps1 * eps1);
+        let alpha = (ell * ln_n + LN_2).sqrt();
+        let beta = (GREEDY * (lnck + ell * ln_n + LN_2)).sqrt();
+        let lambda_star = 2.0 * nf * (GREEDY * alpha + beta).powi(2) / (epsilon * epsilon);
+        let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
+        in_pool(request.threads, || {
+            let mut r = InvertedRr::new(n);
+            let mut lb = 1.0f64;
+            let steps = nf.log2().floor() as i32;
+            for i in 1..steps {
+                let x = nf / 2f64.powi(i);
+                let theta = (lambda1 / x).ceil() as u64;
+                r.extend(&sampler, m1, theta.saturating_sub(r.len()))?;
+                let greedy = r.greedy(&candidates, k, false);
+                let estimate = nf * greedy.covered as f64 / r.len() as f64;
+                if estimate >= (1.0 + eps1) * x {
+                    lb = estimate / (1.0 + eps1);
+                    break;
+                }
+            }
+            let theta = ((lambda_star / lb).ceil() as u64).max(1);
+            let sampled = r.len();
+            drop(r);
+            let mut fresh = InvertedRr::new(n);
+            fresh.extend(&sampler, m2, theta)?;
+            let greedy = fresh.greedy(&candidates, k, false);
+            Ok(Selection {
+                seeds: greedy.seeds,
+                method: "imm".into(),
+                estimated_spread: Some(nf * greedy.covered as f64 / theta as f64),
+                guarantee: Some(GREEDY - epsilon),
+                rr_sets: Some(sampled + theta),
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        })?
+    }
+}
+
+/// The RR-set estimate of the expected spread of `seeds` under `diffusion`,
+/// from `sets` RR sets of the stream `master_seed`, and its standard error
+/// `n √(p̂(1 − p̂)/sets)`.
+///
+/// # Errors
+/// A diffusion whose parameters are out of range; a seed that is not a node
+/// index.
+pub fn rr_estimate(
+    network: &Network,
+    diffusion: &Diffusion,
+    seeds: &[u32],
+    sets: u64,
+    master_seed: u64,
+) -> Result<(f64, f64)> {
+    let n = network.node_count();
+    if let Some(&bad) = seeds.iter().find(|&&s| s as usize >= n) {
+        return Err(Error::param(
+            "seeds",
+            bad,
+            format!("not a node index of this network of {n} nodes"),
+        ));
+    }
+    let sampler = RrSampler::new(network, diffusion)?;
+    let mut r = RrSets::new();
+    r.extend(&sampler, master_seed, sets);
+    if r.is_empty() {
+        return Ok((0.0, 0.0));
+    }
+    let p = r.covered_by(seeds, n) as f64 / r.len() as f64;
+    let nf = n as f64;
+    Ok((nf * p, nf * (p * (1.0 - p) / r.len() as f64).sqrt()))
+}
