@@ -6,7 +6,10 @@
 //! cargo run --release --example select_seeds -- FILE [--undirected true] \
 //!     --model wc|ic|lt [--p 0.01] --method opim|imm [--k 50] [--eps 0.1] \
 //!     [--threads 1] [--mc 10000] [--master-seed 1]
+//! cargo run --release --example select_seeds -- FILE ... --method given --seeds 3,17,42
 //! ```
+//! `--method given` evaluates the listed seeds (external ids of the file)
+//! by the same Monte Carlo, for selectors run outside wom.
 //! `wc` is the weighted cascade p(u, v) = 1 / indeg(v), `ic` the independent
 //! cascade with uniform p, `lt` the linear threshold with weights
 //! 1 / indeg(v). With `--undirected true` every line is a friendship (an arc
@@ -18,13 +21,13 @@ use std::error::Error;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use wom::Network;
 use wom::Relation;
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::propagation::IcProbabilities;
 use wom::propagation::lt::{LinearThreshold, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
-use wom::seeding::{Diffusion, Imm, Opim, SeedRequest, SeedSelector};
+use wom::seeding::{Diffusion, Imm, Opim, SeedRequest, SeedSelector, Selection};
+use wom::{Network, NodeId};
 
 struct Args {
     file: String,
@@ -37,6 +40,7 @@ struct Args {
     threads: Option<usize>,
     mc: u64,
     master_seed: u64,
+    seeds: Vec<u64>,
 }
 
 fn parse() -> Result<Args, Box<dyn Error>> {
@@ -55,6 +59,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
         threads: None,
         mc: 10_000,
         master_seed: 1,
+        seeds: Vec::new(),
     };
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -68,6 +73,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
             "--threads" => a.threads = Some(value.parse()?),
             "--mc" => a.mc = value.parse()?,
             "--master-seed" => a.master_seed = value.parse()?,
+            "--seeds" => a.seeds = value.split(',').map(str::parse).collect::<Result<_, _>>()?,
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -122,10 +128,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     if let Some(t) = a.threads {
         request = request.on_threads(t);
     }
+    // The reverse view is part of loading the graph (OPIM-C's timer also
+    // starts after its reverse graph is read).
+    let _ = net.reverse();
     let started = Instant::now();
     let chosen = match a.method.as_str() {
         "opim" => Opim::new(diffusion, a.eps).select(&request)?,
         "imm" => Imm::new(diffusion, a.eps).select(&request)?,
+        "given" => Selection::plain(
+            "given",
+            a.seeds
+                .iter()
+                .map(|&s| net.index_of(&NodeId::Num(s)))
+                .collect::<Result<_, _>>()?,
+            started,
+        ),
         other => return Err(format!("unknown method {other}").into()),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -153,17 +170,23 @@ fn main() -> Result<(), Box<dyn Error>> {
             master,
         ),
     };
+    let num = |x: Option<f64>| x.map_or("null".to_string(), |v| format!("{v}"));
     println!(
-        "{{\"engine\":\"wom\",\"method\":\"{}\",\"model\":\"{}\",\"k\":{},\"eps\":{},\"threads\":{},\"rr_sets\":{},\"guarantee\":{},\"seconds\":{seconds:.4},\"estimated_spread\":{},\"mc_runs\":{},\"spread\":{mean:.2},\"spread_se\":{se:.2}}}",
+        "{{\"engine\":\"wom\",\"method\":\"{}\",\"model\":\"{}\",\"k\":{},\"eps\":{},\"threads\":{},\"rr_sets\":{},\"guarantee\":{},\"seconds\":{seconds:.4},\"estimated_spread\":{},\"mc_runs\":{},\"spread\":{mean:.2},\"spread_se\":{se:.2},\"seeds\":{:?}}}",
         chosen.method,
         a.model,
-        a.k,
+        chosen.seeds.len(),
         a.eps,
         a.threads.map_or("null".to_string(), |t| t.to_string()),
-        chosen.rr_sets.unwrap_or(0),
-        chosen.guarantee.unwrap_or(f64::NAN),
-        chosen.estimated_spread.unwrap_or(f64::NAN),
+        num(chosen.rr_sets.map(|r| r as f64)),
+        num(chosen.guarantee),
+        num(chosen.estimated_spread),
         a.mc,
+        chosen
+            .seeds
+            .iter()
+            .map(|&s| net.id_of(s).map_or(s.to_string(), ToString::to_string))
+            .collect::<Vec<_>>(),
     );
     Ok(())
 }
