@@ -171,3 +171,98 @@ fn slashdot_gzip_directed() {
     assert_eq!(r.duplicates, 0);
     assert_eq!(r.comment_lines, 4);
 }
+
+/// Mean and standard error of the spread of `seeds` over `runs` forward
+/// runs of `model` (run i of `master`).
+fn forward<S: wom::propagation::Model>(
+    net: &wom::Network,
+    model: &S,
+    seeds: &[u32],
+    runs: u64,
+    master: u64,
+) -> (f64, f64) {
+    let mut sim = wom::propagation::Simulation::new(net, model);
+    let (mut sum, mut sq) = (0.0, 0.0);
+    for run in 0..runs {
+        let x = sim.run(seeds, master, run, &mut ()).unwrap().adopted as f64;
+        sum += x;
+        sq += x * x;
+    }
+    let r = runs as f64;
+    let mean = sum / r;
+    (mean, ((sq / r - mean * mean) * r / (r - 1.0) / r).sqrt())
+}
+
+/// The RR-set estimate of a seed set's spread agrees with forward Monte
+/// Carlo within 4 standard errors (of the difference) on real graphs, for
+/// the weighted cascade, an independent cascade with uniform p and the
+/// linear threshold; seeds are the 10 nodes with most out-arcs.
+#[test]
+fn rr_estimates_agree_with_forward_monte_carlo_on_real_graphs() {
+    use wom::propagation::lt::{LinearThreshold, LtWeights};
+    use wom::propagation::{IcProbabilities, IndependentCascade};
+    use wom::seeding::{Diffusion, rr_estimate};
+    let Some(dir) = data_dir("rr_estimates_agree_with_forward_monte_carlo_on_real_graphs") else {
+        return;
+    };
+    for (file, direction) in [
+        ("email-Eu-core.txt", Relation::Follow),
+        ("facebook_combined.txt", Relation::Friendship),
+    ] {
+        let options = EdgeListOptions {
+            direction,
+            ..EdgeListOptions::default()
+        };
+        let net = load(&dir, file, &options).graph.freeze().unwrap();
+        let mut seeds: Vec<u32> = (0..net.node_count() as u32).collect();
+        seeds.sort_by_key(|&v| (std::cmp::Reverse(net.forward().degree(v)), v));
+        seeds.truncate(10);
+        let p = IcProbabilities::Uniform { p: 0.02 };
+        let cases: Vec<(&str, Diffusion, (f64, f64))> = vec![
+            (
+                "wc",
+                Diffusion::WEIGHTED_CASCADE,
+                forward(
+                    &net,
+                    &IndependentCascade::weighted_cascade(&net),
+                    &seeds,
+                    20_000,
+                    7,
+                ),
+            ),
+            (
+                "ic 0.02",
+                Diffusion::IndependentCascade { probabilities: p },
+                forward(
+                    &net,
+                    &IndependentCascade::new(&net, p).unwrap(),
+                    &seeds,
+                    20_000,
+                    7,
+                ),
+            ),
+            (
+                "lt",
+                Diffusion::LinearThreshold {
+                    weights: LtWeights::Uniform,
+                },
+                forward(
+                    &net,
+                    &LinearThreshold::random(&net, LtWeights::Uniform),
+                    &seeds,
+                    20_000,
+                    7,
+                ),
+            ),
+        ];
+        for (what, diffusion, (mc, mc_se)) in cases {
+            let (rr, rr_se) = rr_estimate(&net, &diffusion, &seeds, 200_000, 11).unwrap();
+            let se = (rr_se * rr_se + mc_se * mc_se).sqrt();
+            assert!(
+                (rr - mc).abs() <= 4.0 * se,
+                "{file} {what}: RR {rr} vs Monte Carlo {mc} (4 se = {})",
+                4.0 * se
+            );
+        }
+    }
+}
