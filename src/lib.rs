@@ -151,4 +151,7 @@ pub mod guides {
     /// `docs/scenario.md`.
     #[doc = include_str!("../docs/scenario.md")]
     pub struct Scenario;
+    /// `docs/seeding.md`.
+    #[doc = include_str!("../docs/seeding.md")]
+    pub struct Seeding;
 }
