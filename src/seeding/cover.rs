@@ -138,6 +138,22 @@ impl InvertedRr {
         Ok(())
     }
 
+    /// How many sets `seeds` meets (each counted once).
+    pub fn covered_by(&self, seeds: &[u32]) -> u64 {
+        let mut met = vec![false; self.count as usize];
+        let mut count = 0;
+        for &v in seeds {
+            if (v as usize) < self.n {
+                for s in self.sets_of(v) {
+                    if !std::mem::replace(&mut met[s as usize], true) {
+                        count += 1;
+                    }
+                }
+            }
+        }
+        count
+    }
+
     /// The sets of `v` across batches.
     fn sets_of(&self, v: u32) -> impl Iterator<Item = u32> + '_ {
         let v = v as usize;
@@ -202,5 +218,152 @@ impl InvertedRr {
             covered,
             upper_bound: upper,
         }
+    }
+}
+
+/// A non-negative key as bits that order the same way.
+fn key_bits(x: f64) -> u64 {
+    if x.is_nan() { 0 } else { x.max(0.0).to_bits() }
+}
+
+/// The least coverage any set within `budget` (and of at most `k` nodes)
+/// can add to what is covered: fractional knapsack over `gains` (upper
+/// bounds of the marginal coverages) at `costs`, capped by the `k` largest
+/// gains. O(c log c).
+fn knapsack_bound(gains: &[(u64, usize)], costs: &[f64], budget: f64, k: usize) -> f64 {
+    let mut items: Vec<(f64, f64)> = gains
+        .iter()
+        .map(|&(g, i)| (g as f64, costs[i]))
+        .filter(|&(g, _)| g > 0.0)
+        .collect();
+    // Free items first, then by gain per cost, best first.
+    items.sort_by(|a, b| {
+        let ra = if a.1 > 0.0 { a.0 / a.1 } else { f64::INFINITY };
+        let rb = if b.1 > 0.0 { b.0 / b.1 } else { f64::INFINITY };
+        rb.total_cmp(&ra)
+    });
+    let (mut left, mut total) = (budget, 0.0);
+    for &(g, c) in &items {
+        if c <= left {
+            total += g;
+            left -= c;
+        } else {
+            total += g * left / c;
+            break;
+        }
+    }
+    let mut largest: Vec<f64> = items.iter().map(|x| x.0).collect();
+    largest.sort_by(|a, b| b.total_cmp(a));
+    let top: f64 = largest.iter().take(k).sum();
+    total.min(top)
+}
+
+impl InvertedRr {
+    /// Greedy coverage within `budget` (and at most `k` nodes) among
+    /// `candidates` (distinct, in range) at `costs` (one per candidate),
+    /// lazily: by marginal coverage per unit cost when `per_cost`, else by
+    /// marginal coverage among the nodes still affordable (the two halves
+    /// of the cost-effective greedy of Leskovec et al. 2007). Ties go to
+    /// the earlier candidate; it stops when nothing affordable adds
+    /// coverage. With `bound`, [`Greedy::upper_bound`] bounds what any set
+    /// within the budget covers (fractional knapsack over the marginals,
+    /// at steps 0, 1, 2, 4, 8 ... and the last); else `u64::MAX`.
+    pub fn greedy_within(
+        &self,
+        candidates: &[u32],
+        costs: &[f64],
+        budget: f64,
+        k: usize,
+        per_cost: bool,
+        bound: bool,
+    ) -> (Greedy, f64) {
+        let words = self.count.div_ceil(64) as usize;
+        let mut covered_sets = vec![0u64; words];
+        let is_covered = |c: &[u64], s: u32| c[s as usize / 64] >> (s % 64) & 1 == 1;
+        let key = |gain: u64, i: usize| {
+            if per_cost {
+                if costs[i] > 0.0 {
+                    key_bits(gain as f64 / costs[i])
+                } else if gain > 0 {
+                    u64::MAX
+                } else {
+                    0
+                }
+            } else {
+                gain
+            }
+        };
+        // (key, Reverse(candidate position)); gains kept beside.
+        let mut gain: Vec<u64> = candidates
+            .iter()
+            .map(|&v| self.sets_of(v).count() as u64)
+            .collect();
+        let mut heap: BinaryHeap<(u64, Reverse<usize>)> = (0..candidates.len())
+            .map(|i| (key(gain[i], i), Reverse(i)))
+            .collect();
+        let mut counted_at = vec![0u32; candidates.len()];
+        let mut selected = vec![false; candidates.len()];
+        // Every candidate not chosen may be in the best set within the
+        // budget (which spends from zero), affordable now or not; stale
+        // gains are upper bounds of the true ones.
+        let others = |gain: &[u64], selected: &[bool]| -> Vec<(u64, usize)> {
+            (0..gain.len())
+                .filter(|&i| !selected[i])
+                .map(|i| (gain[i], i))
+                .collect()
+        };
+        let (mut seeds, mut covered, mut spent) = (Vec::new(), 0u64, 0.0f64);
+        let mut upper = f64::INFINITY;
+        let mut step = 0u32;
+        loop {
+            if bound && (step.is_power_of_two() || step == 0) {
+                let gains = others(&gain, &selected);
+                upper = upper.min(covered as f64 + knapsack_bound(&gains, costs, budget, k));
+            }
+            if seeds.len() == k {
+                break;
+            }
+            let mut chosen = None;
+            while let Some((_, Reverse(i))) = heap.pop() {
+                if !super::budget::fits_budget(spent, costs[i], budget) {
+                    continue; // never affordable again: spending only grows
+                }
+                if counted_at[i] == step {
+                    chosen = Some(i);
+                    break;
+                }
+                gain[i] = self
+                    .sets_of(candidates[i])
+                    .filter(|&s| !is_covered(&covered_sets, s))
+                    .count() as u64;
+                counted_at[i] = step;
+                heap.push((key(gain[i], i), Reverse(i)));
+            }
+            let Some(i) = chosen else { break };
+            if gain[i] == 0 {
+                break;
+            }
+            seeds.push(candidates[i]);
+            selected[i] = true;
+            covered += gain[i];
+            spent += costs[i];
+            for s in self.sets_of(candidates[i]) {
+                covered_sets[s as usize / 64] |= 1 << (s % 64);
+            }
+            step += 1;
+        }
+        if bound {
+            let gains = others(&gain, &selected);
+            upper = upper.min(covered as f64 + knapsack_bound(&gains, costs, budget, k));
+        }
+        let upper_bound = if bound { upper.ceil() as u64 } else { u64::MAX };
+        (
+            Greedy {
+                seeds,
+                covered,
+                upper_bound,
+            },
+            spent,
+        )
     }
 }

@@ -37,7 +37,7 @@
 //! let network = graph.freeze()?;
 //!
 //! // Every leader, most followed first, at 200 each within 1,000.
-//! let prices = SeedPrices([("opinion_leader".to_string(), 200.0)].into());
+//! let prices = SeedPrices([("opinion_leader".to_string(), 200.0.into())].into());
 //! let plan = SeedPlan::new(SeedRule::OpinionLeaders, Some(1_000.0), prices)?;
 //! let seeds = plan.choose(&network, 1)?;
 //! assert_eq!((seeds.nodes.len(), seeds.proposed, seeds.cost), (5, 10, 1_000.0));
@@ -55,11 +55,11 @@ mod rules;
 mod sample;
 mod select;
 
-pub use budget::{MAX_AMOUNT, SeedPrices, check_amount, fits_budget};
+pub use budget::{MAX_AMOUNT, Price, SeedPrices, check_amount, fits_budget};
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use rank::rank_by_score;
-pub use ris::{Imm, Opim, rr_estimate};
+pub use ris::{BudgetedOpim, Imm, Opim, rr_estimate};
 pub use roles::{
     Audience, Centrality, LeaderCount, LeaderSelection, add_business, assign_opinion_leaders,
 };

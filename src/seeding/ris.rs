@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::budget::{SeedPrices, check_amount, fits_budget};
 use super::cover::InvertedRr;
 use super::rr::{RrSampler, RrSets, in_pool};
 use super::select::{Diffusion, SeedRequest, SeedSelector, Selection};
@@ -143,6 +144,7 @@ impl SeedSelector for Opim {
                         estimated_spread: Some(n as f64 * met / theta as f64),
                         guarantee: Some(ratio),
                         rr_sets: Some(2 * theta),
+                        cost: None,
                         seconds: started.elapsed().as_secs_f64(),
                     });
                 }
@@ -242,6 +244,7 @@ impl SeedSelector for Imm {
                 estimated_spread: Some(nf * greedy.covered as f64 / theta as f64),
                 guarantee: Some(GREEDY - epsilon),
                 rr_sets: Some(sampled + theta),
+                cost: None,
                 seconds: started.elapsed().as_secs_f64(),
             })
         })?
@@ -279,4 +282,131 @@ pub fn rr_estimate(
     let p = r.covered_by(seeds, n) as f64 / r.len() as f64;
     let nf = n as f64;
     Ok((nf * p, nf * (p * (1.0 - p) / r.len() as f64).sqrt()))
+}
+
+/// Seeds within a budget on RR sets: OPIM-C's online bounds around the
+/// cost-effective greedy with its guard (Leskovec, Krause, Guestrin,
+/// Faloutsos, VanBriesen and Glance, KDD 2007; after Khuller, Moss and
+/// Naor 1999).
+///
+/// Each seed v costs `prices.of(network, v)` (by role, and by followers
+/// where a role's price says so); the seeds' total cost stays within
+/// `budget`, and at most `request.k` seeds are chosen. On R1 it runs two
+/// lazy greedy choices: by marginal coverage per unit cost, and by marginal
+/// coverage among the nodes still affordable; it keeps the one that covers
+/// more, which covers at least ½(1 − 1/e) of the best set within the
+/// budget. As in [`Opim`], R2 gives a lower bound on the spread of the
+/// choice and the greedy gives an upper bound on the optimum (here a
+/// fractional knapsack over the marginal coverages), each with probability
+/// at least 1 − δ/(3 i_max); their ratio is the reported guarantee, and
+/// the sets double until it reaches ½(1 − 1/e) − ε or the rounds run out
+/// (θ_max as OPIM-C's with k = 1 and ln C(c, k) replaced by
+/// K ln(e c/K), K the most seeds the budget buys).
+///
+/// Candidates priced above the budget are never chosen; a budget below
+/// every candidate's price is an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetedOpim {
+    /// The diffusion.
+    pub diffusion: Diffusion,
+    /// ε in (0, 1).
+    pub epsilon: f64,
+    /// The money for seeds.
+    pub budget: f64,
+    /// The price of each seed by role.
+    #[serde(default)]
+    pub prices: SeedPrices,
+    /// δ in (0, 1) (default 1/n).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<f64>,
+}
+
+/// ½(1 − 1/e): the cost-effective greedy's ratio with its guard.
+const BUDGETED: f64 = 0.5 * GREEDY;
+
+impl SeedSelector for BudgetedOpim {
+    fn select(&self, request: &SeedRequest<'_>) -> Result<Selection> {
+        let started = Instant::now();
+        let epsilon = check_epsilon(self.epsilon)?;
+        let budget = check_amount("budget", self.budget)?;
+        self.prices.validate()?;
+        self.prices.check_roles(request.network)?;
+        let all = request.checked_candidates()?;
+        let network = request.network;
+        let n = network.node_count();
+        let delta = check_delta(self.delta.unwrap_or(1.0 / n as f64))?;
+        // Candidates the budget can buy, with their prices.
+        let priced: Vec<(u32, f64)> = all
+            .iter()
+            .map(|&v| (v, self.prices.of(network, v)))
+            .filter(|&(_, p)| fits_budget(0.0, p, budget))
+            .collect();
+        if priced.is_empty() {
+            let cheapest = all
+                .iter()
+                .map(|&v| self.prices.of(network, v))
+                .fold(f64::INFINITY, f64::min);
+            return Err(Error::param(
+                "budget",
+                budget,
+                format!("below the cheapest candidate's price, {cheapest}"),
+            ));
+        }
+        let candidates: Vec<u32> = priced.iter().map(|x| x.0).collect();
+        let costs: Vec<f64> = priced.iter().map(|x| x.1).collect();
+        let cheapest = costs.iter().copied().fold(f64::INFINITY, f64::min);
+        let most = if cheapest > 0.0 {
+            ((budget / cheapest).floor() as usize).min(request.k)
+        } else {
+            request.k
+        }
+        .clamp(1, candidates.len());
+        let c = candidates.len() as f64;
+        let sets_ln = most as f64 * (std::f64::consts::E * c / most as f64).ln();
+        let sampler = RrSampler::new(network, &self.diffusion)?;
+        let alpha = (6.0 / delta).ln().sqrt();
+        let beta = (BUDGETED * (sets_ln + (6.0 / delta).ln())).sqrt();
+        let spread = (BUDGETED * alpha + beta).powi(2);
+        let base = ((2.0 * spread) as u64).max(1);
+        let max = (2.0 * n as f64 * spread / (epsilon * epsilon)) as u64 + 1;
+        let rounds = (max as f64 / base as f64).log2().max(0.0).floor() as u32 + 1;
+        let a = (3.0 * f64::from(rounds) / delta).ln();
+        let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
+        let k = request.k;
+        in_pool(request.threads, || {
+            let mut r1 = InvertedRr::new(n);
+            let mut r2 = RrSets::new();
+            let mut round = 0;
+            loop {
+                let theta = base << round;
+                r1.extend(&sampler, m1, theta - r1.len())?;
+                r2.extend(&sampler, m2, theta - r2.len());
+                let by_cost = r1.greedy_within(&candidates, &costs, budget, k, true, true);
+                let by_gain = r1.greedy_within(&candidates, &costs, budget, k, false, true);
+                let upper_cover = by_cost.0.upper_bound.min(by_gain.0.upper_bound);
+                let (greedy, cost) = if by_gain.0.covered > by_cost.0.covered {
+                    by_gain
+                } else {
+                    by_cost
+                };
+                let met = r2.covered_by(&greedy.seeds, n) as f64;
+                let lower = ((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0;
+                let upper = ((upper_cover as f64 + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
+                let ratio = (lower.max(0.0) / upper).min(1.0);
+                round += 1;
+                if ratio >= BUDGETED - epsilon || round == rounds {
+                    return Ok(Selection {
+                        seeds: greedy.seeds,
+                        method: "budgeted_opim".into(),
+                        estimated_spread: Some(n as f64 * met / theta as f64),
+                        guarantee: Some(ratio),
+                        rr_sets: Some(2 * theta),
+                        cost: Some(cost),
+                        seconds: started.elapsed().as_secs_f64(),
+                    });
+                }
+            }
+        })?
+    }
 }

@@ -384,7 +384,7 @@ impl SeedPlan {
     /// use wom::Network;
     /// use wom::seeding::{SeedPlan, SeedPrices, SeedRule};
     /// let net = Network::from_arcs(10, [(0, 1, 1.0)])?;
-    /// let prices = SeedPrices([("consumer".to_string(), 10.0)].into());
+    /// let prices = SeedPrices([("consumer".to_string(), 10.0.into())].into());
     /// let plan = SeedPlan::new(SeedRule::Random { count: 4 }, Some(25.0), prices)?;
     /// let seeds = plan.choose(&net, 7)?;
     /// assert_eq!((seeds.nodes.len(), seeds.proposed, seeds.cost), (2, 4, 20.0));
@@ -457,7 +457,7 @@ mod tests {
 
     #[test]
     fn listed_ids_over_budget_are_named_and_a_rule_stops_at_the_first_misfit() {
-        let prices = SeedPrices([("consumer".to_string(), 10.0)].into());
+        let prices = SeedPrices([("consumer".to_string(), 10.0.into())].into());
         let ids = SeedRule::Ids((0..3u64).map(NodeId::Num).collect());
         let plan = SeedPlan::new(ids, Some(25.0), prices.clone()).unwrap();
         match plan.choose(&ten(), 0) {
@@ -517,7 +517,7 @@ mod tests {
         let ids = SeedRule::Ids(vec![NodeId::Num(3), NodeId::Num(99), NodeId::Num(3)]);
         assert_eq!(path(plan(ids, None).choose(&net, 0)), "$.seeds.ids[1]");
         let typo = SeedPlan {
-            prices: SeedPrices([("consumers".to_string(), 1.0)].into()),
+            prices: SeedPrices([("consumers".to_string(), 1.0.into())].into()),
             ..plan(SeedRule::Random { count: 1 }, None)
         };
         assert_eq!(path(typo.choose(&net, 0)), "$.prices.consumers");

@@ -154,6 +154,9 @@ pub struct Selection {
     /// RR sets drawn, for RR-set methods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rr_sets: Option<u64>,
+    /// What the seeds cost, for methods that choose within a budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
     /// Wall-clock seconds the selection took.
     pub seconds: f64,
 }
@@ -168,6 +171,7 @@ impl Selection {
             estimated_spread: None,
             guarantee: None,
             rr_sets: None,
+            cost: None,
             seconds: started.elapsed().as_secs_f64(),
         }
     }

@@ -206,7 +206,10 @@ fn bad_requests_are_typed_errors_naming_the_parameter() {
     ];
     for (request, field) in cases {
         let e = opim.select(&request).unwrap_err().to_string();
-        assert!(e.contains(field), "{field}: {e}");
+        assert!(
+            e.contains(&format!("invalid parameter {field} =")),
+            "{field}: {e}"
+        );
     }
     for eps in [0.0, 1.0, -0.2, f64::NAN] {
         let request = SeedRequest::new(&net, 1);
@@ -218,18 +221,183 @@ fn bad_requests_are_typed_errors_naming_the_parameter() {
                 .select(&request)
                 .unwrap_err(),
         ] {
-            assert!(e.to_string().contains("epsilon"), "{e}");
+            assert!(e.to_string().contains("invalid parameter epsilon ="), "{e}");
         }
     }
     let e = Opim::new(Diffusion::uniform_ic(1.5), 0.1)
         .select(&SeedRequest::new(&net, 1))
         .unwrap_err();
-    assert!(e.to_string().contains('p'), "{e}");
+    assert!(matches!(e, wom::Error::ProbabilityOutOfRange { .. }), "{e}");
+    assert!(e.to_string().contains("1.5"), "{e}");
     let e = Opim {
         delta: Some(2.0),
         ..Opim::new(Diffusion::WEIGHTED_CASCADE, 0.1)
     }
     .select(&SeedRequest::new(&net, 1))
     .unwrap_err();
-    assert!(e.to_string().contains("delta"), "{e}");
+    assert!(e.to_string().contains("invalid parameter delta ="), "{e}");
+}
+
+#[test]
+fn budgeted_selection_reaches_its_guard_against_brute_force() {
+    use wom::seeding::{BudgetedOpim, Price, SeedPrices};
+    let epsilon = 0.1;
+    let floor = 0.5 * (1.0 - 1.0 / std::f64::consts::E) - epsilon;
+    // Every node is a consumer costing 1 + its number of followers.
+    let price = Price::PerFollower {
+        base: 1.0,
+        per_follower: 1.0,
+    };
+    let prices = SeedPrices([("consumer".to_string(), price)].into());
+    for case in cases() {
+        let net = network(&case);
+        let cost = |s: &[u32]| s.iter().map(|&v| prices.of(&net, v)).sum::<f64>();
+        for (what, diffusion) in diffusions() {
+            for budget in [3.0, 6.0] {
+                let mut opt = 0.0f64;
+                for k in 1..=case.n.min(4) {
+                    for s in subsets(case.n as u32, k) {
+                        if cost(&s) <= budget {
+                            opt = opt.max(exact(&case, what, &s));
+                        }
+                    }
+                }
+                let selector = BudgetedOpim {
+                    diffusion,
+                    epsilon,
+                    budget,
+                    prices: prices.clone(),
+                    delta: Some(1e-3),
+                };
+                let request = SeedRequest::new(&net, case.n).seeded(MASTER);
+                let chosen = selector.select(&request).unwrap();
+                let label = format!("{} {what} budget {budget}", case.name);
+                let spent = cost(&chosen.seeds);
+                assert!(spent <= budget, "{label}: cost {spent}");
+                assert_eq!(chosen.cost, Some(spent), "{label}");
+                let got = exact(&case, what, &chosen.seeds);
+                assert!(
+                    got >= floor * opt - 1e-9,
+                    "{label}: {got} < {floor} x OPT {opt}"
+                );
+                let proved = chosen.guarantee.unwrap();
+                assert!(
+                    got / opt >= proved - 1e-9,
+                    "{label}: proved {proved}, reaches {}",
+                    got / opt
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn prices_by_role_and_followers_read_and_check() {
+    use wom::seeding::{BudgetedOpim, Price, SeedPrices};
+    let prices: SeedPrices =
+        serde_json::from_str(r#"{"consumer": {"base": 2, "per_follower": 0.5}, "business": 7}"#)
+            .unwrap();
+    let net = Network::from_arcs(3, [(0, 1, 1.0), (0, 2, 1.0), (1, 2, 1.0)]).unwrap();
+    assert_eq!(prices.of(&net, 0), 3.0);
+    assert_eq!(prices.of(&net, 2), 2.0);
+    assert_eq!(prices.0["business"], Price::Fixed(7.0));
+    for (text, needle) in [
+        (r#"{"consumer": {"bse": 2, "per_follower": 1}}"#, "bse"),
+        (r#"{"consumer": {"base": 2}}"#, "per_follower"),
+        (r#"{"consumer": "cheap"}"#, "price"),
+    ] {
+        let e = serde_json::from_str::<SeedPrices>(text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(needle), "{text}: {e}");
+    }
+    let bad: SeedPrices =
+        serde_json::from_str(r#"{"consumer": {"base": 2, "per_follower": -1}}"#).unwrap();
+    let e = bad.validate().unwrap_err().to_string();
+    assert!(
+        e.contains("per_follower") && e.contains("$.consumer"),
+        "{e}"
+    );
+    // Prices name roles the network has ...
+    let mut selector = BudgetedOpim {
+        diffusion: Diffusion::WEIGHTED_CASCADE,
+        epsilon: 0.1,
+        budget: 1.0,
+        prices,
+        delta: None,
+    };
+    let request = SeedRequest::new(&net, 2);
+    let e = selector.select(&request).unwrap_err().to_string();
+    assert!(e.contains("business"), "{e}");
+    // ... and a budget below every candidate's price is an error naming it.
+    selector.prices.0.remove("business");
+    let e = selector.select(&request).unwrap_err().to_string();
+    assert!(e.contains("budget") && e.contains("cheapest"), "{e}");
+}
+
+#[test]
+fn greedy_coverage_and_its_bounds_hold_on_the_sets_drawn() {
+    // On the RR sets themselves, every claim is exact: the greedy covers
+    // at least (1 − 1/e) of the best k-set, the cost-effective greedy with
+    // its guard at least ½(1 − 1/e) of the best set within the budget, and
+    // each upper bound is at least the best coverage (brute force).
+    use wom::seeding::{InvertedRr, Price, RrSampler, SeedPrices};
+    let g = 1.0 - 1.0 / std::f64::consts::E;
+    let price = Price::PerFollower {
+        base: 1.0,
+        per_follower: 1.0,
+    };
+    let prices = SeedPrices([("consumer".to_string(), price)].into());
+    for case in cases() {
+        let net = network(&case);
+        for (what, diffusion) in diffusions() {
+            let mut r = InvertedRr::new(case.n);
+            r.extend(&RrSampler::new(&net, &diffusion).unwrap(), MASTER, 3_000)
+                .unwrap();
+            let all: Vec<u32> = (0..case.n as u32).collect();
+            let costs: Vec<f64> = all.iter().map(|&v| prices.of(&net, v)).collect();
+            let label = format!("{} {what}", case.name);
+            for k in 1..=3.min(case.n) {
+                let best = subsets(case.n as u32, k)
+                    .iter()
+                    .map(|s| r.covered_by(s))
+                    .max()
+                    .unwrap();
+                let greedy = r.greedy(&all, k, true);
+                assert_eq!(r.covered_by(&greedy.seeds), greedy.covered, "{label}");
+                assert!(greedy.covered as f64 >= g * best as f64, "{label} k={k}");
+                assert!(
+                    greedy.upper_bound >= best,
+                    "{label} k={k}: bound {} < {best}",
+                    greedy.upper_bound
+                );
+            }
+            for budget in [2.0, 4.0, 7.0] {
+                let mut best = 0;
+                for k in 1..=case.n {
+                    for s in subsets(case.n as u32, k) {
+                        if s.iter().map(|&v| costs[v as usize]).sum::<f64>() <= budget {
+                            best = best.max(r.covered_by(&s));
+                        }
+                    }
+                }
+                let runs = [true, false]
+                    .map(|per_cost| r.greedy_within(&all, &costs, budget, case.n, per_cost, true));
+                for (greedy, spent) in &runs {
+                    assert!(*spent <= budget, "{label}");
+                    assert_eq!(r.covered_by(&greedy.seeds), greedy.covered, "{label}");
+                    assert!(
+                        greedy.upper_bound >= best,
+                        "{label} budget {budget}: bound {} < {best}",
+                        greedy.upper_bound
+                    );
+                }
+                let guarded = runs[0].0.covered.max(runs[1].0.covered);
+                assert!(
+                    guarded as f64 >= 0.5 * g * best as f64,
+                    "{label} budget {budget}"
+                );
+            }
+        }
+    }
 }
