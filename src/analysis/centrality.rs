@@ -363,7 +363,7 @@ pub fn core_numbers(network: &Network) -> Vec<u32> {
 /// The undirected simple view as a CSR (offsets, neighbours): every pair of
 /// distinct nodes joined by at least one arc, either way, appears once in
 /// each endpoint's list.
-fn simple_undirected(network: &Network) -> (Vec<usize>, Vec<u32>) {
+pub(crate) fn simple_undirected(network: &Network) -> (Vec<usize>, Vec<u32>) {
     let n = network.node_count();
     let forward = network.forward();
     let reverse = network.reverse();

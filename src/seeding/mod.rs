@@ -6,7 +6,11 @@
 //!   (listed ids, every opinion leader, every business, the most central,
 //!   or a random draw), and a [`SeedPlan`] takes them within a budget at
 //!   [`SeedPrices`] by role. A plan is the `seeding` object of a scenario
-//!   document, and works without one.
+//!   document, and works without one;
+//! * a [`SeedSelector`] chooses `k` seeds among candidates for influence
+//!   maximisation: by reverse influence sampling ([`Imm`], [`Opim`]) or by
+//!   a heuristic ([`RandomSeeds`], [`Degree`], [`DegreeDiscount`],
+//!   [`PageRankSeeds`], [`KCore`]).
 //!
 //! Each building block exists once and everything above uses it:
 //! [`rank_by_score`] ranks nodes (leaders, the `top` and `opinion_leaders`
@@ -47,6 +51,7 @@
 mod budget;
 mod cover;
 mod distinct;
+mod heuristics;
 mod rank;
 mod ris;
 pub mod roles;
@@ -58,6 +63,7 @@ mod select;
 pub use budget::{MAX_AMOUNT, Price, SeedPrices, check_amount, fits_budget};
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
+pub use heuristics::{Degree, DegreeDiscount, DegreeKind, KCore, PageRankSeeds, RandomSeeds};
 pub use rank::rank_by_score;
 pub use ris::{BudgetedOpim, Imm, Opim, rr_estimate};
 pub use roles::{

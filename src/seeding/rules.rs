@@ -15,9 +15,10 @@ use super::rank::rank_by_score;
 use super::roles::Centrality;
 use super::sample::sample_distinct;
 
-/// The stream of the master seed that the `random` rule draws on; no run
-/// of an ensemble uses it (runs use the low stream indices).
-const SEED_STREAM: u64 = u64::MAX;
+/// The stream of the master seed that the `random` rule and the
+/// [`RandomSeeds`](super::RandomSeeds) selector draw on; no run of an
+/// ensemble uses it (runs use the low stream indices).
+pub(super) const SEED_STREAM: u64 = u64::MAX;
 
 /// How seeds are chosen (default: every opinion leader).
 ///
