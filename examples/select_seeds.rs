@@ -4,10 +4,12 @@
 //!
 //! ```text
 //! cargo run --release --example select_seeds -- FILE [--undirected true] \
-//!     --model wc|ic|lt [--p 0.01] --method opim|imm [--k 50] [--eps 0.1] \
+//!     --model wc|ic|lt [--p 0.01] --method METHOD [--k 50] [--eps 0.1] \
 //!     [--threads 1] [--mc 10000] [--master-seed 1]
 //! cargo run --release --example select_seeds -- FILE ... --method given --seeds 3,17,42
 //! ```
+//! METHOD is one of `opim`, `imm`, `random`, `degree`, `degree_discount`
+//! (with the model's p, 0.01 for `wc` and `lt`), `pagerank`, `k_core`.
 //! `--method given` evaluates the listed seeds (external ids of the file)
 //! by the same Monte Carlo, for selectors run outside wom.
 //! `wc` is the weighted cascade p(u, v) = 1 / indeg(v), `ic` the independent
@@ -22,11 +24,15 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use wom::Relation;
+use wom::centrality::PageRankOptions;
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::propagation::IcProbabilities;
 use wom::propagation::lt::{LinearThreshold, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
-use wom::seeding::{Diffusion, Imm, Opim, SeedRequest, SeedSelector, Selection};
+use wom::seeding::{
+    Degree, DegreeDiscount, DegreeKind, Diffusion, Imm, KCore, Opim, PageRankSeeds, RandomSeeds,
+    SeedRequest, SeedSelector, Selection,
+};
 use wom::{Network, NodeId};
 
 struct Args {
@@ -135,6 +141,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     let chosen = match a.method.as_str() {
         "opim" => Opim::new(diffusion, a.eps).select(&request)?,
         "imm" => Imm::new(diffusion, a.eps).select(&request)?,
+        "random" => RandomSeeds.select(&request)?,
+        "degree" => Degree {
+            by: DegreeKind::Out,
+        }
+        .select(&request)?,
+        "degree_discount" => DegreeDiscount { p: a.p }.select(&request)?,
+        "pagerank" => PageRankSeeds {
+            options: PageRankOptions::default(),
+        }
+        .select(&request)?,
+        "k_core" => KCore.select(&request)?,
         "given" => Selection::plain(
             "given",
             a.seeds

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every seed selector of wom on ego-Facebook (undirected: both directions)
+# and soc-Slashdot0902, under the weighted cascade and the independent
+# cascade with p = 0.01, for k = 10 and 50 and, for the RR-set methods,
+# eps = 0.5, 0.1 and 0.01; OPIM-C also on two threads. Each selection is
+# timed (the selection only, after the graph and its reverse view are
+# loaded) and its seeds are evaluated by the same MC forward runs (default
+# 10,000) from one master seed, so spreads compare on the same draws.
+#
+#   bash benches/seeding.sh            # about 10 minutes on 2 cores
+#   QUICK=1 bash benches/seeding.sh    # k = 10 and eps = 0.5 only
+#   GRAPHS=facebook MC=2000 bash benches/seeding.sh
+#
+# Output: one JSON line per selection in ${OUT:-target/seeding.jsonl}, then
+# a Markdown table of them on stdout (benches/seeding_table.py). Data from
+# WOM_DATA_DIR (default ../shared/data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="${WOM_DATA_DIR:-../shared/data}"
+OUT="${OUT:-target/seeding.jsonl}"
+MC="${MC:-10000}"
+GRAPHS="${GRAPHS:-facebook slashdot}"
+if [ -n "${QUICK:-}" ]; then KS="10"; EPS="0.5"; else KS="10 50"; EPS="0.5 0.1 0.01"; fi
+cargo build --release --locked --example select_seeds >&2
+BIN=target/release/examples/select_seeds
+mkdir -p "$(dirname "$OUT")"
+: > "$OUT"
+run() { # graph file flags...
+    local graph=$1; shift
+    local line
+    if line=$(timeout 1800 "$BIN" "$@" --mc "$MC" --master-seed 1); then
+        echo "${line%\}},\"graph\":\"$graph\"}" >> "$OUT"
+    else
+        echo "{\"engine\":\"wom\",\"graph\":\"$graph\",\"failed\":\"$*\"}" >> "$OUT"
+    fi
+}
+for graph in $GRAPHS; do
+    case $graph in
+        facebook) FILE=(--undirected true); PATH_=$DATA/facebook_combined.txt ;;
+        slashdot) FILE=(); PATH_=$DATA/soc-Slashdot0902.txt.gz ;;
+        *) echo "unknown graph $graph" >&2; exit 2 ;;
+    esac
+    for model in wc ic; do
+        for k in $KS; do
+            args=("$PATH_" "${FILE[@]}" --model "$model" --p 0.01 --k "$k")
+            for eps in $EPS; do
+                run "$graph" "${args[@]}" --method opim --eps "$eps" --threads 1
+                run "$graph" "${args[@]}" --method opim --eps "$eps" --threads 2
+                run "$graph" "${args[@]}" --method imm --eps "$eps" --threads 1
+            done
+            for method in degree degree_discount pagerank k_core random; do
+                run "$graph" "${args[@]}" --method "$method" --threads 1
+            done
+            echo "done: $graph $model k=$k" >&2
+        done
+    done
+done
+python3 benches/seeding_table.py "$OUT"

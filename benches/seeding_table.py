@@ -1,0 +1,37 @@
+"""The Markdown table of benches/seeding.sh's JSON lines (and of
+benches/seeding_peers.sh's, which carry the same fields): one row per
+selection, grouped by graph, model and k.
+
+    python3 benches/seeding_table.py target/seeding.jsonl [more.jsonl ...]
+"""
+import json
+import sys
+
+
+def cell(x, fmt):
+    return "" if x is None else format(x, fmt)
+
+
+def main(paths):
+    rows = []
+    for path in paths:
+        with open(path) as f:
+            rows += [json.loads(line) for line in f if line.strip()]
+    rows.sort(key=lambda r: (r.get("graph", ""), r.get("model", ""), r.get("k", 0)))
+    print("| graph | model | k | engine | method | eps | threads | RR sets | guarantee | seconds | spread (MC) | se |")
+    print("|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if "failed" in r:
+            print(f"| {r.get('graph','')} | | | {r.get('engine','')} | failed: `{r['failed']}` | | | | | | | |")
+            continue
+        rr = r.get("method") in ("opim", "imm", "budgeted_opim")
+        print(
+            f"| {r.get('graph','')} | {r.get('model','')} | {r.get('k','')} | {r.get('engine','')} "
+            f"| {r.get('method','')} | {r.get('eps','') if rr else ''} | {r.get('threads') or ''} "
+            f"| {cell(r.get('rr_sets'), ',.0f')} | {cell(r.get('guarantee'), '.3f')} "
+            f"| {cell(r.get('seconds'), '.4f')} | {cell(r.get('spread'), ',.1f')} | {cell(r.get('spread_se'), '.1f')} |"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
