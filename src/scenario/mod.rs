@@ -480,6 +480,37 @@ pub struct SeedFacts {
     pub cost: f64,
     /// Brand B's seeds (competition only).
     pub rival_ids: Option<Vec<NodeId>>,
+    /// How a selector chose them (the `select` seed rule only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<SelectionFacts>,
+}
+
+/// How a selector chose a scenario's seeds: its report without its
+/// running time, so that results stay the same from run to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionFacts {
+    /// The method (`"opim"`, `"degree"` ...).
+    pub method: String,
+    /// The approximation it proved, if it proves one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guarantee: Option<f64>,
+    /// Its own estimate of the seeds' spread, if it makes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_spread: Option<f64>,
+    /// RR sets it drew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rr_sets: Option<u64>,
+}
+
+impl From<&crate::seeding::Selection> for SelectionFacts {
+    fn from(s: &crate::seeding::Selection) -> Self {
+        SelectionFacts {
+            method: s.method.clone(),
+            guarantee: s.guarantee,
+            estimated_spread: s.estimated_spread,
+            rr_sets: s.rr_sets,
+        }
+    }
 }
 
 /// The results document of a scenario.
@@ -799,6 +830,7 @@ impl Scenario {
         let progress = progress.unwrap_or(&|_| {});
         let (network, load_report) = self.build_network_with(registry)?;
         let chosen = self.seeds(&network)?;
+        let selection = chosen.selection.as_ref().map(SelectionFacts::from);
         let (seeds, proposed, cost) = (chosen.nodes, chosen.proposed, chosen.cost);
         let spec = self.kpi_spec(&network, cost)?;
         let mut options = self.ensemble;
@@ -853,6 +885,7 @@ impl Scenario {
                 proposed,
                 cost,
                 rival_ids,
+                selection,
             },
             channels,
             report,

@@ -52,6 +52,7 @@ mod budget;
 mod cover;
 mod distinct;
 mod heuristics;
+mod methods;
 mod rank;
 mod ris;
 pub mod roles;
@@ -64,6 +65,7 @@ pub use budget::{MAX_AMOUNT, Price, SeedPrices, check_amount, fits_budget};
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use heuristics::{Degree, DegreeDiscount, DegreeKind, KCore, PageRankSeeds, RandomSeeds};
+pub use methods::{Candidates, SelectMethod, SelectRule};
 pub use rank::rank_by_score;
 pub use ris::{BudgetedOpim, Imm, Opim, rr_estimate};
 pub use roles::{

@@ -11,9 +11,11 @@ use crate::rng::stream_rng;
 
 use super::budget::{SeedPrices, check_amount, fits_budget};
 use super::distinct::resolve_ids;
+use super::methods::SelectRule;
 use super::rank::rank_by_score;
 use super::roles::Centrality;
 use super::sample::sample_distinct;
+use super::select::Selection;
 
 /// The stream of the master seed that the `random` rule and the
 /// [`RandomSeeds`](super::RandomSeeds) selector draw on; no run of an
@@ -23,8 +25,9 @@ pub(super) const SEED_STREAM: u64 = u64::MAX;
 /// How seeds are chosen (default: every opinion leader).
 ///
 /// In JSON: `{"ids": [3, "ann"]}`, `"opinion_leaders"`, `"business"`,
-/// `{"top": {"by": "followers", "count": 10}}` or
-/// `{"random": {"count": 5}}`.
+/// `{"top": {"by": "followers", "count": 10}}`,
+/// `{"random": {"count": 5}}` or a selector,
+/// `{"select": {"k": 10, "method": {"opim": {...}}}}` ([`SelectRule`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SeedRule {
@@ -47,6 +50,9 @@ pub enum SeedRule {
         /// How many.
         count: usize,
     },
+    /// `k` seeds chosen by a selector (OPIM-C, IMM, degree ...) among the
+    /// candidates.
+    Select(SelectRule),
 }
 
 /// An error at `prefix` (a JSON path within a rule or plan): a document
@@ -101,6 +107,9 @@ impl SeedRule {
             SeedRule::Ids(ids) if ids.is_empty() => Err(invalid("$.ids", "no seed given")),
             SeedRule::Top { count: 0, .. } => Err(invalid("$.top.count", "must be at least 1")),
             SeedRule::Random { count: 0 } => Err(invalid("$.random.count", "must be at least 1")),
+            SeedRule::Select(rule) if rule.k == 0 => {
+                Err(invalid("$.select.k", "must be at least 1"))
+            }
             _ => Ok(()),
         }
     }
@@ -255,6 +264,11 @@ impl SeedRule {
                 let all: Vec<u32> = (0..n as u32).filter(eligible).collect();
                 sample_distinct(all, *count, &mut stream_rng(master_seed, SEED_STREAM))?
             }
+            SeedRule::Select(rule) => {
+                rule.select(network, master_seed, taken)
+                    .map_err(nest("$.select"))?
+                    .seeds
+            }
         })
     }
 }
@@ -290,6 +304,8 @@ pub struct Seeds {
     pub proposed: usize,
     /// What the chosen seeds cost in total.
     pub cost: f64,
+    /// How a selector chose them (the `select` rule only).
+    pub selection: Option<Selection>,
 }
 
 impl SeedPlan {
@@ -394,10 +410,20 @@ impl SeedPlan {
     pub fn choose(&self, network: &Network, master_seed: u64) -> Result<Seeds> {
         self.validate()?;
         self.prices.check_roles(network).map_err(nest("$.prices"))?;
-        let proposed = self
-            .seeds
-            .propose(network, master_seed, &[])
-            .map_err(nest("$.seeds"))?;
+        // A selector's report is kept beside its seeds.
+        let (proposed, selection) = match &self.seeds {
+            SeedRule::Select(rule) => {
+                let s = rule
+                    .select(network, master_seed, &[])
+                    .map_err(nest("$.seeds.select"))?;
+                (s.seeds.clone(), Some(s))
+            }
+            rule => (
+                rule.propose(network, master_seed, &[])
+                    .map_err(nest("$.seeds"))?,
+                None,
+            ),
+        };
         let explicit = matches!(self.seeds, SeedRule::Ids(_));
         let mut cost = 0.0;
         let mut chosen = Vec::with_capacity(proposed.len());
@@ -435,6 +461,7 @@ impl SeedPlan {
             nodes: chosen,
             proposed: proposed.len(),
             cost,
+            selection,
         })
     }
 }
