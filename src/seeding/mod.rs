@@ -45,6 +45,7 @@
 //! ```
 
 mod budget;
+mod celf;
 mod cover;
 mod distinct;
 mod rank;
@@ -56,6 +57,7 @@ mod sample;
 mod select;
 
 pub use budget::{MAX_AMOUNT, SeedPrices, check_amount, fits_budget};
+pub use celf::Celf;
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use rank::rank_by_score;

@@ -17,5 +17,6 @@ mod extension;
 mod messages;
 mod rumor;
 mod seeding;
+mod seeding_celf;
 mod stability;
 mod valence;
