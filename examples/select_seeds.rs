@@ -9,7 +9,8 @@
 //! cargo run --release --example select_seeds -- FILE ... --method given --seeds 3,17,42
 //! ```
 //! METHOD is one of `opim`, `imm`, `random`, `degree`, `degree_discount`
-//! (with the model's p, 0.01 for `wc` and `lt`), `pagerank`, `k_core`.
+//! (with the model's p, 0.01 for `wc` and `lt`), `pagerank`, `k_core`,
+//! `celf` (with `--celf-runs`, default 200, Monte Carlo runs per estimate).
 //! `--method given` evaluates the listed seeds (external ids of the file)
 //! by the same Monte Carlo, for selectors run outside wom.
 //! `wc` is the weighted cascade p(u, v) = 1 / indeg(v), `ic` the independent
@@ -30,8 +31,8 @@ use wom::propagation::IcProbabilities;
 use wom::propagation::lt::{LinearThreshold, LtWeights};
 use wom::propagation::{IndependentCascade, Model, Simulation};
 use wom::seeding::{
-    Degree, DegreeDiscount, DegreeKind, Diffusion, Imm, KCore, Opim, PageRankSeeds, RandomSeeds,
-    SeedRequest, SeedSelector, Selection,
+    Celf, Degree, DegreeDiscount, DegreeKind, Diffusion, Imm, KCore, Opim, PageRankSeeds,
+    RandomSeeds, SeedRequest, SeedSelector, Selection,
 };
 use wom::{Network, NodeId};
 
@@ -47,6 +48,7 @@ struct Args {
     mc: u64,
     master_seed: u64,
     seeds: Vec<u64>,
+    celf_runs: u64,
 }
 
 fn parse() -> Result<Args, Box<dyn Error>> {
@@ -66,6 +68,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
         mc: 10_000,
         master_seed: 1,
         seeds: Vec::new(),
+        celf_runs: 200,
     };
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -79,6 +82,7 @@ fn parse() -> Result<Args, Box<dyn Error>> {
             "--threads" => a.threads = Some(value.parse()?),
             "--mc" => a.mc = value.parse()?,
             "--master-seed" => a.master_seed = value.parse()?,
+            "--celf-runs" => a.celf_runs = value.parse()?,
             "--seeds" => a.seeds = value.split(',').map(str::parse).collect::<Result<_, _>>()?,
             other => return Err(format!("unknown flag {other}").into()),
         }
@@ -152,6 +156,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         .select(&request)?,
         "k_core" => KCore.select(&request)?,
+        "celf" => Celf {
+            diffusion,
+            runs: a.celf_runs,
+        }
+        .select(&request)?,
         "given" => Selection::plain(
             "given",
             a.seeds

@@ -6,6 +6,7 @@ use crate::actor::roles;
 use crate::error::{Error, Result};
 use crate::network::Network;
 
+use super::celf::Celf;
 use super::heuristics::{Degree, DegreeDiscount, KCore, PageRankSeeds, RandomSeeds};
 use super::ris::{Imm, Opim};
 use super::select::{Diffusion, SeedRequest, SeedSelector, Selection};
@@ -87,7 +88,8 @@ impl Candidates {
 ///
 /// In JSON `{"opim": {"diffusion": {...}, "epsilon": 0.1}}`,
 /// `{"imm": {...}}`, `"random"`, `{"degree": {"by": "out"}}`,
-/// `{"degree_discount": {"p": 0.01}}`, `{"pagerank": {}}` or `"k_core"`.
+/// `{"degree_discount": {"p": 0.01}}`, `{"pagerank": {}}`, `"k_core"` or
+/// `{"celf": {"diffusion": {...}, "runs": 1000}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SelectMethod {
@@ -105,6 +107,8 @@ pub enum SelectMethod {
     Pagerank(PageRankSeeds),
     /// [`KCore`].
     KCore,
+    /// [`Celf`]: greedy with lazy evaluations on Monte Carlo.
+    Celf(Celf),
 }
 
 impl SelectMethod {
@@ -118,6 +122,7 @@ impl SelectMethod {
             SelectMethod::DegreeDiscount(s) => s,
             SelectMethod::Pagerank(s) => s,
             SelectMethod::KCore => &KCore,
+            SelectMethod::Celf(s) => s,
         }
     }
 
@@ -126,6 +131,7 @@ impl SelectMethod {
         match self {
             SelectMethod::Opim(s) => Some(&s.diffusion),
             SelectMethod::Imm(s) => Some(&s.diffusion),
+            SelectMethod::Celf(s) => Some(&s.diffusion),
             _ => None,
         }
     }

@@ -49,6 +49,7 @@
 //! ```
 
 mod budget;
+mod celf;
 mod cover;
 mod distinct;
 mod heuristics;
@@ -62,6 +63,7 @@ mod sample;
 mod select;
 
 pub use budget::{MAX_AMOUNT, Price, SeedPrices, check_amount, fits_budget};
+pub use celf::Celf;
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use heuristics::{Degree, DegreeDiscount, DegreeKind, KCore, PageRankSeeds, RandomSeeds};

@@ -17,6 +17,7 @@ mod extension;
 mod messages;
 mod rumor;
 mod seeding;
+mod seeding_celf;
 mod seeding_heuristics;
 mod stability;
 mod valence;

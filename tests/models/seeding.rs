@@ -21,8 +21,8 @@ use crate::exact::{Case, cases, ic_exact, ic_probabilities, lt_exact, lt_weights
 
 const MASTER: u64 = 0x5EED_0010;
 
-/// The diffusions checked, with the exact spread of `seeds` on a case.
-fn diffusions() -> Vec<(&'static str, Diffusion)> {
+/// The diffusions checked, each with the label [`exact`] knows it by.
+pub(crate) fn diffusions() -> Vec<(&'static str, Diffusion)> {
     let ic = |probabilities| Diffusion::IndependentCascade { probabilities };
     let lt = |weights| Diffusion::LinearThreshold { weights };
     vec![
@@ -36,7 +36,9 @@ fn diffusions() -> Vec<(&'static str, Diffusion)> {
     ]
 }
 
-fn exact(case: &Case, what: &str, seeds: &[u32]) -> f64 {
+/// The exact expected spread of `seeds` on `case` under the diffusion
+/// labelled `what` (see [`diffusions`]).
+pub(crate) fn exact(case: &Case, what: &str, seeds: &[u32]) -> f64 {
     let setting = match what {
         "ic 0.3" => "0.3",
         "ic 0.7" => "0.7",
@@ -94,6 +96,15 @@ fn subsets(n: u32, k: usize) -> Vec<Vec<u32>> {
         .collect()
 }
 
+/// The largest exact spread of k seeds on `case` under `what`, by brute
+/// force over every k-subset.
+pub(crate) fn optimum(case: &Case, what: &str, k: usize) -> f64 {
+    subsets(case.n as u32, k)
+        .iter()
+        .map(|s| exact(case, what, s))
+        .fold(0.0, f64::max)
+}
+
 #[test]
 fn imm_and_opim_reach_their_guarantee_against_brute_force() {
     let epsilon = 0.1;
@@ -102,10 +113,7 @@ fn imm_and_opim_reach_their_guarantee_against_brute_force() {
         let net = network(&case);
         for (what, diffusion) in diffusions() {
             for k in 1..=3.min(case.n - 1) {
-                let opt = subsets(case.n as u32, k)
-                    .iter()
-                    .map(|s| exact(&case, what, s))
-                    .fold(0.0, f64::max);
+                let opt = optimum(&case, what, k);
                 let request = SeedRequest::new(&net, k).seeded(MASTER);
                 let opim = Opim {
                     delta: Some(1e-3),
