@@ -587,3 +587,62 @@ fn every_json_snippet_of_the_docs_parses_and_runs() {
     assert!(checked >= 40, "only {checked} JSON blocks found");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_selector_chooses_the_seeds_and_the_results_say_how() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/seeding_opim.json");
+    let scenario = Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let results = scenario.run(Some(2)).unwrap();
+    let selection = results
+        .seeds
+        .selection
+        .as_ref()
+        .expect("the select rule reports");
+    assert_eq!(selection.method, "opim");
+    assert!(selection.guarantee.unwrap() >= 1.0 - 1.0 / std::f64::consts::E - 0.1);
+    assert!(selection.rr_sets.unwrap() > 0);
+    assert_eq!(results.seeds.ids.len(), 10);
+    // Only opinion leaders were candidates, each priced 100 + 0.5 per follower.
+    let (network, _) = scenario.build_network().unwrap();
+    let chosen = scenario.seeds(&network).unwrap();
+    let leader = network.role_id("opinion_leader").unwrap();
+    assert!(chosen.nodes.iter().all(|&v| network.role(v) == leader));
+    let cost: f64 = chosen
+        .nodes
+        .iter()
+        .map(|&v| 100.0 + 0.5 * network.forward().degree(v) as f64)
+        .sum();
+    assert!((results.seeds.cost - cost).abs() < 1e-9);
+    // The same results on one thread: the selection too.
+    assert_eq!(scenario.run(Some(1)).unwrap(), results);
+    // The report survives the document's round trip.
+    let back = Results::from_json(&results.to_json().unwrap()).unwrap();
+    assert_eq!(back.seeds.selection, results.seeds.selection);
+}
+
+#[test]
+fn select_rules_name_what_is_wrong() {
+    let opim = r#"{"opim": {"diffusion": {"model": "independent_cascade", "probabilities": {"kind": "weighted_cascade"}}, "epsilon": 0.1}}"#;
+    let model = r#""model": {"independent_cascade": {"kind": "uniform", "p": 0.1}}"#;
+    // Unknown fields and k = 0 are refused when the document is read.
+    let (path, reason) = error_path(&doc(&format!(
+        r#""seeding": {{"seeds": {{"select": {{"k": 3, "method": {opim}, "kk": 1}}}}}}, {model}"#
+    )));
+    assert!(path.starts_with("$.seeding"), "{path}");
+    assert!(reason.contains("kk"), "{reason}");
+    let (path, _) = error_path(&doc(&format!(
+        r#""seeding": {{"seeds": {{"select": {{"k": 0, "method": {opim}}}}}}}, {model}"#
+    )));
+    assert_eq!(path, "$.seeding.seeds.select.k");
+    // More seeds than candidates, and a role nobody has, when it runs.
+    let (path, reason) = run_error_path(&doc(&format!(
+        r#""seeding": {{"seeds": {{"select": {{"k": 60, "method": {opim}}}}}}}, {model}"#
+    )));
+    assert_eq!(path, "$.seeding.seeds.select");
+    assert!(reason.contains("invalid parameter k = 60"), "{reason}");
+    let (path, reason) = run_error_path(&doc(&format!(
+        r#""seeding": {{"seeds": {{"select": {{"k": 2, "candidates": {{"roles": ["influencer"]}}, "method": "k_core"}}}}}}, {model}"#
+    )));
+    assert_eq!(path, "$.seeding.seeds.select");
+    assert!(reason.contains("influencer"), "{reason}");
+}
