@@ -67,7 +67,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Relation;
 use crate::chart;
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
-use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
+use crate::propagation::lt::LtThresholds;
+use crate::scenario::{MAX_THREADS, ModelSpec, Registry, Results, RunSettings, Scenario};
+use crate::seeding::{Diffusion, SeedRule, rr_estimate};
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -102,6 +104,18 @@ enum Command {
         /// Node ids are names, not integers.
         #[arg(long)]
         text_ids: bool,
+    },
+    /// Choose a scenario's seeds as `wom run` would, and print them with
+    /// their cost, the approximation the selector proved and an estimate of
+    /// their spread with its 95% interval (from fresh RR sets, for a
+    /// selector with a diffusion or a scenario whose model is an
+    /// independent cascade or a linear threshold with random thresholds).
+    Seed {
+        /// The scenario (JSON; see docs/scenario.md and docs/seeding.md).
+        scenario: PathBuf,
+        /// RR sets for the spread's estimate.
+        #[arg(long, default_value_t = 100_000)]
+        rr_sets: u64,
     },
     /// Draw a results document's adoption curve and adoptions per channel.
     Plot {
@@ -173,7 +187,89 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             text_ids,
         } => stats(&edgelist, directed, text_ids),
         Command::Plot { results, out } => plot(&results, &out),
+        Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
     }
+}
+
+/// The diffusion a scenario's seeds are judged under: the selector's own,
+/// else the scenario's model when it is one a diffusion describes.
+fn diffusion_of(scenario: &Scenario) -> Option<Diffusion> {
+    if let SeedRule::Select(rule) = &scenario.seeding.seeds
+        && let Some(d) = rule.method.diffusion()
+    {
+        return Some(*d);
+    }
+    match &scenario.model {
+        ModelSpec::IndependentCascade(probabilities) => Some(Diffusion::IndependentCascade {
+            probabilities: *probabilities,
+        }),
+        ModelSpec::LinearThreshold(o) if o.thresholds == LtThresholds::Random => {
+            Some(Diffusion::LinearThreshold { weights: o.weights })
+        }
+        _ => None,
+    }
+}
+
+fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {
+    let scenario =
+        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (network, _) = scenario
+        .build_network_with(registry)
+        .map_err(|e| e.to_string())?;
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} choosing seeds ({elapsed})")
+            .map_err(|e| e.to_string())?,
+    );
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let chosen = scenario.seeds(&network);
+    spinner.finish_and_clear();
+    let chosen = chosen.map_err(|e| e.to_string())?;
+    let ids: Vec<String> = chosen
+        .nodes
+        .iter()
+        .map(|&v| {
+            network
+                .id_of(v)
+                .map_or(format!("#{v}"), ToString::to_string)
+        })
+        .collect();
+    let method = chosen
+        .selection
+        .as_ref()
+        .map_or_else(|| "the seed rule".to_string(), |s| s.method.clone());
+    println!(
+        "{} seeds by {method} ({} proposed): {}",
+        chosen.nodes.len(),
+        chosen.proposed,
+        ids.join(", ")
+    );
+    println!("cost: {}", chosen.cost);
+    if let Some(s) = &chosen.selection {
+        if let Some(g) = s.guarantee {
+            println!("guarantee: {g:.4} of the optimum among the candidates (proved by {method})");
+        }
+        if let Some(r) = s.rr_sets {
+            println!("RR sets drawn by {method}: {r}");
+        }
+        println!("selection time: {:.3} s", s.seconds);
+    }
+    match diffusion_of(&scenario) {
+        Some(diffusion) => {
+            let master = scenario.ensemble.master_seed ^ 0x5345_4544;
+            let (spread, se) = rr_estimate(&network, &diffusion, &chosen.nodes, rr_sets, master)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "estimated spread: {spread:.1} (95% interval {:.1} to {:.1}; {rr_sets} fresh RR sets)",
+                spread - 1.96 * se,
+                spread + 1.96 * se
+            );
+        }
+        None => println!(
+            "estimated spread: no diffusion describes this scenario's model; `wom run` gives its adoption"
+        ),
+    }
+    Ok(())
 }
 
 fn run_scenario(

@@ -187,3 +187,39 @@ fn errors_are_one_line_with_a_non_zero_status() {
     assert!(text(&help.stdout).contains("stats"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn seed_prints_the_seeds_their_cost_guarantee_and_spread() {
+    let out = wom(&["seed", &example("seeding_opim.json"), "--rr-sets", "20000"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("10 seeds by opim (10 proposed): "),
+        "{stdout}"
+    );
+    assert_eq!(lines[0].split(": ").nth(1).unwrap().split(", ").count(), 10);
+    assert!(lines[1].starts_with("cost: "), "{stdout}");
+    let guarantee: f64 = lines[2]
+        .trim_start_matches("guarantee: ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        guarantee >= 1.0 - 1.0 / std::f64::consts::E - 0.1,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("estimated spread: ") && stdout.contains("95% interval"),
+        "{stdout}"
+    );
+    // The same seeds as `wom run` records.
+    let results = wom(&["run", &example("seeding_opim.json"), "--threads", "1"]);
+    let results = Results::from_json(&text(&results.stdout)).unwrap();
+    let ids: Vec<String> = results.seeds.ids.iter().map(ToString::to_string).collect();
+    assert_eq!(lines[0].split(": ").nth(1).unwrap(), ids.join(", "));
+    // A scenario that cannot be read is one line of error.
+    assert_one_line_error(&wom(&["seed", "/nonexistent.json"]), "nonexistent");
+}
