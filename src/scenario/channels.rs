@@ -194,6 +194,7 @@ impl From<CampaignOptions> for CampaignOptions<DocChannel> {
                 channel: DocChannel::Builtin(c.channel),
                 senders: c.senders,
                 label: c.label,
+                budget: c.budget,
             })
             .collect();
         CampaignOptions {
@@ -380,6 +381,7 @@ impl FromOptions for Campaign<DocChannel> {
                     },
                     senders: c.senders.clone(),
                     label: c.label.clone(),
+                    budget: c.budget,
                 })
                 .collect(),
             horizon: options.horizon,

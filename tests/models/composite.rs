@@ -578,3 +578,44 @@ fn talk_windows_handed_over_out_of_order_still_end_on_time() {
     assert_eq!(outcomes[4], StepOutcome::Finished, "{outcomes:?}");
     assert_eq!(state.adopted(), 3);
 }
+
+#[test]
+fn a_channel_budget_silences_the_channel_once_spent() {
+    // Two advertising channels from outside, one burst per step of 8: at
+    // 10 a burst a budget of 25 buys two; at 4 a burst a budget of 10 buys
+    // two; a third channel without a budget sends every step.
+    let net = graph(vec![consumer(1.0, 1.0, 0.0); 20], &[]);
+    let ads = |cost: f64| {
+        Advertising::new(0.5, 1.0)
+            .unwrap()
+            .with_cost_per_message(cost)
+            .unwrap()
+    };
+    let options = CampaignOptions::new(
+        vec![
+            ch(ads(10.0), Sender::Outside).with_budget(25.0),
+            ch(ads(4.0), Sender::Outside).with_budget(10.0),
+            ch(ads(1.0), Sender::Outside),
+        ],
+        8,
+    );
+    let campaign = Campaign::new(&net, options.clone()).unwrap();
+    let mut sim = Simulation::new(&net, &campaign);
+    for run in 0..20 {
+        sim.run(&[], MASTER, run, &mut ()).unwrap();
+        assert_eq!(sim.state().messages_by_channel(), [2, 2, 8], "run {run}");
+        assert_eq!(campaign.spend(sim.state()), 36.0);
+    }
+    // A budget that is an exact multiple buys exactly that many.
+    let mut exact = options.clone();
+    exact.channels[0].budget = Some(30.0);
+    let campaign = Campaign::new(&net, exact).unwrap();
+    let mut sim = Simulation::new(&net, &campaign);
+    sim.run(&[], MASTER, 0, &mut ()).unwrap();
+    assert_eq!(sim.state().messages_by_channel()[0], 3);
+    // A negative budget is refused, naming the channel.
+    let mut bad = options;
+    bad.channels[1].budget = Some(-1.0);
+    let e = Campaign::new(&net, bad).unwrap_err().to_string();
+    assert!(e.contains("channels[1].budget"), "{e}");
+}

@@ -75,6 +75,12 @@ pub struct CampaignChannel<C = BuiltinChannel> {
     /// must be non-empty and unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The most spent on this channel in one run (currency units, at the
+    /// medium's [`Channel::cost_per_message`]): once its messages have
+    /// cost that much, the channel falls silent for the rest of the run.
+    /// `None`: no limit. Meaningful for paid channels only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
 }
 
 impl CampaignChannel {
@@ -84,6 +90,7 @@ impl CampaignChannel {
             channel: channel.into(),
             senders,
             label: None,
+            budget: None,
         }
     }
 }
@@ -95,12 +102,20 @@ impl<C> CampaignChannel<C> {
             channel,
             senders,
             label: None,
+            budget: None,
         }
     }
 
     /// The same channel, named `label` in results.
     pub fn labelled(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// The same channel, spending at most `budget` per run.
+    #[must_use]
+    pub fn with_budget(mut self, budget: f64) -> Self {
+        self.budget = Some(budget);
         self
     }
 }
@@ -264,6 +279,11 @@ impl<C> CampaignOptions<C> {
                 0,
                 "a campaign lasts at least one step",
             ));
+        }
+        for (i, c) in self.channels.iter().enumerate() {
+            if let Some(b) = c.budget {
+                crate::seeding::check_amount(&format!("channels[{i}].budget"), b)?;
+            }
         }
         check_probability("decay_per_hop", self.decay_per_hop, None)?;
         check_probability("sponsored_discount", self.sponsored_discount, None)?;
@@ -446,6 +466,11 @@ pub struct Campaign<
     always_on: bool,
     /// Whether each channel costs money per message.
     paid: Vec<bool>,
+    /// The most messages each channel may send in a run (its budget over
+    /// its cost per message), `u64::MAX` for no limit.
+    caps: Vec<u64>,
+    /// Whether some channel has a budget.
+    capped: bool,
     voice: V,
     response: R,
     on_adopt: A,
@@ -563,13 +588,28 @@ impl<C: Channel> Campaign<C> {
             .iter()
             .any(|p| matches!(p, Plan::Outside | Plan::Nodes(_)));
         let names = channel_names(&options.channels)?;
+        let caps: Vec<u64> = options
+            .channels
+            .iter()
+            .map(|c| {
+                let cost = c.channel.cost_per_message();
+                match c.budget {
+                    // The same tolerance as a seeding budget's.
+                    Some(b) if cost > 0.0 => (b * (1.0 + 1e-12) / cost).floor() as u64,
+                    _ => u64::MAX,
+                }
+            })
+            .collect();
+        let capped = caps.iter().any(|&c| c != u64::MAX);
         Ok(Campaign {
+            capped,
             network: network.id(),
             paid: options
                 .channels
                 .iter()
                 .map(|c| c.channel.cost_per_message() > 0.0)
                 .collect(),
+            caps,
             voice: options.voice(),
             response: options.response(),
             on_adopt: options.on_adopt(),
@@ -611,6 +651,8 @@ impl<C: Channel, V, R, A> Campaign<C, V, R, A> {
             plans: self.plans,
             always_on: self.always_on,
             paid: self.paid,
+            caps: self.caps,
+            capped: self.capped,
             voice,
             response,
             on_adopt,
@@ -1207,6 +1249,10 @@ where
         rng: &mut G,
         observer: &mut O,
     ) {
+        // A channel whose budget is spent falls silent.
+        if self.capped && state.messages[c] >= self.caps[c] {
+            return;
+        }
         let channel = ChannelId(c as u16);
         let cc = &self.options.channels[c];
         let polarity = message.valence().polarity();
