@@ -219,6 +219,117 @@ pub fn adoption_curve(curve: &[Estimate], options: &ChartOptions) -> Result<Stri
     })
 }
 
+/// Draws a budget split's frontier: for each seed share, mean adoptions
+/// against the total budget (thin lines with dots), and the best split of
+/// each budget as a thick line with its 95% interval (the frontier of
+/// adoptions against spend).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a report without points, a point that
+/// is not finite, or options out of range.
+///
+/// # Example
+/// ```
+/// use wom::chart::{budget_frontier, ChartOptions};
+/// use wom::ensemble::Estimate;
+/// use wom::seeding::{SplitPoint, SplitReport};
+///
+/// let e = |m: f64| Estimate { runs: 100, mean: m, std_dev: 1.0, ci_low: m - 0.2, ci_high: m + 0.2 };
+/// let point = |budget: f64, share: f64, m: f64| SplitPoint {
+///     budget, seed_share: share, seeds: 0, seed_cost: 0.0, channel_budget: budget,
+///     adoption: e(m), cost: e(budget), roi: None,
+/// };
+/// let report = SplitReport {
+///     points: vec![point(10.0, 0.0, 3.0), point(10.0, 1.0, 5.0), point(20.0, 0.0, 6.0), point(20.0, 1.0, 7.0)],
+///     best: vec![1, 3],
+/// };
+/// let svg = budget_frontier(&report, &ChartOptions::default())?;
+/// assert!(svg.contains("best split") && svg.contains("seeds 100%"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn budget_frontier(
+    report: &crate::seeding::SplitReport,
+    options: &ChartOptions,
+) -> Result<String> {
+    check_options(options)?;
+    if report.points.is_empty() || report.best.is_empty() {
+        return Err(Error::param("report", "[]", "the split has no point"));
+    }
+    for (i, p) in report.points.iter().enumerate() {
+        check_finite(&format!("points[{i}].budget"), p.budget)?;
+        check_point(&format!("points[{i}].adoption"), &p.adoption)?;
+    }
+    let (lo_x, hi_x) = report
+        .points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.budget), b.max(p.budget))
+        });
+    let x = if hi_x > lo_x {
+        lo_x..hi_x
+    } else {
+        lo_x - 1.0..hi_x + 1.0
+    };
+    let highest = report
+        .points
+        .iter()
+        .map(|p| p.adoption.ci_high.max(p.adoption.mean))
+        .fold(0.0, f64::max);
+    let y = value_range("adoption", 0.0, highest)?;
+    let mut shares: Vec<f64> = report.points.iter().map(|p| p.seed_share).collect();
+    shares.sort_by(f64::total_cmp);
+    shares.dedup();
+    let frontier: Vec<&crate::seeding::SplitPoint> = report
+        .best
+        .iter()
+        .filter_map(|&i| report.points.get(i))
+        .collect();
+    let axes = Axes {
+        x,
+        y,
+        x_ticks: MAX_TICKS,
+        x_origin: 0,
+        legend: Some(SeriesLabelPosition::UpperLeft),
+    };
+    render(options, axes, |chart| {
+        for (k, &share) in shares.iter().enumerate() {
+            let colour = palette(k + 1);
+            let line: Vec<(f64, f64)> = report
+                .points
+                .iter()
+                .filter(|p| p.seed_share == share)
+                .map(|p| (p.budget, p.adoption.mean))
+                .collect();
+            let style = colour.stroke_width(1);
+            chart
+                .draw_series(LineSeries::new(line.clone(), style))?
+                .label(format!("seeds {:.0}%", share * 100.0))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+            chart.draw_series(line.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
+        }
+        let best = palette(0);
+        let band: Vec<(f64, f64)> = frontier
+            .iter()
+            .map(|p| (p.budget, p.adoption.ci_high))
+            .chain(frontier.iter().rev().map(|p| (p.budget, p.adoption.ci_low)))
+            .collect();
+        let band_style = best.mix(BAND_OPACITY).filled();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, band_style)))?
+            .label("95% interval")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], band_style));
+        let style = best.stroke_width(3);
+        chart
+            .draw_series(LineSeries::new(
+                frontier.iter().map(|p| (p.budget, p.adoption.mean)),
+                style,
+            ))?
+            .label("best split")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        Ok(())
+    })
+}
+
 /// Draws the mean cumulative adoptions per channel per step, stacked: one
 /// filled area per channel, each on top of the ones before it, and a legend
 /// naming each channel.

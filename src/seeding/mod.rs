@@ -61,6 +61,7 @@ mod rr;
 mod rules;
 mod sample;
 mod select;
+mod split;
 
 pub use budget::{MAX_AMOUNT, Price, SeedPrices, check_amount, fits_budget};
 pub use celf::Celf;
@@ -77,3 +78,4 @@ pub use rr::{RrSampler, RrSets};
 pub use rules::{SeedPlan, SeedRule, Seeds};
 pub use sample::sample_distinct;
 pub use select::{Diffusion, SeedRequest, SeedSelector, Selection};
+pub use split::{Objective, SplitOptions, SplitPoint, SplitReport, split_budget};

@@ -409,3 +409,99 @@ fn greedy_coverage_and_its_bounds_hold_on_the_sets_drawn() {
         }
     }
 }
+
+#[test]
+fn the_budget_split_finds_the_better_use_of_the_money() {
+    use wom::channel::{Advertising, Post};
+    use wom::ensemble::{EnsembleOptions, RunBudget};
+    use wom::propagation::composite::{CampaignChannel, CampaignOptions, Sender};
+    use wom::seeding::{Objective, SeedPrices, SplitOptions, split_budget};
+    // A hub reaching 30 followers for sure: seeding it (price 100) wins 31
+    // adopters, where 100 of weak advertising (10 a burst) wins a handful.
+    let sure: wom::BuiltinActor = wom::Consumer {
+        profile: wom::Profile::new(1.0, 1.0, 1.0, 1.0).unwrap(),
+    }
+    .into();
+    let arcs: Vec<(usize, usize)> = (1..=30).map(|v| (0, v)).collect();
+    let net = crate::composite::graph(vec![sure; 31], &arcs);
+    let ads = Advertising::new(0.1, 0.2)
+        .unwrap()
+        .with_cost_per_message(10.0)
+        .unwrap();
+    let campaign = CampaignOptions::new(
+        vec![
+            CampaignChannel::new(ads, Sender::Outside),
+            CampaignChannel::new(Post::new(1.0).unwrap(), Sender::Adopters),
+        ],
+        20,
+    )
+    .with_talk_periods(1);
+    let prices = SeedPrices([("consumer".to_string(), 100.0.into())].into());
+    let options = SplitOptions {
+        budgets: vec![50.0, 100.0, 150.0],
+        seed_shares: vec![0.0, 0.5, 1.0],
+        objective: Objective::Adoptions,
+        value_per_adoption: Some(10.0),
+        ensemble: EnsembleOptions {
+            budget: RunBudget::Runs(400),
+            master_seed: MASTER,
+            ..EnsembleOptions::default()
+        },
+    };
+    let report = split_budget(&net, &campaign, &[0, 1, 2], &prices, &options).unwrap();
+    assert_eq!(report.points.len(), 9);
+    for p in &report.points {
+        let bought = if p.seed_share * p.budget >= 100.0 {
+            1
+        } else {
+            0
+        };
+        assert_eq!(p.seeds, bought, "{p:?}");
+        assert_eq!(p.seed_cost, 100.0 * bought as f64);
+        assert_eq!(p.channel_budget, p.budget - p.seed_cost);
+        // Ads spend whole bursts within the channel budget.
+        assert!(p.cost.mean <= p.budget + 1e-9, "{p:?}");
+        // (fewer when everyone adopted before the money ran out).
+        let most = p.seed_cost + 10.0 * (p.channel_budget / 10.0).floor();
+        assert!(
+            p.cost.mean <= most + 1e-9 && p.cost.mean >= p.seed_cost,
+            "{p:?}"
+        );
+        assert!(p.roi.is_some());
+    }
+    // 50 buys no seed: every share is advertising only, the first kept.
+    assert_eq!(report.best[0], 0);
+    // 100 and 150: the hub, bought with the share that reaches 100.
+    let best: Vec<(f64, f64)> = report
+        .frontier()
+        .map(|p| (p.budget, p.seed_share))
+        .collect();
+    assert_eq!(best, [(50.0, 0.0), (100.0, 1.0), (150.0, 1.0)]);
+    let hub = &report.points[report.best[1]];
+    assert!(hub.adoption.mean > 30.9, "{hub:?}");
+    let ads_only = &report.points[3];
+    assert!(
+        ads_only.adoption.ci_high < hub.adoption.ci_low,
+        "{ads_only:?}"
+    );
+    assert!(report.table().lines().count() == 10);
+    let svg = wom::chart::budget_frontier(&report, &wom::chart::ChartOptions::default()).unwrap();
+    assert!(
+        svg.contains("best split") && svg.contains("seeds 50%"),
+        "{svg}"
+    );
+    // Bad options name the field.
+    let mut bad = options.clone();
+    bad.seed_shares = vec![1.5];
+    let e = split_budget(&net, &campaign, &[0], &prices, &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("seed_shares[0]"), "{e}");
+    let mut bad = options;
+    bad.value_per_adoption = None;
+    bad.objective = Objective::Roi;
+    let e = split_budget(&net, &campaign, &[0], &prices, &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("objective"), "{e}");
+}
