@@ -69,7 +69,7 @@ use crate::chart;
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
 use crate::propagation::lt::LtThresholds;
 use crate::scenario::{MAX_THREADS, ModelSpec, Registry, Results, RunSettings, Scenario};
-use crate::seeding::{Diffusion, SeedRule, rr_estimate};
+use crate::seeding::{Diffusion, Objective, SeedRule, SplitOptions, rr_estimate, split_budget};
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -116,6 +116,28 @@ enum Command {
         /// RR sets for the spread's estimate.
         #[arg(long, default_value_t = 100_000)]
         rr_sets: u64,
+    },
+    /// Split budgets between a campaign scenario's seeds and its paid
+    /// channels: run every split, print the table with the best split of
+    /// each budget marked, and draw the frontier of adoptions against
+    /// spend. Seeds are bought in the order of the scenario's seed rule, at
+    /// its prices; the paid channels share the rest.
+    Split {
+        /// A scenario whose model is a `campaign` with a paid channel.
+        scenario: PathBuf,
+        /// Total budgets, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        budgets: Vec<f64>,
+        /// Shares of each budget for seeds, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "0,0.25,0.5,0.75,1")]
+        shares: Vec<f64>,
+        /// Pick the best split by ROI (needs `kpis.value_per_adoption`)
+        /// instead of adoptions.
+        #[arg(long)]
+        roi: bool,
+        /// Write the frontier chart (SVG) here.
+        #[arg(long)]
+        chart: Option<PathBuf>,
     },
     /// Draw a results document's adoption curve and adoptions per channel.
     Plot {
@@ -188,6 +210,13 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
         } => stats(&edgelist, directed, text_ids),
         Command::Plot { results, out } => plot(&results, &out),
         Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
+        Command::Split {
+            scenario,
+            budgets,
+            shares,
+            roi,
+            chart,
+        } => split(registry, &scenario, budgets, shares, roi, chart.as_deref()),
     }
 }
 
@@ -208,6 +237,64 @@ fn diffusion_of(scenario: &Scenario) -> Option<Diffusion> {
         }
         _ => None,
     }
+}
+
+fn split(
+    registry: &Registry,
+    path: &Path,
+    budgets: Vec<f64>,
+    seed_shares: Vec<f64>,
+    roi: bool,
+    chart_file: Option<&Path>,
+) -> Result<(), String> {
+    let scenario =
+        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let ModelSpec::Campaign(campaign) = &scenario.model else {
+        return Err(format!(
+            "{}: the budget split needs a campaign model (with a paid channel)",
+            path.display()
+        ));
+    };
+    let (network, _) = scenario
+        .build_network_with(registry)
+        .map_err(|e| e.to_string())?;
+    // The seed rule's own order, before any budget.
+    let ranked = scenario
+        .seeding
+        .seeds
+        .propose(&network, scenario.ensemble.master_seed, &[])
+        .map_err(|e| e.to_string())?;
+    let options = SplitOptions {
+        budgets,
+        seed_shares,
+        objective: if roi {
+            Objective::Roi
+        } else {
+            Objective::Adoptions
+        },
+        value_per_adoption: scenario.kpis.value_per_adoption,
+        ensemble: scenario.ensemble,
+    };
+    let report = split_budget(
+        &network,
+        campaign,
+        &ranked,
+        &scenario.seeding.prices,
+        &options,
+    )
+    .map_err(|e| e.to_string())?;
+    print!("{}", report.table());
+    if let Some(file) = chart_file {
+        let chart_options = chart::ChartOptions {
+            title: "Adoptions against spend, by seed share".to_string(),
+            x_label: "budget".to_string(),
+            y_label: "adopters".to_string(),
+            ..chart::ChartOptions::default()
+        };
+        let svg = chart::budget_frontier(&report, &chart_options).map_err(|e| e.to_string())?;
+        std::fs::write(file, svg).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(())
 }
 
 fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {

@@ -289,7 +289,7 @@ pub fn budget_frontier(
         y,
         x_ticks: MAX_TICKS,
         x_origin: 0,
-        legend: Some(SeriesLabelPosition::UpperLeft),
+        legend: Some(SeriesLabelPosition::LowerRight),
     };
     render(options, axes, |chart| {
         for (k, &share) in shares.iter().enumerate() {

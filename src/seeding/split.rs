@@ -154,13 +154,16 @@ impl SplitReport {
 /// assert_eq!(report.best.len(), 2);
 /// # Ok::<(), wom::Error>(())
 /// ```
-pub fn split_budget(
+pub fn split_budget<C>(
     network: &Network,
-    campaign: &CampaignOptions,
+    campaign: &CampaignOptions<C>,
     ranked: &[u32],
     prices: &SeedPrices,
     options: &SplitOptions,
-) -> Result<SplitReport> {
+) -> Result<SplitReport>
+where
+    C: crate::Channel + Clone + Sync,
+{
     if options.budgets.is_empty() || options.seed_shares.is_empty() {
         return Err(Error::param(
             "budgets",

@@ -223,3 +223,40 @@ fn seed_prints_the_seeds_their_cost_guarantee_and_spread() {
     // A scenario that cannot be read is one line of error.
     assert_one_line_error(&wom(&["seed", "/nonexistent.json"]), "nonexistent");
 }
+
+#[test]
+fn split_prints_every_split_marks_the_best_and_draws_the_frontier() {
+    let dir = scratch("split");
+    let chart = dir.join("frontier.svg");
+    let out = wom(&[
+        "split",
+        &example("campaign.json"),
+        "--budgets",
+        "1000,3000",
+        "--shares",
+        "0,1",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert!(lines[0].starts_with("budget"), "{stdout}");
+    // One best split per budget.
+    assert_eq!(
+        lines[1..3].iter().filter(|l| l.starts_with('*')).count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[3..5].iter().filter(|l| l.starts_with('*')).count(),
+        1,
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("best split"), "{svg}");
+    // A scenario without a campaign is one line of error.
+    let out = wom(&["split", &example("bass.json"), "--budgets", "10"]);
+    assert_one_line_error(&out, "campaign");
+}
