@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release --example select_seeds -- FILE [--undirected true] \
 //!     --model wc|ic|lt [--p 0.01] --method METHOD [--k 50] [--eps 0.1] \
-//!     [--threads 1] [--mc 10000] [--master-seed 1]
+//!     [--threads 1] [--mc 10000 (0: no evaluation)] [--master-seed 1]
 //! cargo run --release --example select_seeds -- FILE ... --method given --seeds 3,17,42
 //! ```
 //! METHOD is one of `opim`, `imm`, `random`, `degree`, `degree_discount`
@@ -173,32 +173,36 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let seconds = started.elapsed().as_secs_f64();
     let master = a.master_seed + 1_000;
-    let (mean, se) = match a.model.as_str() {
-        "wc" => forward(
-            &net,
-            &IndependentCascade::weighted_cascade(&net),
-            &chosen.seeds,
-            a.mc,
-            master,
-        ),
-        "ic" => forward(
-            &net,
-            &IndependentCascade::new(&net, IcProbabilities::Uniform { p: a.p })?,
-            &chosen.seeds,
-            a.mc,
-            master,
-        ),
-        _ => forward(
-            &net,
-            &LinearThreshold::random(&net, LtWeights::Uniform),
-            &chosen.seeds,
-            a.mc,
-            master,
-        ),
+    let (mean, se) = if a.mc == 0 {
+        (f64::NAN, f64::NAN)
+    } else {
+        match a.model.as_str() {
+            "wc" => forward(
+                &net,
+                &IndependentCascade::weighted_cascade(&net),
+                &chosen.seeds,
+                a.mc,
+                master,
+            ),
+            "ic" => forward(
+                &net,
+                &IndependentCascade::new(&net, IcProbabilities::Uniform { p: a.p })?,
+                &chosen.seeds,
+                a.mc,
+                master,
+            ),
+            _ => forward(
+                &net,
+                &LinearThreshold::random(&net, LtWeights::Uniform),
+                &chosen.seeds,
+                a.mc,
+                master,
+            ),
+        }
     };
     let num = |x: Option<f64>| x.map_or("null".to_string(), |v| format!("{v}"));
     println!(
-        "{{\"engine\":\"wom\",\"method\":\"{}\",\"model\":\"{}\",\"k\":{},\"eps\":{},\"threads\":{},\"rr_sets\":{},\"guarantee\":{},\"seconds\":{seconds:.4},\"estimated_spread\":{},\"mc_runs\":{},\"spread\":{mean:.2},\"spread_se\":{se:.2},\"seeds\":{:?}}}",
+        "{{\"engine\":\"wom\",\"method\":\"{}\",\"model\":\"{}\",\"k\":{},\"eps\":{},\"threads\":{},\"rr_sets\":{},\"guarantee\":{},\"seconds\":{seconds:.4},\"estimated_spread\":{},\"mc_runs\":{},\"spread\":{},\"spread_se\":{},\"seeds\":{:?}}}",
         chosen.method,
         a.model,
         chosen.seeds.len(),
@@ -208,6 +212,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         num(chosen.guarantee),
         num(chosen.estimated_spread),
         a.mc,
+        num((a.mc > 0).then_some((mean * 100.0).round() / 100.0)),
+        num((a.mc > 0).then_some((se * 100.0).round() / 100.0)),
         chosen
             .seeds
             .iter()
