@@ -10,6 +10,8 @@
 #   bash benches/seeding.sh            # about 10 minutes on 2 cores
 #   QUICK=1 bash benches/seeding.sh    # k = 10 and eps = 0.5 only
 #   APPEND=1 GRAPHS=slashdot bash benches/seeding.sh   # add to $OUT
+#   PEERS=1 bash benches/seeding.sh    # then scirs2-graph's selectors too
+#                                      # (benches/seeding_peers.sh; hours)
 #   GRAPHS=facebook MC=2000 bash benches/seeding.sh
 #   IMM_MIN_EPS=0.01 bash benches/seeding.sh   # IMM at every eps (hours)
 #
@@ -65,4 +67,9 @@ for graph in $GRAPHS; do
         done
     done
 done
-python3 benches/seeding_table.py "$OUT"
+if [ -n "${PEERS:-}" ]; then
+    OUT="${OUT%.jsonl}_peers.jsonl" GRAPHS="$GRAPHS" MC="$MC" bash benches/seeding_peers.sh >&2
+    python3 benches/seeding_table.py "$OUT" "${OUT%.jsonl}_peers.jsonl"
+else
+    python3 benches/seeding_table.py "$OUT"
+fi
