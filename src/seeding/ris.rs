@@ -104,6 +104,89 @@ fn check_delta(delta: f64) -> Result<f64> {
     }
 }
 
+/// OPIM-C's sample schedule: θ_0 sets per collection to start with, the
+/// most rounds, and a = ln(3 i_max / δ) of the bounds.
+struct Schedule {
+    base: u64,
+    rounds: u32,
+    a: f64,
+}
+
+impl Schedule {
+    /// For n nodes, failure probability δ, ln of the number of feasible
+    /// seed sets, the greedy's ratio `approx`, a floor of the optimum's
+    /// spread (k seeds spread to at least k nodes) and ε.
+    fn new(n: usize, delta: f64, ln_sets: f64, approx: f64, floor: f64, epsilon: f64) -> Self {
+        let alpha = (6.0 / delta).ln().sqrt();
+        let beta = (approx * (ln_sets + (6.0 / delta).ln())).sqrt();
+        let spread = (approx * alpha + beta).powi(2);
+        let base = ((2.0 * spread) as u64).max(1);
+        let max = (2.0 * n as f64 * spread / floor / (epsilon * epsilon)) as u64 + 1;
+        let rounds = (max as f64 / base as f64).log2().max(0.0).floor() as u32 + 1;
+        Schedule {
+            base,
+            rounds,
+            a: (3.0 * f64::from(rounds) / delta).ln(),
+        }
+    }
+
+    /// The approximation proved for seeds that meet `met` sets of R2, when
+    /// no seed set of the size or budget covers more than `upper_cover`
+    /// sets of R1 (both collections of the same size).
+    fn proved(&self, met: f64, upper_cover: u64) -> f64 {
+        let a = self.a;
+        let lower = ((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0;
+        let upper = ((upper_cover as f64 + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
+        (lower.max(0.0) / upper).min(1.0)
+    }
+}
+
+/// What one round's choice on R1 gives: the seeds, a bound on the best
+/// coverage of R1, and their cost where a budget applies.
+type Choice = (Vec<u32>, u64, Option<f64>);
+
+/// OPIM-C's rounds: R1 and R2 grow to θ_0, 2θ_0, ... sets; each round
+/// `choose` picks seeds on R1, R2 and the bound give the proved ratio, and
+/// the first round reaching `target` (or the last) is the answer.
+#[allow(clippy::too_many_arguments)]
+fn online_rounds(
+    request: &SeedRequest<'_>,
+    sampler: &RrSampler<'_>,
+    schedule: &Schedule,
+    target: f64,
+    method: &str,
+    started: Instant,
+    choose: impl Fn(&InvertedRr) -> Choice + Send + Sync,
+) -> Result<Selection> {
+    let n = request.network.node_count();
+    let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
+    in_pool(request.threads, || {
+        let mut r1 = InvertedRr::new(n);
+        let mut r2 = RrSets::new();
+        let mut round = 0;
+        loop {
+            let theta = schedule.base << round;
+            r1.extend(sampler, m1, theta - r1.len())?;
+            r2.extend(sampler, m2, theta - r2.len());
+            let (seeds, upper_cover, cost) = choose(&r1);
+            let met = r2.covered_by(&seeds, n) as f64;
+            let ratio = schedule.proved(met, upper_cover);
+            round += 1;
+            if ratio >= target || round == schedule.rounds {
+                return Ok(Selection {
+                    seeds,
+                    method: method.into(),
+                    estimated_spread: Some(n as f64 * met / theta as f64),
+                    guarantee: Some(ratio),
+                    rr_sets: Some(2 * theta),
+                    cost,
+                    seconds: started.elapsed().as_secs_f64(),
+                });
+            }
+        }
+    })?
+}
+
 impl SeedSelector for Opim {
     fn select(&self, request: &SeedRequest<'_>) -> Result<Selection> {
         let started = Instant::now();
@@ -114,42 +197,20 @@ impl SeedSelector for Opim {
         let k = request.k;
         let delta = check_delta(self.delta.unwrap_or(1.0 / n as f64))?;
         let sampler = RrSampler::new(network, &self.diffusion)?;
-        let alpha = (6.0 / delta).ln().sqrt();
-        let beta = (GREEDY * (ln_choose(candidates.len(), k) + (6.0 / delta).ln())).sqrt();
-        let spread = (GREEDY * alpha + beta).powi(2);
-        let base = ((2.0 * spread) as u64).max(1);
-        let max = (2.0 * n as f64 * spread / k as f64 / (epsilon * epsilon)) as u64 + 1;
-        let rounds = (max as f64 / base as f64).log2().max(0.0).floor() as u32 + 1;
-        let a = (3.0 * f64::from(rounds) / delta).ln();
-        let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
-        in_pool(request.threads, || {
-            let mut r1 = InvertedRr::new(n);
-            let mut r2 = RrSets::new();
-            let mut round = 0;
-            loop {
-                let theta = base << round;
-                r1.extend(&sampler, m1, theta - r1.len())?;
-                r2.extend(&sampler, m2, theta - r2.len());
+        let ln_sets = ln_choose(candidates.len(), k);
+        let schedule = Schedule::new(n, delta, ln_sets, GREEDY, k as f64, epsilon);
+        online_rounds(
+            request,
+            &sampler,
+            &schedule,
+            GREEDY - epsilon,
+            "opim",
+            started,
+            |r1| {
                 let greedy = r1.greedy(&candidates, k, true);
-                let met = r2.covered_by(&greedy.seeds, n) as f64;
-                let lower = ((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0;
-                let upper =
-                    ((greedy.upper_bound as f64 + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
-                let ratio = (lower.max(0.0) / upper).min(1.0);
-                round += 1;
-                if ratio >= GREEDY - epsilon || round == rounds {
-                    return Ok(Selection {
-                        seeds: greedy.seeds,
-                        method: "opim".into(),
-                        estimated_spread: Some(n as f64 * met / theta as f64),
-                        guarantee: Some(ratio),
-                        rr_sets: Some(2 * theta),
-                        cost: None,
-                        seconds: started.elapsed().as_secs_f64(),
-                    });
-                }
-            }
-        })?
+                (greedy.seeds, greedy.upper_bound, None)
+            },
+        )
     }
 }
 
@@ -365,23 +426,17 @@ impl SeedSelector for BudgetedOpim {
         let c = candidates.len() as f64;
         let sets_ln = most as f64 * (std::f64::consts::E * c / most as f64).ln();
         let sampler = RrSampler::new(network, &self.diffusion)?;
-        let alpha = (6.0 / delta).ln().sqrt();
-        let beta = (BUDGETED * (sets_ln + (6.0 / delta).ln())).sqrt();
-        let spread = (BUDGETED * alpha + beta).powi(2);
-        let base = ((2.0 * spread) as u64).max(1);
-        let max = (2.0 * n as f64 * spread / (epsilon * epsilon)) as u64 + 1;
-        let rounds = (max as f64 / base as f64).log2().max(0.0).floor() as u32 + 1;
-        let a = (3.0 * f64::from(rounds) / delta).ln();
-        let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
+        let schedule = Schedule::new(n, delta, sets_ln, BUDGETED, 1.0, epsilon);
         let k = request.k;
-        in_pool(request.threads, || {
-            let mut r1 = InvertedRr::new(n);
-            let mut r2 = RrSets::new();
-            let mut round = 0;
-            loop {
-                let theta = base << round;
-                r1.extend(&sampler, m1, theta - r1.len())?;
-                r2.extend(&sampler, m2, theta - r2.len());
+        let target = BUDGETED - epsilon;
+        online_rounds(
+            request,
+            &sampler,
+            &schedule,
+            target,
+            "budgeted_opim",
+            started,
+            |r1| {
                 let by_cost = r1.greedy_within(&candidates, &costs, budget, k, true, true);
                 let by_gain = r1.greedy_within(&candidates, &costs, budget, k, false, true);
                 let upper_cover = by_cost.0.upper_bound.min(by_gain.0.upper_bound);
@@ -390,23 +445,8 @@ impl SeedSelector for BudgetedOpim {
                 } else {
                     by_cost
                 };
-                let met = r2.covered_by(&greedy.seeds, n) as f64;
-                let lower = ((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0;
-                let upper = ((upper_cover as f64 + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
-                let ratio = (lower.max(0.0) / upper).min(1.0);
-                round += 1;
-                if ratio >= BUDGETED - epsilon || round == rounds {
-                    return Ok(Selection {
-                        seeds: greedy.seeds,
-                        method: "budgeted_opim".into(),
-                        estimated_spread: Some(n as f64 * met / theta as f64),
-                        guarantee: Some(ratio),
-                        rr_sets: Some(2 * theta),
-                        cost: Some(cost),
-                        seconds: started.elapsed().as_secs_f64(),
-                    });
-                }
-            }
-        })?
+                (greedy.seeds, upper_cover, Some(cost))
+            },
+        )
     }
 }
