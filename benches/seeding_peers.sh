@@ -20,12 +20,15 @@
 # GiB of address space (default 16), is recorded with its "status" and the
 # script goes on.
 #
-# How long: the first build takes ~2-4 minutes. QUICK=1 on both graphs takes
-# about 25-35 minutes, most of it the runs that hit the time limit (CELF and
-# CELF++ on Slashdot, IMM on Slashdot under the weighted cascade). The full
-# grid (2 graphs x 2 models x k = 10, 50 x IMM ε = 0.5, 0.1, 0.01 and the
-# other methods) may take 4-5 hours, since up to 2 x 2 x 2 x 8 runs can each
-# use the whole TIME_LIMIT; lower TIME_LIMIT to bound it.
+# How long (2 cores, timings measured with the machine shared): the first
+# build takes a few minutes. QUICK=1 on both graphs takes about 75 minutes:
+# IMM at ε = 0.5 in 1-17 s except Slashdot under IC (time-out), CELF and
+# CELF++ 8-260 s on facebook and 70-160 s on Slashdot under the weighted
+# cascade, time-outs on Slashdot under IC; the heuristics under a second.
+# The full grid (2 graphs x 2 models x k = 10, 50 x IMM ε = 0.5, 0.1, 0.01
+# and the other methods; not timed as a whole) should take 4-6 hours: of its
+# 2 x 2 x 2 x 5 slow runs, some 20-25 are expected to use the whole
+# TIME_LIMIT; lower TIME_LIMIT to bound it.
 #
 # Settings (environment):
 #   GRAPHS    facebook slashdot (default both)
@@ -34,10 +37,13 @@
 #   KS        seed-set sizes (default "10 50"; QUICK=1: "10")
 #   EPSS      IMM's ε (default "0.5 0.1 0.01"; QUICK=1: "0.5")
 #   METHODS   imm celf celfpp greedy degree pagerank pagerank_rev
-#             (default all; greedy runs on facebook with k = 10 only,
-#             pagerank_rev on directed graphs only)
+#             (default all; greedy is recorded as skipped unless GREEDY=1,
+#             pagerank_rev runs on directed graphs only)
+#   GREEDY    1: run scirs2's plain greedy too (k n R simulations; it
+#             outlived 600 s on facebook at k = 10, R = 100)
 #   CELF_MC   Monte Carlo runs per spread estimate inside scirs2's CELF,
-#             CELF++ and greedy (default 1000; scirs2's own default is 100)
+#             CELF++ and greedy (default 100, scirs2's own default; CELF
+#             took 80-440 s on facebook at 100, so 1000 would time out)
 #   MC        wom's evaluation runs (default 10000)
 #   TIME_LIMIT, MEM_GB, WOM_DATA_DIR (default ../shared/data),
 #   WOM_PEERS_DIR, OUT
@@ -60,7 +66,8 @@ else
     EPSS="${EPSS:-0.5 0.1 0.01}"
 fi
 METHODS="${METHODS:-imm celf celfpp greedy degree pagerank pagerank_rev}"
-CELF_MC="${CELF_MC:-1000}"
+CELF_MC="${CELF_MC:-100}"
+GREEDY="${GREEDY:-0}"
 MC="${MC:-10000}"
 TIME_LIMIT="${TIME_LIMIT:-600}"
 MEM_GB="${MEM_GB:-16}"
@@ -290,7 +297,7 @@ WOM=target/release/examples/select_seeds
 merge() {
     python3 - "$@" <<'PY'
 import json, sys
-status, peer_out, wom_out, meta = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+status, peer_out, wom_out, meta, rc = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
 def last_json(path):
     try:
         lines = [l for l in open(path) if l.lstrip().startswith("{")]
@@ -317,6 +324,7 @@ if status == "ok" and peer is not None:
         row["mc_runs"] = wom["mc_runs"]
 else:
     row["status"] = status
+    row["exit_code"] = rc
     row["error"] = tail(peer_out)
 print(json.dumps(row))
 PY
@@ -335,9 +343,12 @@ trap 'rm -rf "${TMP}"' EXIT
 
 run() { # graph file undirected model k method eps
     local graph=$1 file=$2 undirected=$3 model=$4 k=$5 method=$6 eps=$7
-    local meta status=ok
-    meta=$(printf '{"method":"%s","graph":"%s","model":"%s","k":%s,"eps":%s,"time_limit":%s}' \
-        "${method}" "${graph}" "${model}" "${k}" "${eps}" "${TIME_LIMIT}")
+    local meta status=ok rc=0
+    # The 1-minute load average before the run: a busy machine slows it.
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo null)
+    meta=$(printf '{"method":"%s","graph":"%s","model":"%s","k":%s,"eps":%s,"time_limit":%s,"load_before":%s}' \
+        "${method}" "${graph}" "${model}" "${k}" "${eps}" "${TIME_LIMIT}" "${load}")
     local args=("${file}" --graph "${graph}" --undirected "${undirected}" --model "${model}"
         --p "${P}" --method "${method}" --k "${k}" --mc "${CELF_MC}" --seed "${SEED}")
     [ "${eps}" != null ] && args+=(--eps "${eps}")
@@ -355,14 +366,15 @@ run() { # graph file undirected model k method eps
         [ "${model}" = ic ] && wom_args+=(--p "${P}")
         "${WOM}" "${wom_args[@]}" > "${TMP}/wom" 2>&1 || true
     else
-        case $? in
+        rc=$?
+        case ${rc} in
         124) status=timeout ;;
         134 | 137) status=out_of_memory_or_killed ;;
         *) status=failed ;;
         esac
         : > "${TMP}/wom"
     fi
-    merge "${status}" "${TMP}/peer" "${TMP}/wom" "${meta}" | tee -a "${OUT}"
+    merge "${status}" "${TMP}/peer" "${TMP}/wom" "${meta}" "${rc}" | tee -a "${OUT}"
 }
 
 skip() { # graph model k method why
@@ -386,11 +398,12 @@ for graph in ${GRAPHS}; do
                     done
                     ;;
                 greedy)
-                    # O(k n R) simulations: hours beyond facebook at k = 10.
-                    if [ "${graph}" = facebook ] && [ "${k}" = 10 ]; then
+                    # k n R simulations: it outlived 600 s on facebook at
+                    # k = 10, R = 100 (wc and ic) already.
+                    if [ "${GREEDY}" = 1 ]; then
                         run "${graph}" "${file}" "${undirected}" "${model}" "${k}" greedy null
                     else
-                        skip "${graph}" "${model}" "${k}" greedy "k n R Monte Carlo runs: not run beyond facebook at k = 10"
+                        skip "${graph}" "${model}" "${k}" greedy "k n R Monte Carlo runs: outlives 600 s even on facebook at k = 10, R = 100; GREEDY=1 runs it"
                     fi
                     ;;
                 pagerank_rev)
