@@ -105,6 +105,20 @@ pub(crate) fn optimum(case: &Case, what: &str, k: usize) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Seeds that spread `got` reach `floor` of the optimum `opt`, and the
+/// ratio their selector proved (`proved`) is not above the one they reach.
+fn check_reaches(label: &str, got: f64, opt: f64, floor: f64, proved: f64) {
+    assert!(
+        got >= floor * opt - 1e-9,
+        "{label}: {got} < {floor} x OPT {opt}"
+    );
+    assert!(
+        got / opt >= proved - 1e-9,
+        "{label}: proved {proved} but reaches {}",
+        got / opt
+    );
+}
+
 #[test]
 fn imm_and_opim_reach_their_guarantee_against_brute_force() {
     let epsilon = 0.1;
@@ -127,23 +141,14 @@ fn imm_and_opim_reach_their_guarantee_against_brute_force() {
                     assert_eq!(chosen.seeds.len(), k);
                     let got = exact(&case, what, &chosen.seeds);
                     let label = format!("{} {what} k={k} {}", case.name, chosen.method);
-                    assert!(
-                        got >= floor * opt - 1e-9,
-                        "{label}: {got} < {floor} x OPT {opt}"
-                    );
-                    let proved = chosen.guarantee.unwrap();
-                    assert!(
-                        got / opt >= proved - 1e-9,
-                        "{label}: proved {proved} but reaches {}",
-                        got / opt
-                    );
+                    check_reaches(&label, got, opt, floor, chosen.guarantee.unwrap());
                 }
             }
         }
     }
 }
 
-fn without_time(mut s: Selection) -> Selection {
+pub(crate) fn without_time(mut s: Selection) -> Selection {
     s.seconds = 0.0;
     s
 }
@@ -284,16 +289,7 @@ fn budgeted_selection_reaches_its_guard_against_brute_force() {
                 assert!(spent <= budget, "{label}: cost {spent}");
                 assert_eq!(chosen.cost, Some(spent), "{label}");
                 let got = exact(&case, what, &chosen.seeds);
-                assert!(
-                    got >= floor * opt - 1e-9,
-                    "{label}: {got} < {floor} x OPT {opt}"
-                );
-                let proved = chosen.guarantee.unwrap();
-                assert!(
-                    got / opt >= proved - 1e-9,
-                    "{label}: proved {proved}, reaches {}",
-                    got / opt
-                );
+                check_reaches(&label, got, opt, floor, chosen.guarantee.unwrap());
             }
         }
     }

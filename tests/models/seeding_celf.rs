@@ -21,10 +21,10 @@ use wom::Network;
 use wom::generate::{Gnp, gnp};
 use wom::propagation::lt::LtWeights;
 use wom::rng::{below, stream_rng};
-use wom::seeding::{Celf, Diffusion, SeedRequest, SeedSelector, Selection};
+use wom::seeding::{Celf, Diffusion, SeedRequest, SeedSelector};
 
 use crate::exact::{cases, network};
-use crate::seeding::{diffusions, exact, optimum};
+use crate::seeding::{diffusions, exact, optimum, without_time};
 
 const MASTER: u64 = 0x5EED_C31F;
 
@@ -168,11 +168,6 @@ fn celf_picks_what_the_plain_greedy_picks_on_a_coverage_graph() {
     assert_eq!(lazy.seeds, counted);
     assert_eq!(lazy.estimated_spread, Some(spread as f64));
     assert_eq!(plain_greedy(&celf, &net, &candidates, k), counted);
-}
-
-fn without_time(mut s: Selection) -> Selection {
-    s.seconds = 0.0;
-    s
 }
 
 #[test]
