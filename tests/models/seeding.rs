@@ -153,6 +153,36 @@ pub(crate) fn without_time(mut s: Selection) -> Selection {
     s
 }
 
+/// `selector` answers `request` the same on one thread and on each of
+/// `threads`, and otherwise with another master seed.
+pub(crate) fn assert_thread_independent(
+    selector: &dyn SeedSelector,
+    request: SeedRequest<'_>,
+    threads: &[usize],
+) {
+    let one = without_time(selector.select(&request.on_threads(1)).unwrap());
+    for &t in threads {
+        let many = without_time(selector.select(&request.on_threads(t)).unwrap());
+        assert_eq!(one, many, "{t} threads");
+    }
+    let other = without_time(
+        selector
+            .select(&request.seeded(request.master_seed + 1))
+            .unwrap(),
+    );
+    assert_ne!(one.estimated_spread, other.estimated_spread);
+}
+
+/// A star whose centre 0 reaches the 29 others, and the arcs 1 -> 2 and
+/// 3 -> 4, all of trust 1.
+pub(crate) fn star_with_two_pairs() -> Network {
+    let arcs: Vec<(u32, u32, f64)> = (1..30)
+        .map(|v| (0, v, 1.0))
+        .chain([(1, 2, 1.0), (3, 4, 1.0)])
+        .collect();
+    Network::from_arcs(30, arcs).unwrap()
+}
+
 #[test]
 fn selections_do_not_depend_on_the_thread_count() {
     let params = Gnp {
@@ -171,13 +201,7 @@ fn selections_do_not_depend_on_the_thread_count() {
         let imm = Imm::new(diffusion, 0.3);
         for selector in [&opim as &dyn SeedSelector, &imm] {
             let request = SeedRequest::new(&net, 20).seeded(MASTER);
-            let one = without_time(selector.select(&request.on_threads(1)).unwrap());
-            for threads in [2, 3, 8] {
-                let many = without_time(selector.select(&request.on_threads(threads)).unwrap());
-                assert_eq!(one, many, "{threads} threads");
-            }
-            let other = without_time(selector.select(&request.seeded(MASTER + 1)).unwrap());
-            assert_ne!(one.estimated_spread, other.estimated_spread);
+            assert_thread_independent(selector, request, &[2, 3, 8]);
         }
     }
 }
@@ -185,11 +209,7 @@ fn selections_do_not_depend_on_the_thread_count() {
 #[test]
 fn seeds_come_from_the_candidates() {
     // A star whose centre 0 reaches everyone; the candidates leave it out.
-    let arcs: Vec<(u32, u32, f64)> = (1..30)
-        .map(|v| (0, v, 1.0))
-        .chain([(1, 2, 1.0), (3, 4, 1.0)])
-        .collect();
-    let net = Network::from_arcs(30, arcs).unwrap();
+    let net = star_with_two_pairs();
     let all = SeedRequest::new(&net, 1).seeded(MASTER);
     let opim = Opim::new(Diffusion::uniform_ic(1.0), 0.2);
     assert_eq!(opim.select(&all).unwrap().seeds, [0]);

@@ -24,7 +24,7 @@ use wom::rng::{below, stream_rng};
 use wom::seeding::{Celf, Diffusion, SeedRequest, SeedSelector};
 
 use crate::exact::{cases, network};
-use crate::seeding::{diffusions, exact, optimum, without_time};
+use crate::seeding::{assert_thread_independent, diffusions, exact, optimum, star_with_two_pairs};
 
 const MASTER: u64 = 0x5EED_C31F;
 
@@ -189,13 +189,7 @@ fn celf_does_not_depend_on_the_thread_count() {
             ..Celf::new(diffusion)
         };
         let request = SeedRequest::new(&net, 5).seeded(MASTER);
-        let one = without_time(celf.select(&request.on_threads(1)).unwrap());
-        for threads in [2, 8] {
-            let many = without_time(celf.select(&request.on_threads(threads)).unwrap());
-            assert_eq!(one, many, "{threads} threads");
-        }
-        let other = without_time(celf.select(&request.seeded(MASTER + 1)).unwrap());
-        assert_ne!(one.estimated_spread, other.estimated_spread);
+        assert_thread_independent(&celf, request, &[2, 8]);
     }
 }
 
@@ -204,11 +198,7 @@ fn celf_seeds_come_from_the_candidates() {
     // A star whose centre 0 reaches everyone; the candidates leave it out.
     // With certain transmission 1 and 3 each reach one more node, and the
     // tie goes to 1.
-    let arcs: Vec<(u32, u32, f64)> = (1..30)
-        .map(|v| (0, v, 1.0))
-        .chain([(1, 2, 1.0), (3, 4, 1.0)])
-        .collect();
-    let net = Network::from_arcs(30, arcs).unwrap();
+    let net = star_with_two_pairs();
     let celf = Celf {
         runs: 10,
         ..Celf::new(Diffusion::uniform_ic(1.0))
