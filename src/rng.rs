@@ -104,12 +104,9 @@ pub fn geometric_skip<R: Rng + ?Sized>(rng: &mut R, log_q: f64) -> u64 {
     }
     // U in (0, 1]: 1 - [0, 1).
     let u = 1.0 - uniform_f64(rng);
-    let skip = (libm::log(u) / log_q).floor();
-    if skip >= u64::MAX as f64 {
-        u64::MAX
-    } else {
-        skip as u64
-    }
+    // ln(u) <= 0 and ln(1 - p) < 0: the ratio is >= 0 (or +∞), so the
+    // conversion, which truncates and saturates, is its floor.
+    (libm::log(u) / log_q) as u64
 }
 
 /// Bernoulli(p) trials drawn by skipping: the gap to the next success is a

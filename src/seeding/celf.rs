@@ -188,11 +188,11 @@ impl SeedSelector for Celf {
         let (seeds, total) = in_pool(request.threads, || match self.diffusion {
             Diffusion::IndependentCascade { probabilities } => {
                 let model = IndependentCascade::new(network, probabilities)?;
-                lazy_greedy(network, &model, &candidates, request.k, master, runs)
+                lazy_greedy(network, &model, &candidates, request, master, runs)
             }
             Diffusion::LinearThreshold { weights } => {
                 let model = LinearThreshold::random(network, weights);
-                lazy_greedy(network, &model, &candidates, request.k, master, runs)
+                lazy_greedy(network, &model, &candidates, request, master, runs)
             }
         })??;
         Ok(Selection {
@@ -207,18 +207,30 @@ impl SeedSelector for Celf {
     }
 }
 
-/// The lazy greedy: `k` of `candidates` (distinct, in range, at least k),
-/// and the total adopted count of the chosen set over the runs.
+/// Candidates estimated alone per parallel call in CELF's first round,
+/// between two progress reports.
+const FIRST_GROUP: usize = 256;
+
+/// The lazy greedy: `request.k` of `candidates` (distinct, in range, at
+/// least k), and the total adopted count of the chosen set over the runs.
 fn lazy_greedy<M: Model + Sync>(
     network: &Network,
     model: &M,
     candidates: &[u32],
-    k: usize,
+    request: &SeedRequest<'_>,
     master: u64,
     runs: u64,
 ) -> Result<(Vec<u32>, u64)> {
-    // The first round: every candidate alone, in parallel.
-    let first = totals(network, model, &[], Some(candidates), master, runs)?;
+    let k = request.k;
+    let c = candidates.len() as u64;
+    // The first round: every candidate alone, in parallel, by groups (each
+    // candidate's total does not depend on the grouping).
+    let mut first = Vec::with_capacity(candidates.len());
+    request.report("first estimates", 0, c);
+    for group in candidates.chunks(FIRST_GROUP) {
+        first.extend(totals(network, model, &[], Some(group), master, runs)?);
+        request.report("first estimates", first.len() as u64, c);
+    }
     // (gain, Reverse(node)): the largest gain on top, then the smaller node.
     let mut heap: BinaryHeap<(i64, Reverse<u32>)> = candidates
         .iter()
@@ -237,6 +249,7 @@ fn lazy_greedy<M: Model + Sync>(
         if round_of[v as usize] == seeds.len() {
             seeds.push(v);
             total += gain;
+            request.report("seeds", seeds.len() as u64, k as u64);
         } else {
             let fresh = totals(network, model, &seeds, Some(&[v]), master, runs)?[0];
             round_of[v as usize] = seeds.len();

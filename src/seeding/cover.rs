@@ -28,6 +28,9 @@ struct Batch {
 pub struct InvertedRr {
     n: usize,
     batches: Vec<Batch>,
+    /// The number of sets of each node, over all batches (empty until the
+    /// first batch).
+    degree: Vec<u32>,
     count: u64,
     entries: u64,
 }
@@ -52,6 +55,7 @@ impl InvertedRr {
         InvertedRr {
             n,
             batches: Vec::new(),
+            degree: Vec::new(),
             count: 0,
             entries: 0,
         }
@@ -72,12 +76,30 @@ impl InvertedRr {
         self.entries
     }
 
-    /// Bytes held: 4 per entry and 4 per node and batch.
+    /// Bytes held: 4 per entry, 4 per node and batch, and 4 per node for
+    /// the nodes' set counts.
     pub fn bytes(&self) -> u64 {
         self.batches
             .iter()
             .map(|b| 4 * (b.offsets.len() + b.sets.len()) as u64)
-            .sum()
+            .sum::<u64>()
+            + 4 * self.degree.len() as u64
+    }
+
+    /// The number of sets node `v` is in.
+    fn degree_of(&self, v: u32) -> u64 {
+        self.degree.get(v as usize).map_or(0, |&d| u64::from(d))
+    }
+
+    /// Adds a batch, counting its nodes' sets.
+    fn push_batch(&mut self, batch: Batch) {
+        if self.degree.is_empty() {
+            self.degree = vec![0; self.n];
+        }
+        for (v, d) in self.degree.iter_mut().enumerate() {
+            *d += batch.offsets[v + 1] - batch.offsets[v];
+        }
+        self.batches.push(batch);
     }
 
     /// Draws `count` more sets of the stream `master` (continuing its
@@ -88,6 +110,18 @@ impl InvertedRr {
     /// [`Error::InvalidParameter`] when the sets would number 2^32 or more,
     /// or one batch would hold 2^32 entries or more.
     pub fn extend(&mut self, sampler: &RrSampler<'_>, master: u64, count: u64) -> Result<()> {
+        self.extend_reporting(sampler, master, count, &|_| {})
+    }
+
+    /// As [`extend`](Self::extend), telling `drawn` how many of the
+    /// `count` sets are drawn as the draws go on.
+    pub(crate) fn extend_reporting(
+        &mut self,
+        sampler: &RrSampler<'_>,
+        master: u64,
+        count: u64,
+        drawn: &dyn Fn(u64),
+    ) -> Result<()> {
         if count == 0 {
             return Ok(());
         }
@@ -101,7 +135,7 @@ impl InvertedRr {
         }
         // The sets as drawn, end to end, then counted per node.
         let (mut nodes, mut lens) = (Vec::new(), Vec::new());
-        draw_blocks(sampler, master, first, count, |n, l| {
+        draw_blocks(sampler, master, first, count, drawn, |n, l| {
             nodes.extend_from_slice(n);
             lens.extend_from_slice(l);
         });
@@ -134,7 +168,40 @@ impl InvertedRr {
         drop(nodes);
         self.entries += sets.len() as u64;
         self.count += count;
-        self.batches.push(Batch { offsets, sets });
+        self.push_batch(Batch { offsets, sets });
+        Ok(())
+    }
+
+    /// Takes in the sets of `other` (on the same nodes), numbered after
+    /// this collection's own: the two become one collection. O(entries of
+    /// `other`), renumbering in place.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the sets would number 2^32 or more,
+    /// or the two are on different numbers of nodes.
+    pub fn append(&mut self, other: InvertedRr) -> Result<()> {
+        if other.n != self.n {
+            return Err(Error::param(
+                "rr_sets",
+                other.n,
+                format!("RR sets on {} nodes joined to sets on {}", other.n, self.n),
+            ));
+        }
+        let total = self.count + other.count;
+        if total > u64::from(u32::MAX) {
+            return Err(Error::param(
+                "rr_sets",
+                total,
+                "at most 4,294,967,295 RR sets are held (set ids take 4 bytes)",
+            ));
+        }
+        let shift = self.count as u32;
+        for mut batch in other.batches {
+            batch.sets.iter_mut().for_each(|s| *s += shift);
+            self.push_batch(batch);
+        }
+        self.count = total;
+        self.entries += other.entries;
         Ok(())
     }
 
@@ -172,10 +239,26 @@ impl InvertedRr {
         let mut covered_sets = vec![0u64; words];
         let is_covered = |c: &[u64], s: u32| c[s as usize / 64] >> (s % 64) & 1 == 1;
         // (marginal, Reverse(node)), with the step its marginal was counted at.
-        let mut heap: BinaryHeap<(u64, Reverse<u32>)> = candidates
-            .iter()
-            .map(|&v| (self.sets_of(v).count() as u64, Reverse(v)))
-            .collect();
+        // Candidates in no set stay out of the heap, in index order: once
+        // the best marginal is 0 they are taken by index, merged with the
+        // heap's own zeros, as the heap alone would order them.
+        let mut zeros = Vec::new();
+        let mut heap: BinaryHeap<(u64, Reverse<u32>)> = BinaryHeap::from(
+            candidates
+                .iter()
+                .filter_map(|&v| {
+                    let count = self.degree_of(v);
+                    if count == 0 {
+                        zeros.push(v);
+                        None
+                    } else {
+                        Some((count, Reverse(v)))
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        zeros.sort_unstable();
+        let mut zeros = zeros.into_iter().peekable();
         let mut counted_at = vec![0u32; self.n];
         let mut seeds = Vec::with_capacity(k);
         let (mut covered, mut upper) = (0u64, u64::MAX);
@@ -185,6 +268,16 @@ impl InvertedRr {
             // The `want` largest marginals, exact at this step.
             top.clear();
             while top.len() < want {
+                let from_heap = match (heap.peek(), zeros.peek()) {
+                    (Some(&(m, Reverse(v))), Some(&z)) => m > 0 || v < z,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                if !from_heap {
+                    top.extend(zeros.next().map(|z| (0, Reverse(z))));
+                    continue;
+                }
                 let Some((m, Reverse(v))) = heap.pop() else {
                     break;
                 };
@@ -196,7 +289,14 @@ impl InvertedRr {
                         .filter(|&s| !is_covered(&covered_sets, s))
                         .count() as u64;
                     counted_at[v as usize] = step;
-                    heap.push((fresh, Reverse(v)));
+                    let entry = (fresh, Reverse(v));
+                    // Still ahead of everything left: it would be popped
+                    // next, so it is taken now (zeros keep the merge).
+                    if fresh > 0 && heap.peek().is_none_or(|top| entry > *top) {
+                        top.push(entry);
+                    } else {
+                        heap.push(entry);
+                    }
                 }
             }
             if bound {
@@ -294,10 +394,7 @@ impl InvertedRr {
             }
         };
         // (key, Reverse(candidate position)); gains kept beside.
-        let mut gain: Vec<u64> = candidates
-            .iter()
-            .map(|&v| self.sets_of(v).count() as u64)
-            .collect();
+        let mut gain: Vec<u64> = candidates.iter().map(|&v| self.degree_of(v)).collect();
         let mut heap: BinaryHeap<(u64, Reverse<usize>)> = (0..candidates.len())
             .map(|i| (key(gain[i], i), Reverse(i)))
             .collect();

@@ -163,13 +163,9 @@ impl SelectRule {
     /// the candidates, options out of range).
     pub fn select(&self, network: &Network, master_seed: u64, taken: &[u32]) -> Result<Selection> {
         let candidates = self.candidates.resolve(network, taken)?;
-        let request = SeedRequest {
-            network,
-            k: self.k,
-            candidates: Some(&candidates),
-            master_seed,
-            threads: None,
-        };
+        let request = SeedRequest::new(network, self.k)
+            .among(&candidates)
+            .seeded(master_seed);
         self.method.selector().select(&request)
     }
 }

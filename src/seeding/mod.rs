@@ -77,5 +77,5 @@ pub use roles::{
 pub use rr::{RrSampler, RrSets};
 pub use rules::{SeedPlan, SeedRule, Seeds};
 pub use sample::sample_distinct;
-pub use select::{Diffusion, SeedRequest, SeedSelector, Selection};
+pub use select::{Diffusion, SeedRequest, SeedSelector, Selection, SelectionProgress, Work};
 pub use split::{Objective, SplitOptions, SplitPoint, SplitReport, split_budget};

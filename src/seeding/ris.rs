@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::{SeedPrices, check_amount, fits_budget};
 use super::cover::InvertedRr;
-use super::rr::{RrSampler, RrSets, in_pool};
+use super::rr::{RrSampler, RrSets, count_meeting, in_pool};
 use super::select::{Diffusion, SeedRequest, SeedSelector, Selection};
 use crate::error::{Error, Result};
 use crate::network::Network;
@@ -19,6 +19,8 @@ const GREEDY: f64 = 1.0 - 1.0 / E;
 /// request's master seed, and of the second.
 const FIRST: u64 = 0x5252_5331;
 const SECOND: u64 = 0x5252_5332;
+/// The stream of the fresh RR sets that validate OPIM-C's final choice.
+const THIRD: u64 = 0x5252_5333;
 
 /// ln C(c, k), summed term by term (k <= c).
 fn ln_choose(c: usize, k: usize) -> f64 {
@@ -41,13 +43,14 @@ fn check_epsilon(epsilon: f64) -> Result<f64> {
 }
 
 /// OPIM-C: online processing for influence maximisation (Tang, Tang, Xiao
-/// and Yuan, SIGMOD 2018), with its tighter upper bound on the optimum.
+/// and Yuan, SIGMOD 2018), with its tighter upper bound on the optimum, and
+/// a final choice on both collections validated on fresh RR sets.
 ///
-/// It draws two independent collections of RR sets, R1 and R2, of θ sets
-/// each, starting from θ_0 = ⌊2((1 − 1/e)α + β)²⌋ with α = √ln(6/δ) and
-/// β = √((1 − 1/e)(ln C(c, k) + ln(6/δ))) (c candidates). Each round it
-/// chooses k seeds S greedily on R1, and bounds, each with probability at
-/// least 1 − δ/(3 i_max) (a = ln(3 i_max/δ)):
+/// **Rounds (OPIM-C's).** It draws two independent collections of RR sets,
+/// R1 and R2, of θ sets each, starting from θ_0 = ⌊2((1 − 1/e)α + β)²⌋
+/// with α = √ln(6/δ) and β = √((1 − 1/e)(ln C(c, k) + ln(6/δ))) (c
+/// candidates). Each round it chooses k seeds S greedily on R1, and bounds,
+/// each with probability at least 1 − δ/(3 i_max) (a = ln(3 i_max/δ)):
 ///
 /// ```text
 /// σ(S)   >= n/θ × ((√(Λ2(S) + 2a/9) − √(a/2))² − a/18)      Λ2: sets of R2 met by S
@@ -56,18 +59,39 @@ fn check_epsilon(epsilon: f64) -> Result<f64> {
 ///
 /// where Λ1ᵘ is the least, over the greedy's steps, of the sets covered so
 /// far plus the k largest marginal coverages (a bound on what any k
-/// candidates cover in R1, by submodularity). Their ratio α(S) is the
-/// approximation proved for S. It stops as soon as α(S) >= 1 − 1/e − ε, or
-/// after i_max = ⌊log2(θ_max/θ_0)⌋ + 1 rounds, θ doubling each round up to
-/// θ_max = 2n((1 − 1/e)α + β)² / (k ε²). It reports α(S) as the guarantee
-/// (holding with probability at least 1 − δ), 2θ as the RR sets, and
-/// n Λ2(S)/θ as its estimate of the spread.
+/// candidates cover in R1, by submodularity). The rounds end as soon as
+/// the ratio of the two reaches 1 − 1/e − ε, or after i_max =
+/// ⌊log2(θ_max/θ_0)⌋ + 1 rounds, θ doubling each round up to θ_max =
+/// 2n((1 − 1/e)α + β)² / (k ε²): the same sets, in the same rounds, as
+/// OPIM-C.
+///
+/// **The answer.** The seeds are then chosen greedily on R1 ∪ R2, 2θ sets
+/// (OPIM-C answers with the seeds chosen on R1 alone), and validated on
+/// θ_v = 4θ fresh RR sets, drawn after the choice and each stopped at the
+/// first seed it meets (Guo, Wu, Wang and Zhang, SIGMOD 2020, validate
+/// OPIM-C's choice on such truncated sets). With Λ_v the fresh sets the
+/// seeds meet and Λᵘ the greedy's bound on R1 ∪ R2, the reported guarantee
+/// is
+///
+/// ```text
+/// α(S) = [((√(Λ_v + 2b/9) − √(b/2))² − b/18) / θ_v] / [(√(Λᵘ + c/2) + √(c/2))² / 2θ]
+/// ```
+///
+/// with b = ln(2/δ) and c = ln(2 i_max/δ): the lower bound holds with
+/// probability 1 − δ/2 given the choice (the fresh sets do not depend on
+/// it), the upper bound with 1 − δ/2 over the i_max sizes 2θ may take, so
+/// the seeds reach α(S) × σ(OPT) with probability at least 1 − δ. Choosing
+/// on twice the sets improves the seeds; validating on twice again the
+/// sets tightens the guarantee. The estimate of the spread is n Λ_v / θ_v,
+/// and the RR sets reported are 2θ + θ_v.
 ///
 /// Cost: O((k + ln(1/δ)) n ε⁻² / k × EPT) expected RR-set work, EPT the
-/// mean size of an RR set; memory 4 bytes per RR-set entry (R1 inverted by
-/// node for the greedy, R2 as node lists) and 4 bytes per node and round.
-/// RR sets are drawn in parallel; the answer does not depend on the number
-/// of threads.
+/// mean size of an RR set; memory 4 bytes per RR-set entry (R1 and R2
+/// inverted by node) and 4 bytes per node and round; the fresh sets are
+/// counted, not kept. RR sets are drawn in parallel; the answer does not
+/// depend on the number of threads. A progress callback
+/// ([`SeedRequest::reporting`]) hears of the stages `"RR sets"` (per round)
+/// and `"validation"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Opim {
@@ -110,6 +134,7 @@ struct Schedule {
     base: u64,
     rounds: u32,
     a: f64,
+    delta: f64,
 }
 
 impl Schedule {
@@ -127,18 +152,43 @@ impl Schedule {
             base,
             rounds,
             a: (3.0 * f64::from(rounds) / delta).ln(),
+            delta,
         }
+    }
+
+    /// The approximation proved for the final seeds, which meet `met` of
+    /// `fresh` RR sets drawn after they were chosen, when no seed set
+    /// covers more than `upper_cover` of the `sets` RR sets they were
+    /// chosen on: each bound fails with probability at most δ/2 (the upper
+    /// one over each of the `rounds` sizes `sets` may take).
+    fn final_ratio(&self, met: u64, fresh: u64, upper_cover: u64, sets: u64) -> f64 {
+        let a_lower = (2.0 / self.delta).ln();
+        let a_upper = (2.0 * f64::from(self.rounds) / self.delta).ln();
+        let lower = lower_count(met as f64, a_lower) / fresh as f64;
+        let upper = upper_count(upper_cover as f64, a_upper) / sets as f64;
+        (lower / upper).min(1.0)
     }
 
     /// The approximation proved for seeds that meet `met` sets of R2, when
     /// no seed set of the size or budget covers more than `upper_cover`
     /// sets of R1 (both collections of the same size).
     fn proved(&self, met: f64, upper_cover: u64) -> f64 {
-        let a = self.a;
-        let lower = ((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0;
-        let upper = ((upper_cover as f64 + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
-        (lower.max(0.0) / upper).min(1.0)
+        let lower = lower_count(met, self.a);
+        let upper = upper_count(upper_cover as f64, self.a);
+        (lower / upper).min(1.0)
     }
+}
+
+/// A count that `met` of some RR sets exceeds in expectation with
+/// probability at most e^(−a) (Tang et al. 2018, from a martingale bound).
+fn lower_count(met: f64, a: f64) -> f64 {
+    (((met + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0).max(0.0)
+}
+
+/// A count that falls short of the expected coverage of a fixed set that
+/// covers at most `cover` of the RR sets with probability at most e^(−a).
+fn upper_count(cover: f64, a: f64) -> f64 {
+    ((cover + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2)
 }
 
 /// What one round's choice on R1 gives: the seeds, a bound on the best
@@ -147,7 +197,9 @@ type Choice = (Vec<u32>, u64, Option<f64>);
 
 /// OPIM-C's rounds: R1 and R2 grow to θ_0, 2θ_0, ... sets; each round
 /// `choose` picks seeds on R1, R2 and the bound give the proved ratio, and
-/// the first round reaching `target` (or the last) is the answer.
+/// the first round reaching `target` (or the last) ends the rounds. The
+/// answer is then chosen on R1 and R2 together (2θ sets), and validated on
+/// fresh RR sets drawn after it was chosen (see [`Opim`]).
 #[allow(clippy::too_many_arguments)]
 fn online_rounds(
     request: &SeedRequest<'_>,
@@ -162,29 +214,54 @@ fn online_rounds(
     let (m1, m2) = (request.master_seed ^ FIRST, request.master_seed ^ SECOND);
     in_pool(request.threads, || {
         let mut r1 = InvertedRr::new(n);
-        let mut r2 = RrSets::new();
+        let mut r2 = InvertedRr::new(n);
         let mut round = 0;
-        loop {
+        let theta = loop {
             let theta = schedule.base << round;
-            r1.extend(sampler, m1, theta - r1.len())?;
-            r2.extend(sampler, m2, theta - r2.len());
-            let (seeds, upper_cover, cost) = choose(&r1);
-            let met = r2.covered_by(&seeds, n) as f64;
-            let ratio = schedule.proved(met, upper_cover);
+            let (had1, had2) = (r1.len(), r2.len());
+            let report = |done| request.report("RR sets", done, 2 * theta);
+            r1.extend_reporting(sampler, m1, theta - had1, &|d| report(had1 + had2 + d))?;
+            r2.extend_reporting(sampler, m2, theta - had2, &|d| report(theta + had2 + d))?;
+            let (seeds, upper_cover, _) = choose(&r1);
+            let met = r2.covered_by(&seeds) as f64;
             round += 1;
-            if ratio >= target || round == schedule.rounds {
-                return Ok(Selection {
-                    seeds,
-                    method: method.into(),
-                    estimated_spread: Some(n as f64 * met / theta as f64),
-                    guarantee: Some(ratio),
-                    rr_sets: Some(2 * theta),
-                    cost,
-                    seconds: started.elapsed().as_secs_f64(),
-                });
+            if schedule.proved(met, upper_cover) >= target || round == schedule.rounds {
+                break theta;
             }
+        };
+        r1.append(r2)?;
+        let (seeds, upper_cover, cost) = choose(&r1);
+        let fresh = validation_sets(theta);
+        let mut is_seed = vec![false; n];
+        for &s in &seeds {
+            is_seed[s as usize] = true;
         }
+        let met = count_meeting(
+            sampler,
+            request.master_seed ^ THIRD,
+            0,
+            fresh,
+            &is_seed,
+            &|done| request.report("validation", done, fresh),
+        );
+        Ok(Selection {
+            seeds,
+            method: method.into(),
+            estimated_spread: Some(n as f64 * met as f64 / fresh as f64),
+            guarantee: Some(schedule.final_ratio(met, fresh, upper_cover, 2 * theta)),
+            rr_sets: Some(2 * theta + fresh),
+            cost,
+            seconds: started.elapsed().as_secs_f64(),
+        })
     })?
+}
+
+/// Fresh RR sets that validate a choice made on 2θ sets: 4θ, twice as
+/// many. Each stops at the first seed it meets, so on graphs where the
+/// seeds meet a good share of the sets they cost less than as many full
+/// sets; the lower bound on the seeds' spread tightens with their number.
+fn validation_sets(theta: u64) -> u64 {
+    4 * theta
 }
 
 impl SeedSelector for Opim {
@@ -285,7 +362,10 @@ impl SeedSelector for Imm {
             for i in 1..steps {
                 let x = nf / 2f64.powi(i);
                 let theta = (lambda1 / x).ceil() as u64;
-                r.extend(&sampler, m1, theta.saturating_sub(r.len()))?;
+                let had = r.len();
+                r.extend_reporting(&sampler, m1, theta.saturating_sub(had), &|done| {
+                    request.report("RR sets for a lower bound", had + done, theta.max(had))
+                })?;
                 let greedy = r.greedy(&candidates, k, false);
                 let estimate = nf * greedy.covered as f64 / r.len() as f64;
                 if estimate >= (1.0 + eps1) * x {
@@ -297,7 +377,9 @@ impl SeedSelector for Imm {
             let sampled = r.len();
             drop(r);
             let mut fresh = InvertedRr::new(n);
-            fresh.extend(&sampler, m2, theta)?;
+            fresh.extend_reporting(&sampler, m2, theta, &|done| {
+                request.report("RR sets", done, theta)
+            })?;
             let greedy = fresh.greedy(&candidates, k, false);
             Ok(Selection {
                 seeds: greedy.seeds,
@@ -359,10 +441,11 @@ pub fn rr_estimate(
 /// budget. As in [`Opim`], R2 gives a lower bound on the spread of the
 /// choice and the greedy gives an upper bound on the optimum (here a
 /// fractional knapsack over the marginal coverages), each with probability
-/// at least 1 − δ/(3 i_max); their ratio is the reported guarantee, and
-/// the sets double until it reaches ½(1 − 1/e) − ε or the rounds run out
-/// (θ_max as OPIM-C's with k = 1 and ln C(c, k) replaced by
-/// K ln(e c/K), K the most seeds the budget buys).
+/// at least 1 − δ/(3 i_max); the sets double until their ratio reaches
+/// ½(1 − 1/e) − ε or the rounds run out (θ_max as OPIM-C's with k = 1 and
+/// ln C(c, k) replaced by K ln(e c/K), K the most seeds the budget buys).
+/// As in [`Opim`], the answer is then chosen on R1 ∪ R2 and its guarantee
+/// proved on 4θ fresh RR sets.
 ///
 /// Candidates priced above the budget are never chosen; a budget below
 /// every candidate's price is an error.

@@ -59,11 +59,16 @@ pub struct RrSampler<'a> {
     n: u32,
 }
 
-/// In-degrees counting parallel arcs, from the reverse view.
-fn in_degrees(reverse: &Csr<f32>) -> Vec<u32> {
-    (0..reverse.node_count() as u32)
-        .map(|v| reverse.degree(v) as u32)
-        .collect()
+/// The weighted cascade's skipper of each node v, for p_v = 1 / indeg(v)
+/// (parallel arcs counted): one logarithm per in-degree up to the largest,
+/// not one per node.
+fn weighted_cascade(reverse: &Csr<f32>) -> Result<Vec<GeometricSkip>> {
+    let n = reverse.node_count() as u32;
+    let most = (0..n).map(|v| reverse.degree(v)).max().unwrap_or(0);
+    let by_degree = (0..=most)
+        .map(|d| GeometricSkip::new(if d == 0 { 0.0 } else { 1.0 / d as f64 }))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((0..n).map(|v| by_degree[reverse.degree(v)]).collect())
 }
 
 impl<'a> RrSampler<'a> {
@@ -76,12 +81,7 @@ impl<'a> RrSampler<'a> {
         let backward = match *diffusion {
             Diffusion::IndependentCascade { probabilities } => match probabilities {
                 IcProbabilities::Uniform { p } => Backward::Uniform(GeometricSkip::new(p)?),
-                IcProbabilities::WeightedCascade => Backward::PerTarget(
-                    in_degrees(reverse)
-                        .into_iter()
-                        .map(|d| GeometricSkip::new(if d == 0 { 0.0 } else { 1.0 / f64::from(d) }))
-                        .collect::<Result<_>>()?,
-                ),
+                IcProbabilities::WeightedCascade => Backward::PerTarget(weighted_cascade(reverse)?),
                 IcProbabilities::Trust => {
                     Backward::PerArc(reverse.map(|_, _, t| threshold31(f64::from(t))))
                 }
@@ -110,15 +110,49 @@ impl<'a> RrSampler<'a> {
     /// Draws RR set number `index` of the stream `master` into `out`
     /// (cleared first), root first; `marks` must hold one slot per node.
     pub fn draw(&self, master: u64, index: u64, marks: &mut EpochMarks, out: &mut Vec<u32>) {
+        self.walk(master, index, marks, out, |_| false);
+    }
+
+    /// Whether RR set number `index` of the stream `master` meets the nodes
+    /// marked in `is_seed` (one flag per node). The draw stops at the first
+    /// seed it reaches, so the answer is that of [`draw`](Self::draw) on
+    /// the same set, at a fraction of its cost when the seeds are reached
+    /// often; `marks` and `queue` are scratch space.
+    pub fn meets(
+        &self,
+        master: u64,
+        index: u64,
+        is_seed: &[bool],
+        marks: &mut EpochMarks,
+        queue: &mut Vec<u32>,
+    ) -> bool {
+        self.walk(master, index, marks, queue, |v| is_seed[v as usize])
+    }
+
+    /// Draws RR set `index` into `out` until `stop` holds for a node it
+    /// collects (then returns true) or the set is complete (false). The
+    /// draws taken do not depend on `stop`: a set that stops is the prefix
+    /// of the complete one.
+    fn walk(
+        &self,
+        master: u64,
+        index: u64,
+        marks: &mut EpochMarks,
+        out: &mut Vec<u32>,
+        mut stop: impl FnMut(u32) -> bool,
+    ) -> bool {
         out.clear();
         if self.n == 0 {
-            return;
+            return false;
         }
         let mut rng = stream_rng(master, index);
         marks.next_epoch();
         let root = below(&mut rng, u64::from(self.n)) as u32;
         marks.mark(root as usize);
         out.push(root);
+        if stop(root) {
+            return true;
+        }
         match &self.backward {
             Backward::Walk(weights) => {
                 let mut v = root;
@@ -132,17 +166,22 @@ impl<'a> RrSampler<'a> {
                         break;
                     }
                     out.push(a.node);
+                    if stop(a.node) {
+                        return true;
+                    }
                     v = a.node;
                 }
             }
             backward => {
                 let mut head = 0;
-                while head < out.len() {
+                let mut met = false;
+                while head < out.len() && !met {
                     let v = out[head];
                     head += 1;
                     let mut reach = |u: u32, out: &mut Vec<u32>| {
-                        if !marks.test_and_mark(u as usize) {
+                        if !met && !marks.test_and_mark(u as usize) {
                             out.push(u);
+                            met = stop(u);
                         }
                     };
                     match backward {
@@ -161,8 +200,10 @@ impl<'a> RrSampler<'a> {
                         Backward::Walk(_) => unreachable!("handled above"),
                     }
                 }
+                return met;
             }
         }
+        false
     }
 }
 
@@ -239,12 +280,14 @@ pub(crate) fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + S
 
 /// Draws RR sets `first..first + count` of the stream `master` in parallel
 /// blocks and hands each block's sets (node lists end to end, and their
-/// lengths) to `sink` in index order.
+/// lengths) to `sink` in index order; `drawn` is told how many of the
+/// `count` are drawn after each wave of blocks.
 pub(crate) fn draw_blocks(
     sampler: &RrSampler<'_>,
     master: u64,
     first: u64,
     count: u64,
+    drawn: &dyn Fn(u64),
     mut sink: impl FnMut(&[u32], &[u32]),
 ) {
     let blocks: Vec<u64> = (0..count.div_ceil(BLOCK)).collect();
@@ -253,7 +296,7 @@ pub(crate) fn draw_blocks(
     // the wave while the order of the sets is kept.
     let wave = (rayon::current_num_threads() * 8).max(1);
     for group in blocks.chunks(wave) {
-        let drawn: Vec<(Vec<u32>, Vec<u32>)> = group
+        let sets: Vec<(Vec<u32>, Vec<u32>)> = group
             .par_iter()
             .map_init(
                 || (EpochMarks::new(n), Vec::new()),
@@ -271,10 +314,48 @@ pub(crate) fn draw_blocks(
                 },
             )
             .collect();
-        for (nodes, lens) in &drawn {
+        for (nodes, lens) in &sets {
             sink(nodes, lens);
         }
+        let last = group.last().map_or(0, |&b| (b + 1) * BLOCK);
+        drawn(last.min(count));
     }
+}
+
+/// How many of RR sets `first..first + count` of the stream `master` meet
+/// the nodes marked in `is_seed`, drawn in parallel blocks and each stopped
+/// at its first seed ([`RrSampler::meets`]); nothing is stored. The count
+/// does not depend on the number of threads.
+pub(crate) fn count_meeting(
+    sampler: &RrSampler<'_>,
+    master: u64,
+    first: u64,
+    count: u64,
+    is_seed: &[bool],
+    drawn: &dyn Fn(u64),
+) -> u64 {
+    let n = sampler.node_count();
+    let blocks: Vec<u64> = (0..count.div_ceil(BLOCK)).collect();
+    let wave = (rayon::current_num_threads() * 64).max(1);
+    let mut met = 0;
+    for group in blocks.chunks(wave) {
+        met += group
+            .par_iter()
+            .map_init(
+                || (EpochMarks::new(n), Vec::new()),
+                |(marks, queue), &b| {
+                    let start = first + b * BLOCK;
+                    let end = (start + BLOCK).min(first + count);
+                    (start..end)
+                        .filter(|&j| sampler.meets(master, j, is_seed, marks, queue))
+                        .count() as u64
+                },
+            )
+            .sum::<u64>();
+        let last = group.last().map_or(0, |&b| (b + 1) * BLOCK);
+        drawn(last.min(count));
+    }
+    met
 }
 
 /// RR sets stored as node lists end to end (4 bytes per entry, 8 per set):
@@ -316,7 +397,7 @@ impl RrSets {
     /// numbering), in parallel.
     pub fn extend(&mut self, sampler: &RrSampler<'_>, master: u64, count: u64) {
         let first = self.len();
-        draw_blocks(sampler, master, first, count, |nodes, lens| {
+        draw_blocks(sampler, master, first, count, &|_| {}, |nodes, lens| {
             let mut end = self.nodes.len() as u64;
             self.nodes.extend_from_slice(nodes);
             for &l in lens {

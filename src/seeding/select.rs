@@ -40,8 +40,28 @@ impl Diffusion {
     }
 }
 
+/// How far a selection has got, for a progress bar: `done` of the `of`
+/// units of its current `stage`. A selection goes through one stage or
+/// more (drawing RR sets round by round, validating, estimating), each
+/// counted from 0; a stage may end before `of` when the selection has what
+/// it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Work {
+    /// What is being done: `"RR sets"`, `"validation"`, `"first
+    /// estimates"`, `"seeds"` ...
+    pub stage: &'static str,
+    /// Units done in this stage.
+    pub done: u64,
+    /// Units the stage takes at most.
+    pub of: u64,
+}
+
+/// A callback told of a selection's [`Work`], from the thread that runs the
+/// selection, between parallel parts.
+pub type SelectionProgress<'a> = dyn Fn(Work) + Sync + 'a;
+
 /// What a selector is asked: `k` seeds on `network`, among `candidates`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct SeedRequest<'a> {
     /// The network.
     pub network: &'a Network,
@@ -55,6 +75,22 @@ pub struct SeedRequest<'a> {
     /// Threads for the parallel parts; `None`: rayon's global pool. Results
     /// do not depend on it.
     pub threads: Option<usize>,
+    /// Told how far the selection has got (selectors that take long report
+    /// it; the others may not); `None`: nobody.
+    pub progress: Option<&'a SelectionProgress<'a>>,
+}
+
+impl std::fmt::Debug for SeedRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeedRequest")
+            .field("network", &self.network)
+            .field("k", &self.k)
+            .field("candidates", &self.candidates)
+            .field("master_seed", &self.master_seed)
+            .field("threads", &self.threads)
+            .field("progress", &self.progress.map(|_| "callback"))
+            .finish()
+    }
 }
 
 impl<'a> SeedRequest<'a> {
@@ -66,6 +102,21 @@ impl<'a> SeedRequest<'a> {
             candidates: None,
             master_seed: 0,
             threads: None,
+            progress: None,
+        }
+    }
+
+    /// The same request, telling `progress` how far the selection has got.
+    #[must_use]
+    pub fn reporting(mut self, progress: &'a SelectionProgress<'a>) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Tells the progress callback, if any, of `done` of `of` in `stage`.
+    pub(crate) fn report(&self, stage: &'static str, done: u64, of: u64) {
+        if let Some(progress) = self.progress {
+            progress(Work { stage, done, of });
         }
     }
 

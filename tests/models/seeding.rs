@@ -7,7 +7,12 @@
 //!   a wrong backward walk moves it by tens of standard errors.
 //! * On small graphs, brute force over every k-subset gives the optimum;
 //!   IMM's and OPIM-C's seeds reach (1 − 1/e − ε) of it, and OPIM-C's
-//!   reported guarantee is never above the ratio its seeds truly reach.
+//!   reported guarantee is never above the ratio its seeds truly reach;
+//!   its estimate, from fresh validation sets, is within 4 standard errors
+//!   of the exact spread.
+//! * A validation set stopped at the first seed meets the seeds exactly
+//!   when the full set does; joined collections count as the two did;
+//!   progress reports come in stages and do not change the answer.
 //! * Answers do not depend on the number of threads; bad requests are typed
 //!   errors.
 
@@ -142,6 +147,19 @@ fn imm_and_opim_reach_their_guarantee_against_brute_force() {
                     let got = exact(&case, what, &chosen.seeds);
                     let label = format!("{} {what} k={k} {}", case.name, chosen.method);
                     check_reaches(&label, got, opt, floor, chosen.guarantee.unwrap());
+                    if chosen.method == "opim" {
+                        // Its estimate is the fresh sets' (4θ of the 6θ
+                        // drawn): within 4 standard errors of the truth.
+                        let fresh = chosen.rr_sets.unwrap() as f64 * 2.0 / 3.0;
+                        let n = case.n as f64;
+                        let estimate = chosen.estimated_spread.unwrap();
+                        let p = (got / n).clamp(0.0, 1.0);
+                        let se = n * (p * (1.0 - p) / fresh).sqrt();
+                        assert!(
+                            (estimate - got).abs() <= 4.0 * se + 1e-9,
+                            "{label}: estimate {estimate}, exact {got}, se {se}"
+                        );
+                    }
                 }
             }
         }
@@ -524,4 +542,135 @@ fn the_budget_split_finds_the_better_use_of_the_money() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("objective"), "{e}");
+}
+
+#[test]
+fn a_draw_stopped_at_the_seeds_meets_them_exactly_when_the_full_draw_does() {
+    // OPIM-C's fresh validation sets stop at the first seed they reach; the
+    // answer must be the full set's, set by set, and what was drawn a
+    // prefix of it (a stop that skipped a draw would shift every later
+    // one).
+    use wom::propagation::kernel::EpochMarks;
+    use wom::seeding::RrSampler;
+    let params = Gnp {
+        n: 400,
+        p: 0.012,
+        direction: wom::Relation::Follow,
+    };
+    let mut nets: Vec<(&str, Network)> = cases().iter().map(|c| (c.name, network(c))).collect();
+    nets.push(("gnp", gnp(&params, 5).unwrap().freeze().unwrap()));
+    for (name, net) in &nets {
+        let n = net.node_count();
+        let seed_sets: [Vec<u32>; 3] = [
+            vec![0],
+            vec![1, n as u32 / 2],
+            (0..n as u32).step_by(7).collect(),
+        ];
+        for (what, diffusion) in diffusions() {
+            let sampler = RrSampler::new(net, &diffusion).unwrap();
+            let (mut marks, mut set, mut queue) = (EpochMarks::new(n), Vec::new(), Vec::new());
+            for seeds in &seed_sets {
+                let mut is_seed = vec![false; n];
+                seeds.iter().for_each(|&s| is_seed[s as usize] = true);
+                for j in 0..1_000 {
+                    sampler.draw(MASTER, j, &mut marks, &mut set);
+                    let full = set.iter().any(|&v| is_seed[v as usize]);
+                    let stopped = sampler.meets(MASTER, j, &is_seed, &mut marks, &mut queue);
+                    assert_eq!(full, stopped, "{name} {what} {seeds:?} set {j}");
+                    assert_eq!(set[..queue.len()], queue[..], "{name} {what} set {j}");
+                    assert_eq!(stopped, is_seed[*queue.last().unwrap() as usize]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn joined_collections_count_as_the_two_did() {
+    use wom::seeding::{InvertedRr, RrSampler};
+    let params = Gnp {
+        n: 300,
+        p: 0.015,
+        direction: wom::Relation::Follow,
+    };
+    let net = gnp(&params, 9).unwrap().freeze().unwrap();
+    let sampler = RrSampler::new(&net, &Diffusion::WEIGHTED_CASCADE).unwrap();
+    let (mut a, mut b) = (InvertedRr::new(300), InvertedRr::new(300));
+    a.extend(&sampler, 1, 700).unwrap();
+    a.extend(&sampler, 1, 300).unwrap();
+    b.extend(&sampler, 2, 500).unwrap();
+    let mut joined = a.clone();
+    joined.append(b.clone()).unwrap();
+    assert_eq!(joined.len(), 1_500);
+    assert_eq!(joined.entries(), a.entries() + b.entries());
+    for seeds in [vec![0u32], vec![3, 17, 42], (0..300).step_by(5).collect()] {
+        assert_eq!(
+            joined.covered_by(&seeds),
+            a.covered_by(&seeds) + b.covered_by(&seeds),
+            "{seeds:?}"
+        );
+    }
+    // The greedy on the joined sets covers what its seeds cover there.
+    let all: Vec<u32> = (0..300).collect();
+    let greedy = joined.greedy(&all, 10, true);
+    assert_eq!(joined.covered_by(&greedy.seeds), greedy.covered);
+    assert!(greedy.upper_bound >= greedy.covered);
+    let e = joined.append(InvertedRr::new(301)).unwrap_err();
+    assert!(e.to_string().contains("301"), "{e}");
+}
+
+#[test]
+fn opim_reports_its_stages_and_answers_the_same_when_watched() {
+    use std::sync::Mutex;
+    use wom::seeding::{Celf, Work};
+    let params = Gnp {
+        n: 2_000,
+        p: 0.003,
+        direction: wom::Relation::Follow,
+    };
+    let net = gnp(&params, 3).unwrap().freeze().unwrap();
+    let request = SeedRequest::new(&net, 10).seeded(MASTER);
+    let celf = Celf {
+        diffusion: Diffusion::uniform_ic(0.05),
+        runs: 20,
+    };
+    let opim = Opim::new(Diffusion::WEIGHTED_CASCADE, 0.1);
+    let imm = Imm::new(Diffusion::WEIGHTED_CASCADE, 0.3);
+    let selectors: [(&dyn SeedSelector, &[&str]); 3] = [
+        (&opim, &["RR sets", "validation"]),
+        (&imm, &["RR sets for a lower bound", "RR sets"]),
+        (&celf, &["first estimates", "seeds"]),
+    ];
+    for (selector, stages) in selectors {
+        let heard: Mutex<Vec<Work>> = Mutex::new(Vec::new());
+        let listen = |w: Work| heard.lock().unwrap().push(w);
+        let watched = selector
+            .select(&request.reporting(&listen).on_threads(2))
+            .unwrap();
+        let quiet = selector.select(&request).unwrap();
+        assert_eq!(without_time(watched), without_time(quiet));
+        let heard = heard.into_inner().unwrap();
+        // Stages in order, each counting up to at most its end, the last
+        // one finished.
+        let order: Vec<&str> = heard.iter().map(|w| w.stage).fold(Vec::new(), |mut o, s| {
+            if o.last() != Some(&s) {
+                o.push(s);
+            }
+            o
+        });
+        assert_eq!(
+            order.iter().filter(|s| !stages.contains(s)).count(),
+            0,
+            "{order:?}"
+        );
+        assert_eq!(order.last(), stages.last(), "{order:?}");
+        for pair in heard.windows(2) {
+            if pair[0].stage == pair[1].stage && pair[0].of == pair[1].of {
+                assert!(pair[0].done <= pair[1].done, "{pair:?}");
+            }
+        }
+        assert!(heard.iter().all(|w| w.done <= w.of), "{heard:?}");
+        let last = heard.last().unwrap();
+        assert_eq!(last.done, last.of, "{last:?}");
+    }
 }
