@@ -78,4 +78,6 @@ pub use rr::{RrSampler, RrSets};
 pub use rules::{SeedPlan, SeedRule, Seeds};
 pub use sample::sample_distinct;
 pub use select::{Diffusion, SeedRequest, SeedSelector, Selection};
-pub use split::{Objective, SplitOptions, SplitPoint, SplitReport, split_budget};
+pub use split::{
+    DEFAULT_SEED_SHARES, Objective, SplitOptions, SplitPlan, SplitPoint, SplitReport, split_budget,
+};

@@ -646,3 +646,179 @@ fn select_rules_name_what_is_wrong() {
     assert_eq!(path, "$.seeding.seeds.select");
     assert!(reason.contains("influencer"), "{reason}");
 }
+
+#[test]
+fn a_budget_split_in_the_document_round_trips_and_runs_as_split_budget_would() {
+    use wom::scenario::ModelSpec;
+    use wom::seeding::{Objective, SplitPlan, split_budget};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/campaign_split.json");
+    let scenario = Scenario::from_file(path).unwrap();
+    let plan = scenario
+        .seeding
+        .split
+        .clone()
+        .expect("the example has a split");
+    assert_eq!(plan.budgets, [1000.0, 3000.0]);
+    assert_eq!(plan.seed_shares, [0.0, 0.5, 1.0]);
+    assert_eq!(plan.objective, Objective::Adoptions);
+    // The field round-trips, alone and in its scenario.
+    let back: SplitPlan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+    assert_eq!(back, plan);
+    let text = serde_json::to_string(&scenario).unwrap();
+    assert_eq!(Scenario::from_json(&text).unwrap(), scenario);
+    // Left out, the shares and the objective take their defaults, which
+    // the echo writes.
+    let short: SplitPlan = serde_json::from_str(r#"{"budgets": [10]}"#).unwrap();
+    assert_eq!(short.seed_shares, wom::seeding::DEFAULT_SEED_SHARES);
+    assert_eq!(short.objective, Objective::Adoptions);
+    // A scenario without a split writes no `split`.
+    let mut bare = scenario.clone();
+    bare.seeding.split = None;
+    assert!(!serde_json::to_string(&bare).unwrap().contains("\"split\""));
+    // The scenario's split is split_budget on the rule's proposal, the
+    // prices, the value of an adoption and the ensemble.
+    let (network, _) = scenario.build_network().unwrap();
+    let report = scenario.split(&network).unwrap();
+    assert_eq!((report.points.len(), report.best.len()), (6, 2));
+    let ranked = scenario
+        .seeding
+        .seeds
+        .propose(&network, scenario.ensemble.master_seed, &[])
+        .unwrap();
+    let ModelSpec::Campaign(campaign) = &scenario.model else {
+        panic!("a campaign");
+    };
+    let options = plan.options(scenario.kpis.value_per_adoption, scenario.ensemble);
+    let direct = split_budget(
+        &network,
+        campaign,
+        &ranked,
+        &scenario.seeding.prices,
+        &options,
+    )
+    .unwrap();
+    assert_eq!(report, direct);
+    // Seeded: the same report again.
+    assert_eq!(scenario.split(&network).unwrap(), report);
+    // A scenario without a split has none to run.
+    match bare.split(&network) {
+        Err(Error::InvalidDocument { path, reason }) => {
+            assert_eq!(path, "$.seeding.split");
+            assert!(reason.contains("no budget split"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A value no document can hold (JSON has no infinity) is named too.
+    let mut infinite = scenario.clone();
+    infinite.seeding.split = Some(SplitPlan {
+        budgets: vec![f64::INFINITY],
+        ..plan
+    });
+    match infinite.split(&network) {
+        Err(Error::InvalidDocument { path, .. }) => {
+            assert_eq!(path, "$.seeding.split.budgets[0]")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_budget_split_names_what_is_wrong() {
+    let paid = r#""model": {"campaign": {"channels": [
+        {"channel": {"kind": "advertising", "share": 0.05, "persuasion": 0.2, "cost_per_message": 10}, "senders": "outside"},
+        {"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}], "horizon": 5}}"#;
+    let unpaid = r#""model": {"campaign": {"channels": [
+        {"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}], "horizon": 5}}"#;
+    let bass = r#""model": {"bass": {"p": 0.01, "q": 0.3}}"#;
+    let with = |split: &str, rest: &str| {
+        doc(&format!(
+            r#""seeding": {{"seeds": {{"random": {{"count": 3}}}}, "split": {split}}}, {rest}"#
+        ))
+    };
+    let value = r#"{"value_per_adoption": 20}"#;
+    for (split, rest, at, says) in [
+        (
+            r#"{"budgets": []}"#,
+            paid,
+            "$.seeding.split.budgets",
+            "at least one",
+        ),
+        (
+            r#"{"budgets": [100, -5]}"#,
+            paid,
+            "$.seeding.split.budgets[1]",
+            "-5",
+        ),
+        (
+            r#"{"budgets": [1e16]}"#,
+            paid,
+            "$.seeding.split.budgets[0]",
+            "1e15",
+        ),
+        (
+            r#"{"budgets": 100}"#,
+            paid,
+            "$.seeding.split.budgets",
+            "invalid type",
+        ),
+        (
+            r#"{"seed_shares": [0]}"#,
+            paid,
+            "$.seeding.split",
+            "budgets",
+        ),
+        (
+            r#"{"budgets": [100], "seed_shares": []}"#,
+            paid,
+            "$.seeding.split.seed_shares",
+            "at least one",
+        ),
+        (
+            r#"{"budgets": [100], "seed_shares": [0.5, 1.5]}"#,
+            paid,
+            "$.seeding.split.seed_shares[1]",
+            "[0, 1]",
+        ),
+        (
+            r#"{"budgets": [100], "seed_shares": [-0.1]}"#,
+            paid,
+            "$.seeding.split.seed_shares[0]",
+            "[0, 1]",
+        ),
+        (
+            r#"{"budgets": [100], "objective": "profit"}"#,
+            paid,
+            "$.seeding.split.objective",
+            "profit",
+        ),
+        (
+            r#"{"budgets": [100], "budget": 5}"#,
+            paid,
+            "$.seeding.split",
+            "budget",
+        ),
+        (
+            r#"{"budgets": [100], "objective": "roi"}"#,
+            paid,
+            "$.seeding.split.objective",
+            "value_per_adoption",
+        ),
+        (r#"{"budgets": [100]}"#, bass, "$.seeding.split", "`bass`"),
+        (
+            r#"{"budgets": [100]}"#,
+            unpaid,
+            "$.seeding.split",
+            "paid channel",
+        ),
+    ] {
+        let (path, reason) = error_path(&with(split, rest));
+        assert!(
+            path.starts_with(at),
+            "{split} with {rest}: {path}: {reason}"
+        );
+        assert!(reason.contains(says), "{split}: {reason} should say {says}");
+    }
+    // The ROI with a value per adoption is fine.
+    let rest = format!(r#""kpis": {value}, {paid}"#);
+    assert!(Scenario::from_json(&with(r#"{"budgets": [100], "objective": "roi"}"#, &rest)).is_ok());
+}
