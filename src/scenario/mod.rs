@@ -69,13 +69,14 @@ use crate::kpi::{KpiReport, KpiSpec, Returns, Target};
 use crate::network::Network;
 use crate::propagation::competition::CompetitionOptions;
 use crate::propagation::composite::CampaignOptions;
+use crate::propagation::lt::LtThresholds;
 use crate::propagation::{
     Bass, Campaign, CompetitiveCascade, ContinuousSir, FromOptions, IndependentCascade,
     LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
 use crate::seeding::{
-    Audience, LeaderSelection, Objective, SeedPlan, Seeds, SplitReport, add_business,
-    assign_opinion_leaders, check_amount, resolve_ids, split_budget,
+    Audience, Diffusion, LeaderSelection, Objective, RunModel, SeedPlan, Seeds, SplitReport,
+    add_business, assign_opinion_leaders, check_amount, resolve_ids, split_budget,
 };
 use crate::social::SocialGraph;
 
@@ -419,6 +420,47 @@ macro_rules! models {
     };
 }
 
+impl ModelSpec {
+    /// The model as selectors see it
+    /// ([`SelectMethod::check_serves`](crate::seeding::SelectMethod::check_serves)): an
+    /// independent cascade is [`RunModel::Diffusion`] with its
+    /// probabilities, a linear threshold is one with its weights when its
+    /// thresholds are random and [`RunModel::Unlike`] when they are fixed,
+    /// and every other model is [`RunModel::Other`] under its key.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::scenario::ModelSpec;
+    /// use wom::seeding::{Diffusion, RunModel};
+    ///
+    /// let ic: ModelSpec = serde_json::from_str(r#"{"independent_cascade": {"kind": "weighted_cascade"}}"#).unwrap();
+    /// assert_eq!(ic.run_model(), RunModel::Diffusion(Diffusion::WEIGHTED_CASCADE));
+    /// let bass: ModelSpec = serde_json::from_str(r#"{"bass": {"p": 0.01, "q": 0.3}}"#).unwrap();
+    /// assert_eq!(bass.run_model(), RunModel::Other("bass".to_string()));
+    /// ```
+    pub fn run_model(&self) -> RunModel {
+        match self {
+            ModelSpec::IndependentCascade(probabilities) => {
+                RunModel::Diffusion(Diffusion::IndependentCascade {
+                    probabilities: *probabilities,
+                })
+            }
+            ModelSpec::LinearThreshold(o) => match o.thresholds {
+                LtThresholds::Random => {
+                    RunModel::Diffusion(Diffusion::LinearThreshold { weights: o.weights })
+                }
+                LtThresholds::Fixed(_) => RunModel::Unlike {
+                    what: "a linear threshold with fixed thresholds".to_string(),
+                    remedy: "leave out the model's `thresholds` (random, drawn in every run) to \
+                             choose seeds for a linear threshold"
+                        .to_string(),
+                },
+            },
+            other => RunModel::Other(other.key().to_string()),
+        }
+    }
+}
+
 /// The `competition` model's object.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -647,8 +689,11 @@ impl Scenario {
     ///
     /// # Errors
     /// [`Error::InvalidDocument`] naming the path of the first field that
-    /// does not fit the schema or is out of range; a model the registry
-    /// does not know is an error at `$.model` that lists the ones it knows.
+    /// does not fit the schema or is out of range, or does not fit the rest
+    /// of the document (a selector for another diffusion than the model's,
+    /// at `$.seeding.seeds.select.method...`; a split without a campaign,
+    /// at `$.seeding.split`); a model the registry does not know is an
+    /// error at `$.model` that lists the ones it knows.
     pub fn from_json_with(registry: &Registry, text: &str) -> Result<Scenario> {
         // serde keeps the last of two equal keys in a map (`seeding.prices`):
         // refuse them before anything is dropped.
@@ -740,7 +785,10 @@ impl Scenario {
     }
 
     /// The checks of [`validate_with`](Scenario::validate_with), writing
-    /// registered options and actors back with their defaults.
+    /// registered options and actors back with their defaults. Besides each
+    /// part's own ranges: a `select` seed rule's method must serve the model
+    /// ([`SelectMethod::check_serves`](crate::seeding::SelectMethod::check_serves)),
+    /// and a split needs a campaign ([`check_split`](Scenario::check_split)).
     fn check(&mut self, registry: &Registry) -> Result<()> {
         if let GraphSpec::Generate { generator, .. } = &self.graph {
             generator
@@ -768,6 +816,11 @@ impl Scenario {
             registry.resolve_channels(options, "$.model.campaign")?;
         }
         self.model.check(registry)?;
+        if let SeedRule::Select(rule) = &self.seeding.seeds {
+            rule.method
+                .check_serves(&self.model.run_model())
+                .map_err(at("$.seeding.seeds.select.method"))?;
+        }
         self.check_split()?;
         self.ensemble.validate().map_err(field_at("$.ensemble"))
     }

@@ -68,7 +68,7 @@ pub use celf::Celf;
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use heuristics::{Degree, DegreeDiscount, DegreeKind, KCore, PageRankSeeds, RandomSeeds};
-pub use methods::{Candidates, SelectMethod, SelectRule};
+pub use methods::{Candidates, RunModel, SelectMethod, SelectRule};
 pub use rank::rank_by_score;
 pub use ris::{BudgetedOpim, Imm, Opim, rr_estimate};
 pub use roles::{

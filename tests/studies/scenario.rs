@@ -623,7 +623,9 @@ fn a_selector_chooses_the_seeds_and_the_results_say_how() {
 #[test]
 fn select_rules_name_what_is_wrong() {
     let opim = r#"{"opim": {"diffusion": {"model": "independent_cascade", "probabilities": {"kind": "weighted_cascade"}}, "epsilon": 0.1}}"#;
-    let model = r#""model": {"independent_cascade": {"kind": "uniform", "p": 0.1}}"#;
+    // The cascade the selector chooses for (another is refused: see
+    // `a_selector_serves_only_the_diffusion_the_scenario_runs`).
+    let model = r#""model": {"independent_cascade": {"kind": "weighted_cascade"}}"#;
     // Unknown fields and k = 0 are refused when the document is read.
     let (path, reason) = error_path(&doc(&format!(
         r#""seeding": {{"seeds": {{"select": {{"k": 3, "method": {opim}, "kk": 1}}}}}}, {model}"#
@@ -821,4 +823,211 @@ fn a_budget_split_names_what_is_wrong() {
     // The ROI with a value per adoption is fine.
     let rest = format!(r#""kpis": {value}, {paid}"#);
     assert!(Scenario::from_json(&with(r#"{"budgets": [100], "objective": "roi"}"#, &rest)).is_ok());
+}
+
+/// The models of the seeding tests, by name, on the 50 nodes of `GRAPH`.
+fn selector_models() -> Vec<(&'static str, String)> {
+    let fixed = vec!["0.5"; 50].join(", ");
+    vec![
+        ("ic_uniform", r#"{"independent_cascade": {"kind": "uniform", "p": 0.1}}"#.to_string()),
+        ("ic_weighted", r#"{"independent_cascade": {"kind": "weighted_cascade"}}"#.to_string()),
+        ("lt_random", r#"{"linear_threshold": {"weights": {"kind": "uniform"}}}"#.to_string()),
+        (
+            "lt_fixed",
+            format!(
+                r#"{{"linear_threshold": {{"weights": {{"kind": "uniform"}}, "thresholds": {{"kind": "fixed", "thresholds": [{fixed}]}}}}}}"#
+            ),
+        ),
+        ("bass", r#"{"bass": {"p": 0.01, "q": 0.3}}"#.to_string()),
+        ("sir", r#"{"sir": {"beta": 0.08, "gamma": 0.5}}"#.to_string()),
+        ("sis", r#"{"sis": {"beta": 0.08, "gamma": 0.5}}"#.to_string()),
+        ("continuous_sir", r#"{"continuous_sir": {"tau": 0.15, "gamma": 1.0}}"#.to_string()),
+        (
+            "rumor",
+            r#"{"rumor": {"update": "sweep", "contacts": "network", "stifling": "maki_thompson"}}"#
+                .to_string(),
+        ),
+        (
+            "valence",
+            r#"{"valence": {"quality": 0.8, "p_positive": 0.08, "p_negative": 0.12}}"#.to_string(),
+        ),
+        (
+            "campaign",
+            r#"{"campaign": {"channels": [{"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}], "horizon": 5}}"#
+                .to_string(),
+        ),
+        (
+            "competition",
+            r#"{"competition": {"options": {"probabilities": {"kind": "uniform", "a": 0.06, "b": 0.06}}, "rival_seeds": {"random": {"count": 3}}}}"#
+                .to_string(),
+        ),
+    ]
+}
+
+/// A scenario choosing 3 seeds by `method` under `model`.
+fn selected(method: &str, model: &str) -> String {
+    doc(&format!(
+        r#""seeding": {{"seeds": {{"select": {{"k": 3, "method": {method}}}}}}}, "model": {model}, "ensemble": {{"budget": {{"runs": 5}}}}"#
+    ))
+}
+
+const IC_UNIFORM: &str =
+    r#"{"model": "independent_cascade", "probabilities": {"kind": "uniform", "p": 0.1}}"#;
+const IC_WEIGHTED: &str =
+    r#"{"model": "independent_cascade", "probabilities": {"kind": "weighted_cascade"}}"#;
+const LT_UNIFORM: &str = r#"{"model": "linear_threshold", "weights": {"kind": "uniform"}}"#;
+
+#[test]
+fn a_selector_serves_only_the_diffusion_the_scenario_runs() {
+    let models: std::collections::HashMap<_, _> = selector_models().into_iter().collect();
+    let opim = |d: &str| format!(r#"{{"opim": {{"diffusion": {d}, "epsilon": 0.3}}}}"#);
+    let imm = |d: &str| format!(r#"{{"imm": {{"diffusion": {d}, "epsilon": 0.3}}}}"#);
+    let celf = |d: &str| format!(r#"{{"celf": {{"diffusion": {d}, "runs": 20}}}}"#);
+    let dd = |p: f64| format!(r#"{{"degree_discount": {{"p": {p}}}}}"#);
+    // Each refused pairing: the option at fault, and the words that name
+    // the selector, the scenario's model and what would serve it.
+    let at = "$.seeding.seeds.select.method";
+    for (method, model, path, says) in [
+        // A sampler for another cascade than the scenario's.
+        (
+            opim(IC_WEIGHTED),
+            "ic_uniform",
+            "opim.diffusion",
+            &[
+                "`opim`",
+                r#"{"kind":"uniform","p":0.1}"#,
+                "write the scenario's diffusion",
+            ][..],
+        ),
+        // For the other family.
+        (
+            imm(IC_WEIGHTED),
+            "lt_random",
+            "imm.diffusion",
+            &[
+                "`imm`",
+                r#"{"model":"linear_threshold""#,
+                "write the scenario's diffusion",
+            ],
+        ),
+        (
+            celf(LT_UNIFORM),
+            "ic_weighted",
+            "celf.diffusion",
+            &[
+                "`celf`",
+                "weighted_cascade",
+                "write the scenario's diffusion",
+            ],
+        ),
+        // A linear threshold no sampler can draw.
+        (
+            opim(LT_UNIFORM),
+            "lt_fixed",
+            "opim.diffusion",
+            &[
+                "`opim`",
+                "fixed thresholds",
+                "leave out the model's `thresholds`",
+                "degree",
+            ],
+        ),
+        // Degree discount: another p, another cascade, a threshold model.
+        (
+            dd(0.01),
+            "ic_uniform",
+            "degree_discount.p",
+            &["p = 0.01", "set p to 0.1"],
+        ),
+        (
+            dd(0.1),
+            "ic_weighted",
+            "degree_discount",
+            &[
+                "one p on every arc",
+                "weighted_cascade",
+                "opim, imm or celf",
+            ],
+        ),
+        (
+            dd(0.1),
+            "lt_random",
+            "degree_discount",
+            &[
+                "one p on every arc",
+                "linear_threshold",
+                "opim, imm or celf",
+            ],
+        ),
+        (
+            dd(0.1),
+            "lt_fixed",
+            "degree_discount",
+            &["fixed thresholds", "pagerank"],
+        ),
+    ] {
+        let (got, reason) = error_path(&selected(&method, &models[model]));
+        assert_eq!(got, format!("{at}.{path}"), "{method} on {model}: {reason}");
+        for word in says {
+            assert!(
+                reason.contains(word),
+                "{method} on {model}: {reason} should say {word}"
+            );
+        }
+    }
+}
+
+#[test]
+fn selectors_serve_their_own_diffusion_stand_in_for_other_models_and_heuristics_serve_all() {
+    let opim = |d: &str| format!(r#"{{"opim": {{"diffusion": {d}, "epsilon": 0.3}}}}"#);
+    let runs = |method: &str, model: &str| {
+        let scenario = Scenario::from_json(&selected(method, model))
+            .unwrap_or_else(|e| panic!("{method} on {model}: {e}"));
+        scenario
+            .run(Some(1))
+            .unwrap_or_else(|e| panic!("{method} on {model}: {e}"))
+    };
+    let models = selector_models();
+    let model = |name: &str| &models.iter().find(|(n, _)| *n == name).unwrap().1;
+    // A sampler and degree discount for the very diffusion the scenario runs.
+    runs(&opim(IC_UNIFORM), model("ic_uniform"));
+    runs(&opim(IC_WEIGHTED), model("ic_weighted"));
+    runs(
+        &format!(r#"{{"imm": {{"diffusion": {LT_UNIFORM}, "epsilon": 0.3}}}}"#),
+        model("lt_random"),
+    );
+    runs(
+        &format!(r#"{{"celf": {{"diffusion": {IC_UNIFORM}, "runs": 20}}}}"#),
+        model("ic_uniform"),
+    );
+    runs(r#"{"degree_discount": {"p": 0.1}}"#, model("ic_uniform"));
+    // On a model no diffusion describes, a sampler's diffusion and degree
+    // discount's p stand in for it: accepted, the guarantee theirs.
+    let diffusions = ["ic_uniform", "ic_weighted", "lt_random", "lt_fixed"];
+    for (name, text) in models.iter().filter(|(n, _)| !diffusions.contains(n)) {
+        for method in [
+            opim(IC_WEIGHTED),
+            format!(r#"{{"imm": {{"diffusion": {LT_UNIFORM}, "epsilon": 0.3}}}}"#),
+            format!(r#"{{"celf": {{"diffusion": {IC_UNIFORM}, "runs": 20}}}}"#),
+            r#"{"degree_discount": {"p": 0.05}}"#.to_string(),
+        ] {
+            Scenario::from_json(&selected(&method, text))
+                .unwrap_or_else(|e| panic!("{method} on {name}: {e}"));
+        }
+    }
+    let results = runs(&opim(IC_WEIGHTED), model("bass"));
+    assert!(results.seeds.selection.unwrap().guarantee.is_some());
+    // The heuristics that read only the network serve every model.
+    for (name, text) in &models {
+        for method in [
+            r#""random""#,
+            r#"{"degree": {"by": "out"}}"#,
+            r#"{"pagerank": {}}"#,
+            r#""k_core""#,
+        ] {
+            Scenario::from_json(&selected(method, text))
+                .unwrap_or_else(|e| panic!("{method} on {name}: {e}"));
+        }
+    }
+    runs(r#""k_core""#, model("lt_fixed"));
 }
