@@ -69,7 +69,7 @@ use crate::chart;
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
 use crate::propagation::lt::LtThresholds;
 use crate::scenario::{MAX_THREADS, ModelSpec, Registry, Results, RunSettings, Scenario};
-use crate::seeding::{Diffusion, Objective, SeedRule, SplitOptions, rr_estimate, split_budget};
+use crate::seeding::{DEFAULT_SEED_SHARES, Diffusion, Objective, SeedRule, SplitPlan, rr_estimate};
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -121,18 +121,26 @@ enum Command {
     /// channels: run every split, print the table with the best split of
     /// each budget marked, and draw the frontier of adoptions against
     /// spend. Seeds are bought in the order of the scenario's seed rule, at
-    /// its prices; the paid channels share the rest.
+    /// its prices; the paid channels share the rest. The budgets, shares
+    /// and objective are the scenario's `seeding.split`; an option given
+    /// here replaces the document's value (and says so on stderr).
     Split {
         /// A scenario whose model is a `campaign` with a paid channel.
         scenario: PathBuf,
-        /// Total budgets, comma-separated.
-        #[arg(long, value_delimiter = ',', required = true)]
-        budgets: Vec<f64>,
-        /// Shares of each budget for seeds, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "0,0.25,0.5,0.75,1")]
-        shares: Vec<f64>,
-        /// Pick the best split by ROI (needs `kpis.value_per_adoption`)
-        /// instead of adoptions.
+        /// Total budgets, comma-separated (default: the scenario's
+        /// `seeding.split.budgets`; one of the two is needed).
+        #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+        budgets: Option<Vec<f64>>,
+        /// Shares of each budget for seeds, comma-separated (default: the
+        /// scenario's `seeding.split.seed_shares`, else 0,0.25,0.5,0.75,1).
+        #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+        shares: Option<Vec<f64>>,
+        /// What the best split of a budget maximises: `adoptions` or `roi`
+        /// (the ROI needs `kpis.value_per_adoption`; default: the
+        /// scenario's `seeding.split.objective`, else adoptions).
+        #[arg(long, value_parser = parse_objective, conflicts_with = "roi")]
+        objective: Option<Objective>,
+        /// The same as `--objective roi`.
         #[arg(long)]
         roi: bool,
         /// Write the frontier chart (SVG) here.
@@ -214,9 +222,18 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             scenario,
             budgets,
             shares,
+            objective,
             roi,
             chart,
-        } => split(registry, &scenario, budgets, shares, roi, chart.as_deref()),
+        } => {
+            let flags = SplitFlags {
+                budgets,
+                shares,
+                objective: if roi { Some(Objective::Roi) } else { objective },
+                objective_flag: if roi { "--roi" } else { "--objective" },
+            };
+            split(registry, &scenario, flags, chart.as_deref())
+        }
     }
 }
 
@@ -239,51 +256,131 @@ fn diffusion_of(scenario: &Scenario) -> Option<Diffusion> {
     }
 }
 
+/// `--objective`: the name the split documents use.
+fn parse_objective(text: &str) -> Result<Objective, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| format!("`{text}` is not an objective: write adoptions or roi"))
+}
+
+/// What `wom split` was given besides the scenario; `None`: not given.
+struct SplitFlags {
+    budgets: Option<Vec<f64>>,
+    shares: Option<Vec<f64>>,
+    objective: Option<Objective>,
+    /// How the objective was given: `--objective` or `--roi`.
+    objective_flag: &'static str,
+}
+
+/// `2000, 5000`.
+fn list_text(values: &[f64]) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn split(
     registry: &Registry,
     path: &Path,
-    budgets: Vec<f64>,
-    seed_shares: Vec<f64>,
-    roi: bool,
+    flags: SplitFlags,
     chart_file: Option<&Path>,
 ) -> Result<(), String> {
-    let scenario =
+    let mut scenario =
         Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let ModelSpec::Campaign(campaign) = &scenario.model else {
+    // The options' lists, checked as the document's are, naming the option.
+    let defaults = SplitPlan {
+        budgets: vec![0.0],
+        seed_shares: DEFAULT_SEED_SHARES.to_vec(),
+        objective: Objective::Adoptions,
+    };
+    if let Some(budgets) = &flags.budgets {
+        let plan = SplitPlan {
+            budgets: budgets.clone(),
+            ..defaults.clone()
+        };
+        plan.validate().map_err(|e| format!("--budgets: {e}"))?;
+    }
+    if let Some(shares) = &flags.shares {
+        let plan = SplitPlan {
+            seed_shares: shares.clone(),
+            ..defaults.clone()
+        };
+        plan.validate().map_err(|e| format!("--shares: {e}"))?;
+    }
+    if flags.objective == Some(Objective::Roi) && scenario.kpis.value_per_adoption.is_none() {
         return Err(format!(
-            "{}: the budget split needs a campaign model (with a paid channel)",
+            "{}: the ROI needs `kpis.value_per_adoption` in {}",
+            flags.objective_flag,
             path.display()
         ));
+    }
+    let plan = match (scenario.seeding.split.take(), flags.budgets) {
+        (None, None) => {
+            return Err(format!(
+                "{}: no budgets to split: the scenario has no `seeding.split` and --budgets \
+                 was not given (add \"split\": {{\"budgets\": [...]}} to its `seeding`, or \
+                 give --budgets 2000,5000)",
+                path.display()
+            ));
+        }
+        // Nothing to replace: the options, and the defaults of the rest.
+        (None, Some(budgets)) => SplitPlan {
+            budgets,
+            seed_shares: flags.shares.unwrap_or(defaults.seed_shares),
+            objective: flags.objective.unwrap_or_default(),
+        },
+        // The document's, each option given replacing its value.
+        (Some(mut plan), budgets) => {
+            let note = |what: &str, was: String, now: String| {
+                eprintln!("wom: note: {what} replaces the scenario's {was} with {now}");
+            };
+            if let Some(budgets) = budgets {
+                note(
+                    "--budgets",
+                    format!("seeding.split.budgets [{}]", list_text(&plan.budgets)),
+                    format!("[{}]", list_text(&budgets)),
+                );
+                plan.budgets = budgets;
+            }
+            if let Some(shares) = flags.shares {
+                note(
+                    "--shares",
+                    format!(
+                        "seeding.split.seed_shares [{}]",
+                        list_text(&plan.seed_shares)
+                    ),
+                    format!("[{}]", list_text(&shares)),
+                );
+                plan.seed_shares = shares;
+            }
+            if let Some(objective) = flags.objective {
+                let name = |o: Objective| match o {
+                    Objective::Adoptions => "adoptions",
+                    Objective::Roi => "roi",
+                };
+                note(
+                    flags.objective_flag,
+                    format!("seeding.split.objective {}", name(plan.objective)),
+                    name(objective).to_string(),
+                );
+                plan.objective = objective;
+            }
+            plan
+        }
     };
+    scenario.seeding.split = Some(plan);
+    // The split's checks against the model before the network is built.
+    scenario
+        .validate_with(registry)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let (network, _) = scenario
         .build_network_with(registry)
-        .map_err(|e| e.to_string())?;
-    // The seed rule's own order, before any budget.
-    let ranked = scenario
-        .seeding
-        .seeds
-        .propose(&network, scenario.ensemble.master_seed, &[])
-        .map_err(|e| e.to_string())?;
-    let options = SplitOptions {
-        budgets,
-        seed_shares,
-        objective: if roi {
-            Objective::Roi
-        } else {
-            Objective::Adoptions
-        },
-        value_per_adoption: scenario.kpis.value_per_adoption,
-        ensemble: scenario.ensemble,
-    };
-    let report = split_budget(
-        &network,
-        campaign,
-        &ranked,
-        &scenario.seeding.prices,
-        &options,
-    )
-    .map_err(|e| e.to_string())?;
-    print!("{}", report.table());
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let report = scenario
+        .split(&network)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    stdout(&report.table())?;
     if let Some(file) = chart_file {
         let chart_options = chart::ChartOptions {
             title: "Adoptions against spend, by seed share".to_string(),

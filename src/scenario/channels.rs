@@ -395,27 +395,38 @@ impl FromOptions for Campaign<DocChannel> {
 
     fn from_options(network: &Network, mut options: CampaignOptions<DocChannel>) -> Result<Self> {
         Self::check_options(&options)?;
-        for (i, c) in options.channels.iter_mut().enumerate() {
-            let DocChannel::Registered(r) = &mut c.channel else {
-                continue;
-            };
-            if r.channel.is_some() {
-                continue;
-            }
-            let path = format!("$.channels[{i}].channel");
-            let Some(entry) = r.entry else {
-                return Err(invalid(
-                    format!("{path}.kind"),
-                    format!(
-                        "channel kind `{}` was read through no registry that has it",
-                        r.kind
-                    ),
-                ));
-            };
-            r.channel = Some((entry.build)(network, &r.options).map_err(field_at(&path))?);
-        }
+        build_registered(network, &mut options)?;
         Campaign::new(network, options)
     }
+}
+
+/// Builds, on `network`, the registered channels of `options` that are not
+/// built yet, each by the registry entry that checked it; errors name
+/// `$.channels[i].channel` within the campaign.
+pub(super) fn build_registered(
+    network: &Network,
+    options: &mut CampaignOptions<DocChannel>,
+) -> Result<()> {
+    for (i, c) in options.channels.iter_mut().enumerate() {
+        let DocChannel::Registered(r) = &mut c.channel else {
+            continue;
+        };
+        if r.channel.is_some() {
+            continue;
+        }
+        let path = format!("$.channels[{i}].channel");
+        let Some(entry) = r.entry else {
+            return Err(invalid(
+                format!("{path}.kind"),
+                format!(
+                    "channel kind `{}` was read through no registry that has it",
+                    r.kind
+                ),
+            ));
+        };
+        r.channel = Some((entry.build)(network, &r.options).map_err(field_at(&path))?);
+    }
+    Ok(())
 }
 
 impl Registry {

@@ -68,13 +68,15 @@ use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
 use crate::kpi::{KpiReport, KpiSpec, Returns, Target};
 use crate::network::Network;
 use crate::propagation::competition::CompetitionOptions;
+use crate::propagation::composite::CampaignOptions;
+use crate::propagation::lt::LtThresholds;
 use crate::propagation::{
     Bass, Campaign, CompetitiveCascade, ContinuousSir, FromOptions, IndependentCascade,
     LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
 use crate::seeding::{
-    Audience, LeaderSelection, SeedPlan, Seeds, add_business, assign_opinion_leaders, check_amount,
-    resolve_ids,
+    Audience, Diffusion, LeaderSelection, Objective, RunModel, SeedPlan, Seeds, SplitReport,
+    add_business, assign_opinion_leaders, check_amount, resolve_ids, split_budget,
 };
 use crate::social::SocialGraph;
 
@@ -418,6 +420,47 @@ macro_rules! models {
     };
 }
 
+impl ModelSpec {
+    /// The model as selectors see it
+    /// ([`SelectMethod::check_serves`](crate::seeding::SelectMethod::check_serves)): an
+    /// independent cascade is [`RunModel::Diffusion`] with its
+    /// probabilities, a linear threshold is one with its weights when its
+    /// thresholds are random and [`RunModel::Unlike`] when they are fixed,
+    /// and every other model is [`RunModel::Other`] under its key.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::scenario::ModelSpec;
+    /// use wom::seeding::{Diffusion, RunModel};
+    ///
+    /// let ic: ModelSpec = serde_json::from_str(r#"{"independent_cascade": {"kind": "weighted_cascade"}}"#).unwrap();
+    /// assert_eq!(ic.run_model(), RunModel::Diffusion(Diffusion::WEIGHTED_CASCADE));
+    /// let bass: ModelSpec = serde_json::from_str(r#"{"bass": {"p": 0.01, "q": 0.3}}"#).unwrap();
+    /// assert_eq!(bass.run_model(), RunModel::Other("bass".to_string()));
+    /// ```
+    pub fn run_model(&self) -> RunModel {
+        match self {
+            ModelSpec::IndependentCascade(probabilities) => {
+                RunModel::Diffusion(Diffusion::IndependentCascade {
+                    probabilities: *probabilities,
+                })
+            }
+            ModelSpec::LinearThreshold(o) => match o.thresholds {
+                LtThresholds::Random => {
+                    RunModel::Diffusion(Diffusion::LinearThreshold { weights: o.weights })
+                }
+                LtThresholds::Fixed(_) => RunModel::Unlike {
+                    what: "a linear threshold with fixed thresholds".to_string(),
+                    remedy: "leave out the model's `thresholds` (random, drawn in every run) to \
+                             choose seeds for a linear threshold"
+                        .to_string(),
+                },
+            },
+            other => RunModel::Other(other.key().to_string()),
+        }
+    }
+}
+
 /// The `competition` model's object.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -646,8 +689,11 @@ impl Scenario {
     ///
     /// # Errors
     /// [`Error::InvalidDocument`] naming the path of the first field that
-    /// does not fit the schema or is out of range; a model the registry
-    /// does not know is an error at `$.model` that lists the ones it knows.
+    /// does not fit the schema or is out of range, or does not fit the rest
+    /// of the document (a selector for another diffusion than the model's,
+    /// at `$.seeding.seeds.select.method...`; a split without a campaign,
+    /// at `$.seeding.split`); a model the registry does not know is an
+    /// error at `$.model` that lists the ones it knows.
     pub fn from_json_with(registry: &Registry, text: &str) -> Result<Scenario> {
         // serde keeps the last of two equal keys in a map (`seeding.prices`):
         // refuse them before anything is dropped.
@@ -739,7 +785,10 @@ impl Scenario {
     }
 
     /// The checks of [`validate_with`](Scenario::validate_with), writing
-    /// registered options and actors back with their defaults.
+    /// registered options and actors back with their defaults. Besides each
+    /// part's own ranges: a `select` seed rule's method must serve the model
+    /// ([`SelectMethod::check_serves`](crate::seeding::SelectMethod::check_serves)),
+    /// and a split needs a campaign ([`check_split`](Scenario::check_split)).
     fn check(&mut self, registry: &Registry) -> Result<()> {
         if let GraphSpec::Generate { generator, .. } = &self.graph {
             generator
@@ -767,7 +816,42 @@ impl Scenario {
             registry.resolve_channels(options, "$.model.campaign")?;
         }
         self.model.check(registry)?;
+        if let SeedRule::Select(rule) = &self.seeding.seeds {
+            rule.method
+                .check_serves(&self.model.run_model())
+                .map_err(at("$.seeding.seeds.select.method"))?;
+        }
+        self.check_split()?;
         self.ensemble.validate().map_err(field_at("$.ensemble"))
+    }
+
+    /// The checks of `seeding.split` against the rest of the document: the
+    /// model must be a campaign with a paid channel (or a registered
+    /// channel, which may be paid once built), and the ROI needs a value
+    /// per adoption.
+    fn check_split(&self) -> Result<()> {
+        let Some(split) = &self.seeding.split else {
+            return Ok(());
+        };
+        let ModelSpec::Campaign(campaign) = &self.model else {
+            return Err(invalid(
+                "$.seeding.split",
+                format!(
+                    "the budget split shares money between seeds and a campaign's paid channels, \
+                     so it needs a `campaign` model with a paid channel; this scenario's model \
+                     is `{}`",
+                    self.model.key()
+                ),
+            ));
+        };
+        paid_channel(campaign)?;
+        if split.objective == Objective::Roi && self.kpis.value_per_adoption.is_none() {
+            return Err(invalid(
+                "$.seeding.split.objective",
+                "the ROI needs `kpis.value_per_adoption` (what one adoption is worth)",
+            ));
+        }
+        Ok(())
     }
 
     /// The total runs a progress bar should expect: the run count, or the
@@ -922,6 +1006,94 @@ impl Scenario {
         self.seeding
             .choose(network, self.ensemble.master_seed)
             .map_err(at("$.seeding"))
+    }
+
+    /// The scenario's budget split on `network` (built by
+    /// [`build_network`](Scenario::build_network)): its `seeding.split`
+    /// run by [`split_budget`]. The seeds of a split are bought in the
+    /// order of the seeding rule's proposal ([`SeedRule::propose`] with the
+    /// scenario's master seed; `seeding.budget` is not used: each split has
+    /// its own) at `seeding.prices`; what they leave of a budget goes to the
+    /// campaign's paid channels in equal parts. Every split runs as the
+    /// scenario's ensemble, with `kpis.value_per_adoption` for the ROI.
+    ///
+    /// To run other budgets or shares, set `seeding.split` on a copy of
+    /// the scenario first (`wom split --budgets ...` does).
+    ///
+    /// # Errors
+    /// [`Error::InvalidDocument`] naming the field:
+    /// * `$.seeding.split`: the scenario has no split, its model is not a
+    ///   campaign, or the campaign has no paid channel;
+    /// * `$.seeding.split.budgets[i]`, `$.seeding.split.seed_shares[i]`: a
+    ///   value out of range (an empty list at the list);
+    /// * `$.seeding.split.objective`: the ROI without
+    ///   `kpis.value_per_adoption`;
+    /// * `$.seeding.seeds...`, `$.seeding.prices...`: as for
+    ///   [`seeds`](Scenario::seeds);
+    /// * `$.model.campaign...`: a registered channel that cannot be built.
+    ///
+    /// # Complexity
+    /// One ensemble of the campaign per (budget, share), after the seed
+    /// rule's proposal.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::scenario::Scenario;
+    ///
+    /// let scenario = Scenario::from_json(r#"{
+    ///     "graph": {"generate": {"generator": {"model": "gnp", "n": 100, "p": 0.05}, "seed": 7}},
+    ///     "seeding": {"seeds": {"top": {"by": "followers", "count": 5}},
+    ///                 "prices": {"consumer": 10},
+    ///                 "split": {"budgets": [20, 60], "seed_shares": [0, 1]}},
+    ///     "model": {"campaign": {"channels": [
+    ///         {"channel": {"kind": "advertising", "share": 0.05, "persuasion": 0.2,
+    ///                      "cost_per_message": 10}, "senders": "outside"},
+    ///         {"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}],
+    ///         "horizon": 5}},
+    ///     "ensemble": {"budget": {"runs": 50}}
+    /// }"#)?;
+    /// let (network, _) = scenario.build_network()?;
+    /// let report = scenario.split(&network)?;
+    /// assert_eq!(report.points.len(), 4);
+    /// // All of 20 on seeds buys two of the five proposed (10 each); all
+    /// // of 60 buys the five, and leaves 10 for advertising.
+    /// assert_eq!((report.points[1].seeds, report.points[3].seeds), (2, 5));
+    /// assert_eq!(report.points[3].channel_budget, 10.0);
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn split(&self, network: &Network) -> Result<SplitReport> {
+        // A scenario built in code was not checked when read.
+        self.seeding.validate().map_err(at("$.seeding"))?;
+        let Some(plan) = &self.seeding.split else {
+            return Err(invalid(
+                "$.seeding.split",
+                "the scenario has no budget split: add `seeding.split` \
+                 ({\"budgets\": [...], \"seed_shares\": [...]})",
+            ));
+        };
+        self.check_split()?;
+        let ModelSpec::Campaign(campaign) = &self.model else {
+            // check_split refused every other model.
+            return Err(invalid("$.seeding.split", "the model is not a campaign"));
+        };
+        let mut campaign = campaign.clone();
+        channels::build_registered(network, &mut campaign).map_err(at("$.model.campaign"))?;
+        // Built, a registered channel says whether it is paid.
+        paid_channel(&campaign)?;
+        let ranked = self
+            .seeding
+            .seeds
+            .propose(network, self.ensemble.master_seed, &[])
+            .map_err(at("$.seeding.seeds"))?;
+        self.seeding
+            .prices
+            .check_roles(network)
+            .map_err(at("$.seeding.prices"))?;
+        let options = plan.options(self.kpis.value_per_adoption, self.ensemble);
+        // The lists, the objective and the channels were checked above;
+        // what is left is the campaign's and the ensemble's word.
+        split_budget(network, &campaign, &ranked, &self.seeding.prices, &options)
+            .map_err(at("$.seeding.split"))
     }
 
     /// What the scenario's KPIs measure against on `network`: its target
@@ -1278,6 +1450,23 @@ fn moved_campaign(text: &str) -> Option<Error> {
              (the multi-channel model stays `model.campaign`)",
         )
     })
+}
+
+/// The budget split needs a channel to spend on: one with a cost per
+/// message, or a registered channel not built yet (which may have one).
+fn paid_channel(campaign: &CampaignOptions<DocChannel>) -> Result<()> {
+    let may_pay = |c: &DocChannel| match c {
+        DocChannel::Registered(r) if r.channel().is_none() => true,
+        c => crate::Channel::cost_per_message(c) > 0.0,
+    };
+    if campaign.channels.iter().any(|c| may_pay(&c.channel)) {
+        return Ok(());
+    }
+    Err(invalid(
+        "$.seeding.split",
+        "the campaign has no paid channel to spend the budgets on: give a channel of \
+         `model.campaign.channels` a `cost_per_message` (advertising's, say)",
+    ))
 }
 
 fn target_check(spec: &KpiSpec, network: &Network) -> Result<()> {

@@ -68,7 +68,7 @@ pub use celf::Celf;
 pub use cover::{Greedy, InvertedRr};
 pub use distinct::{first_repeat, resolve_ids};
 pub use heuristics::{Degree, DegreeDiscount, DegreeKind, KCore, PageRankSeeds, RandomSeeds};
-pub use methods::{Candidates, SelectMethod, SelectRule};
+pub use methods::{Candidates, RunModel, SelectMethod, SelectRule};
 pub use rank::rank_by_score;
 pub use ris::{BudgetedOpim, Imm, Opim, rr_estimate};
 pub use roles::{
@@ -78,4 +78,6 @@ pub use rr::{RrSampler, RrSets};
 pub use rules::{SeedPlan, SeedRule, Seeds};
 pub use sample::sample_distinct;
 pub use select::{Diffusion, SeedRequest, SeedSelector, Selection, SelectionProgress, Work};
-pub use split::{Objective, SplitOptions, SplitPoint, SplitReport, split_budget};
+pub use split::{
+    DEFAULT_SEED_SHARES, Objective, SplitOptions, SplitPlan, SplitPoint, SplitReport, split_budget,
+};

@@ -16,6 +16,7 @@ use super::rank::rank_by_score;
 use super::roles::Centrality;
 use super::sample::sample_distinct;
 use super::select::Selection;
+use super::split::SplitPlan;
 
 /// The stream of the master seed that the `random` rule and the
 /// [`RandomSeeds`](super::RandomSeeds) selector draw on; no run of an
@@ -273,13 +274,14 @@ impl SeedRule {
     }
 }
 
-/// A seeding plan: a rule, a budget and the prices of seeds. It is the
-/// `seeding` object of a scenario document, and works on any network
-/// without one.
+/// A seeding plan: a rule, a budget and the prices of seeds, and the
+/// budget split to study. It is the `seeding` object of a scenario
+/// document, and works on any network without one.
 ///
 /// In JSON: `{"seeds": "opinion_leaders", "budget": 5000, "prices":
-/// {"opinion_leader": 200}}`; every field may be left out (default: every
-/// opinion leader, no budget, every seed free).
+/// {"opinion_leader": 200}, "split": {"budgets": [2000, 5000]}}`; every
+/// field may be left out (default: every opinion leader, no budget, every
+/// seed free, no split).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedPlan {
@@ -293,6 +295,13 @@ pub struct SeedPlan {
     /// The price of seeding a node of each role.
     #[serde(default)]
     pub prices: SeedPrices,
+    /// The budget split between seeds and paid channels that
+    /// [`Scenario::split`](crate::scenario::Scenario::split) and `wom
+    /// split` run: seeds bought in the rule's order at these prices, each
+    /// budget's rest on the campaign's paid channels. A run of the scenario
+    /// does not read it (its seeds are those within `budget`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<SplitPlan>,
 }
 
 /// The seeds a [`SeedPlan`] chose.
@@ -338,17 +347,21 @@ impl SeedPlan {
             seeds,
             budget,
             prices,
+            split: None,
         };
         plan.validate()?;
         Ok(plan)
     }
 
     /// Checks what needs no network: the budget and every price with
-    /// [`check_amount`], then the rule ([`SeedRule::validate`]).
+    /// [`check_amount`], the rule ([`SeedRule::validate`]), then the
+    /// split's lists ([`SplitPlan::validate`]).
     ///
     /// # Errors
     /// [`Error::InvalidDocument`] at the field, as a path within the plan's
-    /// JSON: `$.budget`, `$.prices.<role>`, `$.seeds...`.
+    /// JSON: `$.budget`, `$.prices.<role>`, `$.seeds...`,
+    /// `$.split.budgets[i]`, `$.split.seed_shares[i]` (or the list, when
+    /// it is empty).
     ///
     /// # Complexity
     /// O(r) for r roles priced.
@@ -365,7 +378,17 @@ impl SeedPlan {
             check_amount("budget", budget).map_err(nest("$.budget"))?;
         }
         self.prices.validate().map_err(nest("$.prices"))?;
-        self.seeds.validate().map_err(nest("$.seeds"))
+        self.seeds.validate().map_err(nest("$.seeds"))?;
+        if let Some(split) = &self.split {
+            split.validate().map_err(|e| match &e {
+                // The field the parameter names, within the split.
+                Error::InvalidParameter { name, .. } => {
+                    invalid(format!("$.split.{name}"), e.to_string())
+                }
+                _ => nest("$.split")(e),
+            })?;
+        }
+        Ok(())
     }
 
     /// Chooses the seeds on `network`: the rule's proposal
@@ -522,6 +545,7 @@ mod tests {
             seeds,
             budget,
             prices: SeedPrices::default(),
+            split: None,
         };
         let net = ten();
         assert_eq!(

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ensemble::{EnsembleOptions, Estimate};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldPath, Result};
 use crate::kpi::{KpiSpec, run_kpis};
 use crate::network::Network;
 use crate::propagation::composite::{Campaign, CampaignOptions};
@@ -21,6 +21,112 @@ pub enum Objective {
     Adoptions,
     /// Expected return on the money spent (needs a value per adoption).
     Roi,
+}
+
+/// The seed shares tried when none are given: 0, 0.25, 0.5, 0.75 and 1.
+pub const DEFAULT_SEED_SHARES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+
+fn default_seed_shares() -> Vec<f64> {
+    DEFAULT_SEED_SHARES.to_vec()
+}
+
+/// The budget split of a scenario document: the budgets, the seed shares
+/// and what the best split maximises. It is the `seeding.split` object;
+/// the rest of [`SplitOptions`] (the value of an adoption, the ensemble)
+/// comes from the scenario's `kpis` and `ensemble`.
+///
+/// In JSON: `{"budgets": [2000, 5000], "seed_shares": [0, 0.5, 1],
+/// "objective": "roi"}`; `seed_shares` may be left out
+/// ([`DEFAULT_SEED_SHARES`]), and `objective` too (adoptions).
+///
+/// # Example
+/// ```
+/// use wom::seeding::{Objective, SplitPlan};
+///
+/// let plan: SplitPlan = serde_json::from_str(r#"{"budgets": [2000, 5000]}"#).unwrap();
+/// assert_eq!(plan.seed_shares, [0.0, 0.25, 0.5, 0.75, 1.0]);
+/// assert_eq!(plan.objective, Objective::Adoptions);
+/// plan.validate()?;
+/// let bad = SplitPlan { budgets: vec![2000.0, -1.0], ..plan };
+/// assert!(bad.validate().unwrap_err().to_string().contains("budgets[1]"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitPlan {
+    /// Total budgets (the frontier's spends), each a money amount
+    /// ([`check_amount`]); at least one.
+    pub budgets: Vec<f64>,
+    /// Shares of each budget spent on seeds, each in [0, 1]; at least one
+    /// (default [`DEFAULT_SEED_SHARES`]).
+    #[serde(default = "default_seed_shares")]
+    pub seed_shares: Vec<f64>,
+    /// What the best split of a budget maximises (default: adoptions).
+    #[serde(default)]
+    pub objective: Objective,
+}
+
+impl SplitPlan {
+    /// Checks what needs no network or campaign: at least one budget and
+    /// one share, every budget a money amount, every share in [0, 1]
+    /// ([`split_budget`] makes the same checks).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the list (`budgets`,
+    /// `seed_shares`) when it is empty, or the value (`budgets[1]`,
+    /// `seed_shares[0]`).
+    ///
+    /// # Complexity
+    /// O(b + s) for b budgets and s shares.
+    pub fn validate(&self) -> Result<()> {
+        check_lists(&self.budgets, &self.seed_shares)
+    }
+
+    /// The [`SplitOptions`] of this plan, with the value of an adoption
+    /// (for the ROI) and the ensemble of every split.
+    pub fn options(
+        &self,
+        value_per_adoption: Option<f64>,
+        ensemble: EnsembleOptions,
+    ) -> SplitOptions {
+        SplitOptions {
+            budgets: self.budgets.clone(),
+            seed_shares: self.seed_shares.clone(),
+            objective: self.objective,
+            value_per_adoption,
+            ensemble,
+        }
+    }
+}
+
+/// The checks of [`SplitPlan::validate`], on the two lists.
+fn check_lists(budgets: &[f64], seed_shares: &[f64]) -> Result<()> {
+    for (name, list) in [("budgets", budgets), ("seed_shares", seed_shares)] {
+        if list.is_empty() {
+            return Err(Error::param(name, "[]", "give at least one"));
+        }
+    }
+    let at = |name: &str, i: usize, e: Error| match e {
+        Error::InvalidParameter { value, reason, .. } => Error::InvalidParameter {
+            name: FieldPath::field(name).join(i),
+            value,
+            reason,
+        },
+        other => other,
+    };
+    for (i, &b) in budgets.iter().enumerate() {
+        check_amount("budgets", b).map_err(|e| at("budgets", i, e))?;
+    }
+    for (i, &s) in seed_shares.iter().enumerate() {
+        if !(0.0..=1.0).contains(&s) {
+            return Err(at(
+                "seed_shares",
+                i,
+                Error::param("seed_shares", s, "must be a share in [0, 1]"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The splits to try.
@@ -164,19 +270,7 @@ pub fn split_budget<C>(
 where
     C: crate::Channel + Clone + Sync,
 {
-    if options.budgets.is_empty() || options.seed_shares.is_empty() {
-        return Err(Error::param(
-            "budgets",
-            options.budgets.len(),
-            "give at least one budget and one seed share",
-        ));
-    }
-    for (i, &b) in options.budgets.iter().enumerate() {
-        check_amount(&format!("budgets[{i}]"), b)?;
-    }
-    for (i, &s) in options.seed_shares.iter().enumerate() {
-        crate::error::check_probability(&format!("seed_shares[{i}]"), s, None)?;
-    }
+    check_lists(&options.budgets, &options.seed_shares)?;
     if options.objective == Objective::Roi && options.value_per_adoption.is_none() {
         return Err(Error::param(
             "objective",

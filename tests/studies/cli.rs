@@ -260,3 +260,78 @@ fn split_prints_every_split_marks_the_best_and_draws_the_frontier() {
     let out = wom(&["split", &example("bass.json"), "--budgets", "10"]);
     assert_one_line_error(&out, "campaign");
 }
+
+#[test]
+fn split_runs_the_documents_split_and_options_replace_it_saying_so() {
+    use wom::scenario::Scenario;
+    use wom::seeding::{Objective, SplitPlan};
+    let doc = example("campaign_split.json");
+    let scenario = Scenario::from_file(&doc).unwrap();
+    let (network, _) = scenario.build_network().unwrap();
+    // The table the library gives with this split (the split is seeded).
+    let table = |split: SplitPlan| {
+        let mut s = scenario.clone();
+        s.seeding.split = Some(split);
+        s.split(&network).unwrap().table()
+    };
+    let plan = scenario.seeding.split.clone().unwrap();
+    // No option: the document's split, and nothing on stderr.
+    let out = wom(&["split", &doc]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(text(&out.stdout), table(plan.clone()));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    // The same lists as options, on the document without its split: the
+    // same table, and nothing replaced.
+    let dir = scratch("split-document");
+    let bare_file = dir.join("bare.json");
+    let mut bare = scenario.clone();
+    bare.seeding.split = None;
+    std::fs::write(&bare_file, serde_json::to_string_pretty(&bare).unwrap()).unwrap();
+    let bare_file = bare_file.to_str().unwrap();
+    let out = wom(&[
+        "split",
+        bare_file,
+        "--budgets",
+        "1000,3000",
+        "--shares",
+        "0,0.5,1",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(text(&out.stdout), table(plan.clone()));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    // Options replace the document's values, each said on stderr.
+    let out = wom(&["split", &doc, "--budgets", "2000", "--objective", "roi"]);
+    assert!(out.status.success(), "{out:?}");
+    let replaced = SplitPlan {
+        budgets: vec![2000.0],
+        objective: Objective::Roi,
+        ..plan.clone()
+    };
+    assert_eq!(text(&out.stdout), table(replaced));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "--budgets replaces the scenario's seeding.split.budgets [1000, 3000] with [2000]"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "--objective replaces the scenario's seeding.split.objective adoptions with roi"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("--shares"), "{err}");
+    let out = wom(&["split", &doc, "--shares", "1", "--roi"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("--shares replaces"), "{err}");
+    assert!(err.contains("--roi replaces"), "{err}");
+    // Neither a split nor --budgets: one line that says what to give.
+    let out = wom(&["split", bare_file]);
+    assert_one_line_error(&out, "--budgets");
+    assert!(text(&out.stderr).contains("seeding.split"));
+    // A bad option names the option.
+    assert_one_line_error(&wom(&["split", &doc, "--shares", "0,2"]), "--shares");
+    assert_one_line_error(&wom(&["split", &doc, "--budgets", "-1"]), "--budgets");
+    std::fs::remove_dir_all(&dir).ok();
+}

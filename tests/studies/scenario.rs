@@ -623,7 +623,9 @@ fn a_selector_chooses_the_seeds_and_the_results_say_how() {
 #[test]
 fn select_rules_name_what_is_wrong() {
     let opim = r#"{"opim": {"diffusion": {"model": "independent_cascade", "probabilities": {"kind": "weighted_cascade"}}, "epsilon": 0.1}}"#;
-    let model = r#""model": {"independent_cascade": {"kind": "uniform", "p": 0.1}}"#;
+    // The cascade the selector chooses for (another is refused: see
+    // `a_selector_serves_only_the_diffusion_the_scenario_runs`).
+    let model = r#""model": {"independent_cascade": {"kind": "weighted_cascade"}}"#;
     // Unknown fields and k = 0 are refused when the document is read.
     let (path, reason) = error_path(&doc(&format!(
         r#""seeding": {{"seeds": {{"select": {{"k": 3, "method": {opim}, "kk": 1}}}}}}, {model}"#
@@ -645,4 +647,387 @@ fn select_rules_name_what_is_wrong() {
     )));
     assert_eq!(path, "$.seeding.seeds.select");
     assert!(reason.contains("influencer"), "{reason}");
+}
+
+#[test]
+fn a_budget_split_in_the_document_round_trips_and_runs_as_split_budget_would() {
+    use wom::scenario::ModelSpec;
+    use wom::seeding::{Objective, SplitPlan, split_budget};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scenarios/campaign_split.json");
+    let scenario = Scenario::from_file(path).unwrap();
+    let plan = scenario
+        .seeding
+        .split
+        .clone()
+        .expect("the example has a split");
+    assert_eq!(plan.budgets, [1000.0, 3000.0]);
+    assert_eq!(plan.seed_shares, [0.0, 0.5, 1.0]);
+    assert_eq!(plan.objective, Objective::Adoptions);
+    // The field round-trips, alone and in its scenario.
+    let back: SplitPlan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+    assert_eq!(back, plan);
+    let text = serde_json::to_string(&scenario).unwrap();
+    assert_eq!(Scenario::from_json(&text).unwrap(), scenario);
+    // Left out, the shares and the objective take their defaults, which
+    // the echo writes.
+    let short: SplitPlan = serde_json::from_str(r#"{"budgets": [10]}"#).unwrap();
+    assert_eq!(short.seed_shares, wom::seeding::DEFAULT_SEED_SHARES);
+    assert_eq!(short.objective, Objective::Adoptions);
+    // A scenario without a split writes no `split`.
+    let mut bare = scenario.clone();
+    bare.seeding.split = None;
+    assert!(!serde_json::to_string(&bare).unwrap().contains("\"split\""));
+    // The scenario's split is split_budget on the rule's proposal, the
+    // prices, the value of an adoption and the ensemble.
+    let (network, _) = scenario.build_network().unwrap();
+    let report = scenario.split(&network).unwrap();
+    assert_eq!((report.points.len(), report.best.len()), (6, 2));
+    let ranked = scenario
+        .seeding
+        .seeds
+        .propose(&network, scenario.ensemble.master_seed, &[])
+        .unwrap();
+    let ModelSpec::Campaign(campaign) = &scenario.model else {
+        panic!("a campaign");
+    };
+    let options = plan.options(scenario.kpis.value_per_adoption, scenario.ensemble);
+    let direct = split_budget(
+        &network,
+        campaign,
+        &ranked,
+        &scenario.seeding.prices,
+        &options,
+    )
+    .unwrap();
+    assert_eq!(report, direct);
+    // Seeded: the same report again.
+    assert_eq!(scenario.split(&network).unwrap(), report);
+    // A scenario without a split has none to run.
+    match bare.split(&network) {
+        Err(Error::InvalidDocument { path, reason }) => {
+            assert_eq!(path, "$.seeding.split");
+            assert!(reason.contains("no budget split"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A value no document can hold (JSON has no infinity) is named too.
+    let mut infinite = scenario.clone();
+    infinite.seeding.split = Some(SplitPlan {
+        budgets: vec![f64::INFINITY],
+        ..plan
+    });
+    match infinite.split(&network) {
+        Err(Error::InvalidDocument { path, .. }) => {
+            assert_eq!(path, "$.seeding.split.budgets[0]")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_budget_split_names_what_is_wrong() {
+    let paid = r#""model": {"campaign": {"channels": [
+        {"channel": {"kind": "advertising", "share": 0.05, "persuasion": 0.2, "cost_per_message": 10}, "senders": "outside"},
+        {"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}], "horizon": 5}}"#;
+    let unpaid = r#""model": {"campaign": {"channels": [
+        {"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}], "horizon": 5}}"#;
+    let bass = r#""model": {"bass": {"p": 0.01, "q": 0.3}}"#;
+    let with = |split: &str, rest: &str| {
+        doc(&format!(
+            r#""seeding": {{"seeds": {{"random": {{"count": 3}}}}, "split": {split}}}, {rest}"#
+        ))
+    };
+    let value = r#"{"value_per_adoption": 20}"#;
+    for (split, rest, at, says) in [
+        (
+            r#"{"budgets": []}"#,
+            paid,
+            "$.seeding.split.budgets",
+            "at least one",
+        ),
+        (
+            r#"{"budgets": [100, -5]}"#,
+            paid,
+            "$.seeding.split.budgets[1]",
+            "-5",
+        ),
+        (
+            r#"{"budgets": [1e16]}"#,
+            paid,
+            "$.seeding.split.budgets[0]",
+            "1e15",
+        ),
+        (
+            r#"{"budgets": 100}"#,
+            paid,
+            "$.seeding.split.budgets",
+            "invalid type",
+        ),
+        (
+            r#"{"seed_shares": [0]}"#,
+            paid,
+            "$.seeding.split",
+            "budgets",
+        ),
+        (
+            r#"{"budgets": [100], "seed_shares": []}"#,
+            paid,
+            "$.seeding.split.seed_shares",
+            "at least one",
+        ),
+        (
+            r#"{"budgets": [100], "seed_shares": [0.5, 1.5]}"#,
+            paid,
+            "$.seeding.split.seed_shares[1]",
+            "[0, 1]",
+        ),
+        (
+            r#"{"budgets": [100], "seed_shares": [-0.1]}"#,
+            paid,
+            "$.seeding.split.seed_shares[0]",
+            "[0, 1]",
+        ),
+        (
+            r#"{"budgets": [100], "objective": "profit"}"#,
+            paid,
+            "$.seeding.split.objective",
+            "profit",
+        ),
+        (
+            r#"{"budgets": [100], "budget": 5}"#,
+            paid,
+            "$.seeding.split",
+            "budget",
+        ),
+        (
+            r#"{"budgets": [100], "objective": "roi"}"#,
+            paid,
+            "$.seeding.split.objective",
+            "value_per_adoption",
+        ),
+        (r#"{"budgets": [100]}"#, bass, "$.seeding.split", "`bass`"),
+        (
+            r#"{"budgets": [100]}"#,
+            unpaid,
+            "$.seeding.split",
+            "paid channel",
+        ),
+    ] {
+        let (path, reason) = error_path(&with(split, rest));
+        assert!(
+            path.starts_with(at),
+            "{split} with {rest}: {path}: {reason}"
+        );
+        assert!(reason.contains(says), "{split}: {reason} should say {says}");
+    }
+    // The ROI with a value per adoption is fine.
+    let rest = format!(r#""kpis": {value}, {paid}"#);
+    assert!(Scenario::from_json(&with(r#"{"budgets": [100], "objective": "roi"}"#, &rest)).is_ok());
+}
+
+/// The models of the seeding tests, by name, on the 50 nodes of `GRAPH`.
+fn selector_models() -> Vec<(&'static str, String)> {
+    let fixed = vec!["0.5"; 50].join(", ");
+    vec![
+        ("ic_uniform", r#"{"independent_cascade": {"kind": "uniform", "p": 0.1}}"#.to_string()),
+        ("ic_weighted", r#"{"independent_cascade": {"kind": "weighted_cascade"}}"#.to_string()),
+        ("lt_random", r#"{"linear_threshold": {"weights": {"kind": "uniform"}}}"#.to_string()),
+        (
+            "lt_fixed",
+            format!(
+                r#"{{"linear_threshold": {{"weights": {{"kind": "uniform"}}, "thresholds": {{"kind": "fixed", "thresholds": [{fixed}]}}}}}}"#
+            ),
+        ),
+        ("bass", r#"{"bass": {"p": 0.01, "q": 0.3}}"#.to_string()),
+        ("sir", r#"{"sir": {"beta": 0.08, "gamma": 0.5}}"#.to_string()),
+        ("sis", r#"{"sis": {"beta": 0.08, "gamma": 0.5}}"#.to_string()),
+        ("continuous_sir", r#"{"continuous_sir": {"tau": 0.15, "gamma": 1.0}}"#.to_string()),
+        (
+            "rumor",
+            r#"{"rumor": {"update": "sweep", "contacts": "network", "stifling": "maki_thompson"}}"#
+                .to_string(),
+        ),
+        (
+            "valence",
+            r#"{"valence": {"quality": 0.8, "p_positive": 0.08, "p_negative": 0.12}}"#.to_string(),
+        ),
+        (
+            "campaign",
+            r#"{"campaign": {"channels": [{"channel": {"kind": "post", "persuasion": 0.3}, "senders": "adopters"}], "horizon": 5}}"#
+                .to_string(),
+        ),
+        (
+            "competition",
+            r#"{"competition": {"options": {"probabilities": {"kind": "uniform", "a": 0.06, "b": 0.06}}, "rival_seeds": {"random": {"count": 3}}}}"#
+                .to_string(),
+        ),
+    ]
+}
+
+/// A scenario choosing 3 seeds by `method` under `model`.
+fn selected(method: &str, model: &str) -> String {
+    doc(&format!(
+        r#""seeding": {{"seeds": {{"select": {{"k": 3, "method": {method}}}}}}}, "model": {model}, "ensemble": {{"budget": {{"runs": 5}}}}"#
+    ))
+}
+
+const IC_UNIFORM: &str =
+    r#"{"model": "independent_cascade", "probabilities": {"kind": "uniform", "p": 0.1}}"#;
+const IC_WEIGHTED: &str =
+    r#"{"model": "independent_cascade", "probabilities": {"kind": "weighted_cascade"}}"#;
+const LT_UNIFORM: &str = r#"{"model": "linear_threshold", "weights": {"kind": "uniform"}}"#;
+
+#[test]
+fn a_selector_serves_only_the_diffusion_the_scenario_runs() {
+    let models: std::collections::HashMap<_, _> = selector_models().into_iter().collect();
+    let opim = |d: &str| format!(r#"{{"opim": {{"diffusion": {d}, "epsilon": 0.3}}}}"#);
+    let imm = |d: &str| format!(r#"{{"imm": {{"diffusion": {d}, "epsilon": 0.3}}}}"#);
+    let celf = |d: &str| format!(r#"{{"celf": {{"diffusion": {d}, "runs": 20}}}}"#);
+    let dd = |p: f64| format!(r#"{{"degree_discount": {{"p": {p}}}}}"#);
+    // Each refused pairing: the option at fault, and the words that name
+    // the selector, the scenario's model and what would serve it.
+    let at = "$.seeding.seeds.select.method";
+    for (method, model, path, says) in [
+        // A sampler for another cascade than the scenario's.
+        (
+            opim(IC_WEIGHTED),
+            "ic_uniform",
+            "opim.diffusion",
+            &[
+                "`opim`",
+                r#"{"kind":"uniform","p":0.1}"#,
+                "write the scenario's diffusion",
+            ][..],
+        ),
+        // For the other family.
+        (
+            imm(IC_WEIGHTED),
+            "lt_random",
+            "imm.diffusion",
+            &[
+                "`imm`",
+                r#"{"model":"linear_threshold""#,
+                "write the scenario's diffusion",
+            ],
+        ),
+        (
+            celf(LT_UNIFORM),
+            "ic_weighted",
+            "celf.diffusion",
+            &[
+                "`celf`",
+                "weighted_cascade",
+                "write the scenario's diffusion",
+            ],
+        ),
+        // A linear threshold no sampler can draw.
+        (
+            opim(LT_UNIFORM),
+            "lt_fixed",
+            "opim.diffusion",
+            &[
+                "`opim`",
+                "fixed thresholds",
+                "leave out the model's `thresholds`",
+                "degree",
+            ],
+        ),
+        // Degree discount: another p, another cascade, a threshold model.
+        (
+            dd(0.01),
+            "ic_uniform",
+            "degree_discount.p",
+            &["p = 0.01", "set p to 0.1"],
+        ),
+        (
+            dd(0.1),
+            "ic_weighted",
+            "degree_discount",
+            &[
+                "one p on every arc",
+                "weighted_cascade",
+                "opim, imm or celf",
+            ],
+        ),
+        (
+            dd(0.1),
+            "lt_random",
+            "degree_discount",
+            &[
+                "one p on every arc",
+                "linear_threshold",
+                "opim, imm or celf",
+            ],
+        ),
+        (
+            dd(0.1),
+            "lt_fixed",
+            "degree_discount",
+            &["fixed thresholds", "pagerank"],
+        ),
+    ] {
+        let (got, reason) = error_path(&selected(&method, &models[model]));
+        assert_eq!(got, format!("{at}.{path}"), "{method} on {model}: {reason}");
+        for word in says {
+            assert!(
+                reason.contains(word),
+                "{method} on {model}: {reason} should say {word}"
+            );
+        }
+    }
+}
+
+#[test]
+fn selectors_serve_their_own_diffusion_stand_in_for_other_models_and_heuristics_serve_all() {
+    let opim = |d: &str| format!(r#"{{"opim": {{"diffusion": {d}, "epsilon": 0.3}}}}"#);
+    let runs = |method: &str, model: &str| {
+        let scenario = Scenario::from_json(&selected(method, model))
+            .unwrap_or_else(|e| panic!("{method} on {model}: {e}"));
+        scenario
+            .run(Some(1))
+            .unwrap_or_else(|e| panic!("{method} on {model}: {e}"))
+    };
+    let models = selector_models();
+    let model = |name: &str| &models.iter().find(|(n, _)| *n == name).unwrap().1;
+    // A sampler and degree discount for the very diffusion the scenario runs.
+    runs(&opim(IC_UNIFORM), model("ic_uniform"));
+    runs(&opim(IC_WEIGHTED), model("ic_weighted"));
+    runs(
+        &format!(r#"{{"imm": {{"diffusion": {LT_UNIFORM}, "epsilon": 0.3}}}}"#),
+        model("lt_random"),
+    );
+    runs(
+        &format!(r#"{{"celf": {{"diffusion": {IC_UNIFORM}, "runs": 20}}}}"#),
+        model("ic_uniform"),
+    );
+    runs(r#"{"degree_discount": {"p": 0.1}}"#, model("ic_uniform"));
+    // On a model no diffusion describes, a sampler's diffusion and degree
+    // discount's p stand in for it: accepted, the guarantee theirs.
+    let diffusions = ["ic_uniform", "ic_weighted", "lt_random", "lt_fixed"];
+    for (name, text) in models.iter().filter(|(n, _)| !diffusions.contains(n)) {
+        for method in [
+            opim(IC_WEIGHTED),
+            format!(r#"{{"imm": {{"diffusion": {LT_UNIFORM}, "epsilon": 0.3}}}}"#),
+            format!(r#"{{"celf": {{"diffusion": {IC_UNIFORM}, "runs": 20}}}}"#),
+            r#"{"degree_discount": {"p": 0.05}}"#.to_string(),
+        ] {
+            Scenario::from_json(&selected(&method, text))
+                .unwrap_or_else(|e| panic!("{method} on {name}: {e}"));
+        }
+    }
+    let results = runs(&opim(IC_WEIGHTED), model("bass"));
+    assert!(results.seeds.selection.unwrap().guarantee.is_some());
+    // The heuristics that read only the network serve every model.
+    for (name, text) in &models {
+        for method in [
+            r#""random""#,
+            r#"{"degree": {"by": "out"}}"#,
+            r#"{"pagerank": {}}"#,
+            r#""k_core""#,
+        ] {
+            Scenario::from_json(&selected(method, text))
+                .unwrap_or_else(|e| panic!("{method} on {name}: {e}"));
+        }
+    }
+    runs(r#""k_core""#, model("lt_fixed"));
 }
