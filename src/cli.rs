@@ -12,7 +12,14 @@
 //! * `wom stats EDGELIST [--directed] [--text-ids]` prints the graph's
 //!   summary as JSON;
 //! * `wom plot RESULTS --out FILE.svg` draws the adoption curve with its
-//!   band above the adoptions per channel ([`plot_svg`]).
+//!   band above the adoptions per channel ([`plot_svg`]);
+//! * `wom seed SCENARIO [--rr-sets N]` chooses the scenario's seeds (with
+//!   a progress bar for a selector that takes long) and prints them, their
+//!   cost, the guarantee a selector proved and the RR estimate of their
+//!   spread;
+//! * `wom split SCENARIO [--budgets ...] [--shares ...] [--objective ...]
+//!   [--chart FILE.svg]` runs the scenario's budget split and prints every
+//!   split with the best per budget.
 //!
 //! Errors print one line on stderr and give exit status 1 (2 for a bad
 //! command line; `--help` and `--version` print clap's text and give 0).
@@ -67,9 +74,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Relation;
 use crate::chart;
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
-use crate::propagation::lt::LtThresholds;
-use crate::scenario::{MAX_THREADS, ModelSpec, Registry, Results, RunSettings, Scenario};
-use crate::seeding::{DEFAULT_SEED_SHARES, Diffusion, Objective, SeedRule, SplitPlan, rr_estimate};
+use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
+use crate::seeding::{
+    DEFAULT_SEED_SHARES, Diffusion, Objective, RunModel, SeedRule, SplitPlan, Work, rr_estimate,
+};
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -245,13 +253,8 @@ fn diffusion_of(scenario: &Scenario) -> Option<Diffusion> {
     {
         return Some(*d);
     }
-    match &scenario.model {
-        ModelSpec::IndependentCascade(probabilities) => Some(Diffusion::IndependentCascade {
-            probabilities: *probabilities,
-        }),
-        ModelSpec::LinearThreshold(o) if o.thresholds == LtThresholds::Random => {
-            Some(Diffusion::LinearThreshold { weights: o.weights })
-        }
+    match scenario.model.run_model() {
+        RunModel::Diffusion(d) => Some(d),
         _ => None,
     }
 }
@@ -400,14 +403,27 @@ fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {
     let (network, _) = scenario
         .build_network_with(registry)
         .map_err(|e| e.to_string())?;
-    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    spinner.set_style(
+    // A spinner until the selector reports its work; then a bar per stage.
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
         ProgressStyle::with_template("{spinner} choosing seeds ({elapsed})")
             .map_err(|e| e.to_string())?,
     );
-    spinner.enable_steady_tick(Duration::from_millis(120));
-    let chosen = scenario.seeds(&network);
-    spinner.finish_and_clear();
+    let staged = ProgressStyle::with_template(
+        "{spinner} choosing seeds: {msg} [{bar:30}] {pos}/{len} ({elapsed})",
+    )
+    .map_err(|e| e.to_string())?
+    .progress_chars("=> ");
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let started = std::sync::Once::new();
+    let progress = |work: Work| {
+        started.call_once(|| bar.set_style(staged.clone()));
+        bar.set_message(work.stage);
+        bar.set_length(work.of);
+        bar.set_position(work.done);
+    };
+    let chosen = scenario.seeds_reporting(&network, &progress);
+    bar.finish_and_clear();
     let chosen = chosen.map_err(|e| e.to_string())?;
     let ids: Vec<String> = chosen
         .nodes
@@ -437,6 +453,14 @@ fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {
             println!("RR sets drawn by {method}: {r}");
         }
         println!("selection time: {:.3} s", s.seconds);
+    }
+    if let (RunModel::Other(model), Some(s)) = (scenario.model.run_model(), &chosen.selection)
+        && s.guarantee.is_some()
+    {
+        println!(
+            "note: the guarantee is for the selector's own diffusion, which stands in for this \
+             scenario's `{model}` model; `wom run` gives the model's adoption"
+        );
     }
     match diffusion_of(&scenario) {
         Some(diffusion) => {

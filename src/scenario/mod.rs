@@ -75,8 +75,8 @@ use crate::propagation::{
     LinearThreshold, Model, Rumor, Sir, Sis, ValenceCascade,
 };
 use crate::seeding::{
-    Audience, Diffusion, LeaderSelection, Objective, RunModel, SeedPlan, Seeds, SplitReport,
-    add_business, assign_opinion_leaders, check_amount, resolve_ids, split_budget,
+    Audience, Diffusion, LeaderSelection, Objective, RunModel, SeedPlan, Seeds, SelectionProgress,
+    SplitReport, add_business, assign_opinion_leaders, check_amount, resolve_ids, split_budget,
 };
 use crate::social::SocialGraph;
 
@@ -1005,6 +1005,22 @@ impl Scenario {
     pub fn seeds(&self, network: &Network) -> Result<Seeds> {
         self.seeding
             .choose(network, self.ensemble.master_seed)
+            .map_err(at("$.seeding"))
+    }
+
+    /// As [`seeds`](Scenario::seeds), telling `progress` how far a
+    /// selector that takes long has got (`wom seed` draws it as a progress
+    /// bar); the seeds are the same.
+    ///
+    /// # Errors
+    /// As [`seeds`](Scenario::seeds).
+    pub fn seeds_reporting(
+        &self,
+        network: &Network,
+        progress: &SelectionProgress<'_>,
+    ) -> Result<Seeds> {
+        self.seeding
+            .choose_reporting(network, self.ensemble.master_seed, Some(progress))
             .map_err(at("$.seeding"))
     }
 

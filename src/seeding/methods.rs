@@ -10,7 +10,7 @@ use crate::propagation::ic::IcProbabilities;
 use super::celf::Celf;
 use super::heuristics::{Degree, DegreeDiscount, KCore, PageRankSeeds, RandomSeeds};
 use super::ris::{Imm, Opim};
-use super::select::{Diffusion, SeedRequest, SeedSelector, Selection};
+use super::select::{Diffusion, SeedRequest, SeedSelector, Selection, SelectionProgress};
 
 /// Who a selector may choose.
 ///
@@ -322,10 +322,28 @@ impl SelectRule {
     /// Those of [`Candidates::resolve`] and of the selector (k larger than
     /// the candidates, options out of range).
     pub fn select(&self, network: &Network, master_seed: u64, taken: &[u32]) -> Result<Selection> {
+        self.select_reporting(network, master_seed, taken, None)
+    }
+
+    /// As [`select`](Self::select), telling `progress` (if any) how far
+    /// the selector has got.
+    ///
+    /// # Errors
+    /// As [`select`](Self::select).
+    pub fn select_reporting(
+        &self,
+        network: &Network,
+        master_seed: u64,
+        taken: &[u32],
+        progress: Option<&SelectionProgress<'_>>,
+    ) -> Result<Selection> {
         let candidates = self.candidates.resolve(network, taken)?;
-        let request = SeedRequest::new(network, self.k)
+        let mut request = SeedRequest::new(network, self.k)
             .among(&candidates)
             .seeded(master_seed);
+        if let Some(progress) = progress {
+            request = request.reporting(progress);
+        }
         self.method.selector().select(&request)
     }
 }

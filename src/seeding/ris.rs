@@ -68,7 +68,7 @@ fn check_epsilon(epsilon: f64) -> Result<f64> {
 /// **The answer.** The seeds are then chosen greedily on R1 ∪ R2, 2θ sets
 /// (OPIM-C answers with the seeds chosen on R1 alone), and validated on
 /// θ_v = 4θ fresh RR sets, drawn after the choice and each stopped at the
-/// first seed it meets (Guo, Wu, Wang and Zhang, SIGMOD 2020, validate
+/// first seed it meets (Guo, Wang, Wei and Chen, SIGMOD 2020, validate
 /// OPIM-C's choice on such truncated sets). With Λ_v the fresh sets the
 /// seeds meet and Λᵘ the greedy's bound on R1 ∪ R2, the reported guarantee
 /// is

@@ -15,7 +15,7 @@ use super::methods::SelectRule;
 use super::rank::rank_by_score;
 use super::roles::Centrality;
 use super::sample::sample_distinct;
-use super::select::Selection;
+use super::select::{Selection, SelectionProgress};
 use super::split::SplitPlan;
 
 /// The stream of the master seed that the `random` rule and the
@@ -431,13 +431,27 @@ impl SeedPlan {
     /// # Ok::<(), wom::Error>(())
     /// ```
     pub fn choose(&self, network: &Network, master_seed: u64) -> Result<Seeds> {
+        self.choose_reporting(network, master_seed, None)
+    }
+
+    /// As [`choose`](Self::choose), telling `progress` (if any) how far a
+    /// `select` rule's selector has got.
+    ///
+    /// # Errors
+    /// As [`choose`](Self::choose).
+    pub fn choose_reporting(
+        &self,
+        network: &Network,
+        master_seed: u64,
+        progress: Option<&SelectionProgress<'_>>,
+    ) -> Result<Seeds> {
         self.validate()?;
         self.prices.check_roles(network).map_err(nest("$.prices"))?;
         // A selector's report is kept beside its seeds.
         let (proposed, selection) = match &self.seeds {
             SeedRule::Select(rule) => {
                 let s = rule
-                    .select(network, master_seed, &[])
+                    .select_reporting(network, master_seed, &[], progress)
                     .map_err(nest("$.seeds.select"))?;
                 (s.seeds.clone(), Some(s))
             }

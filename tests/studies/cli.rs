@@ -220,6 +220,24 @@ fn seed_prints_the_seeds_their_cost_guarantee_and_spread() {
     let results = Results::from_json(&text(&results.stdout)).unwrap();
     let ids: Vec<String> = results.seeds.ids.iter().map(ToString::to_string).collect();
     assert_eq!(lines[0].split(": ").nth(1).unwrap(), ids.join(", "));
+    assert!(!stdout.contains("stands in"), "{stdout}");
+    // On a model no diffusion describes, the guarantee is said to be the
+    // selector's diffusion's.
+    let dir = scratch("seed_stand_in");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("seeding_opim.json")).unwrap())
+            .unwrap();
+    doc["model"] = serde_json::json!({"bass": {"p": 0.01, "q": 0.3}});
+    let bass = dir.join("bass.json");
+    std::fs::write(&bass, doc.to_string()).unwrap();
+    let out = wom(&["seed", bass.to_str().unwrap(), "--rr-sets", "1000"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("stands in for this scenario's `bass` model"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
     // A scenario that cannot be read is one line of error.
     assert_one_line_error(&wom(&["seed", "/nonexistent.json"]), "nonexistent");
 }
