@@ -14,6 +14,11 @@
 #                                      # (benches/seeding_peers.sh; hours)
 #   GRAPHS=facebook MC=2000 bash benches/seeding.sh
 #   IMM_MIN_EPS=0.01 bash benches/seeding.sh   # IMM at every eps (hours)
+#   CELF_RUNS=0 bash benches/seeding.sh        # without CELF
+#
+# CELF (lazy greedy on Monte Carlo) runs with CELF_RUNS forward runs per
+# estimate (default 100) on two threads: its first step estimates every
+# candidate alone, minutes on Slashdot.
 #
 # IMM runs only for eps >= IMM_MIN_EPS (default 0.1): at eps = 0.01 it
 # draws tens of millions of RR sets (34 million, 101 s, on ego-Facebook
@@ -29,6 +34,7 @@ DATA="${WOM_DATA_DIR:-../shared/data}"
 OUT="${OUT:-target/seeding.jsonl}"
 MC="${MC:-10000}"
 IMM_MIN_EPS="${IMM_MIN_EPS:-0.1}"
+CELF_RUNS="${CELF_RUNS:-100}"
 GRAPHS="${GRAPHS:-facebook slashdot}"
 if [ -n "${QUICK:-}" ]; then KS="10"; EPS="0.5"; else KS="10 50"; EPS="0.5 0.1 0.01"; fi
 cargo build --release --locked --example select_seeds >&2
@@ -63,6 +69,9 @@ for graph in $GRAPHS; do
             for method in degree degree_discount pagerank k_core random; do
                 run "$graph" "${args[@]}" --method "$method" --threads 1
             done
+            if [ "$CELF_RUNS" != 0 ]; then
+                run "$graph" "${args[@]}" --method celf --celf-runs "$CELF_RUNS" --threads 2
+            fi
             echo "done: $graph $model k=$k" >&2
         done
     done

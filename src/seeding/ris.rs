@@ -65,33 +65,34 @@ fn check_epsilon(epsilon: f64) -> Result<f64> {
 /// 2n((1 − 1/e)α + β)² / (k ε²): the same sets, in the same rounds, as
 /// OPIM-C.
 ///
-/// **The answer.** The seeds are then chosen greedily on R1 ∪ R2, 2θ sets
-/// (OPIM-C answers with the seeds chosen on R1 alone), and validated on
-/// θ_v = 4θ fresh RR sets, drawn after the choice and each stopped at the
-/// first seed it meets (Guo, Wang, Wei and Chen, SIGMOD 2020, validate
-/// OPIM-C's choice on such truncated sets). With Λ_v the fresh sets the
-/// seeds meet and Λᵘ the greedy's bound on R1 ∪ R2, the reported guarantee
-/// is
+/// **The answer.** OPIM-C answers with the seeds chosen on R1 alone. Here
+/// the seeds are chosen greedily on R = R1 ∪ R2 ∪ R3, 4θ sets, R3 being 2θ
+/// more sets of R1's stream (twice what the rounds ended with), and
+/// validated on θ_v = 4θ fresh RR sets drawn after the choice, each stopped
+/// at the first seed it meets (Guo, Wang, Wei and Chen, SIGMOD 2020,
+/// validate OPIM-C's choice on such truncated sets). With Λ_v the fresh
+/// sets the seeds meet and Λᵘ the greedy's bound on R, the reported
+/// guarantee is
 ///
 /// ```text
-/// α(S) = [((√(Λ_v + 2b/9) − √(b/2))² − b/18) / θ_v] / [(√(Λᵘ + c/2) + √(c/2))² / 2θ]
+/// α(S) = [((√(Λ_v + 2b/9) − √(b/2))² − b/18) / θ_v] / [(√(Λᵘ + c/2) + √(c/2))² / 4θ]
 /// ```
 ///
 /// with b = ln(2/δ) and c = ln(2 i_max/δ): the lower bound holds with
 /// probability 1 − δ/2 given the choice (the fresh sets do not depend on
-/// it), the upper bound with 1 − δ/2 over the i_max sizes 2θ may take, so
-/// the seeds reach α(S) × σ(OPT) with probability at least 1 − δ. Choosing
-/// on twice the sets improves the seeds; validating on twice again the
-/// sets tightens the guarantee. The estimate of the spread is n Λ_v / θ_v,
-/// and the RR sets reported are 2θ + θ_v.
+/// it), the upper bound with 1 − δ/2 over the i_max sizes 4θ may take, so
+/// the seeds reach α(S) × σ(OPT) with probability at least 1 − δ. More
+/// sets improve the seeds and tighten both bounds, for about twice the
+/// work of the last round. The estimate of the spread is n Λ_v / θ_v, and
+/// the RR sets reported are 4θ + θ_v.
 ///
 /// Cost: O((k + ln(1/δ)) n ε⁻² / k × EPT) expected RR-set work, EPT the
 /// mean size of an RR set; memory 4 bytes per RR-set entry (R1 and R2
 /// inverted by node) and 4 bytes per node and round; the fresh sets are
 /// counted, not kept. RR sets are drawn in parallel; the answer does not
 /// depend on the number of threads. A progress callback
-/// ([`SeedRequest::reporting`]) hears of the stages `"RR sets"` (per round)
-/// and `"validation"`.
+/// ([`SeedRequest::reporting`]) hears of the stages `"RR sets"` (per
+/// round), `"RR sets for the answer"` and `"validation"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Opim {
@@ -198,7 +199,7 @@ type Choice = (Vec<u32>, u64, Option<f64>);
 /// OPIM-C's rounds: R1 and R2 grow to θ_0, 2θ_0, ... sets; each round
 /// `choose` picks seeds on R1, R2 and the bound give the proved ratio, and
 /// the first round reaching `target` (or the last) ends the rounds. The
-/// answer is then chosen on R1 and R2 together (2θ sets), and validated on
+/// answer is then chosen on R1, R2 and 2θ more sets, and validated on
 /// fresh RR sets drawn after it was chosen (see [`Opim`]).
 #[allow(clippy::too_many_arguments)]
 fn online_rounds(
@@ -229,6 +230,11 @@ fn online_rounds(
                 break theta;
             }
         };
+        // The answer's sets: R1, 2θ more of its stream, and R2.
+        let extra = ANSWER_SETS * theta - 2 * theta;
+        r1.extend_reporting(sampler, m1, extra, &|done| {
+            request.report("RR sets for the answer", done, extra)
+        })?;
         r1.append(r2)?;
         let (seeds, upper_cover, cost) = choose(&r1);
         let fresh = validation_sets(theta);
@@ -248,18 +254,22 @@ fn online_rounds(
             seeds,
             method: method.into(),
             estimated_spread: Some(n as f64 * met as f64 / fresh as f64),
-            guarantee: Some(schedule.final_ratio(met, fresh, upper_cover, 2 * theta)),
-            rr_sets: Some(2 * theta + fresh),
+            guarantee: Some(schedule.final_ratio(met, fresh, upper_cover, r1.len())),
+            rr_sets: Some(r1.len() + fresh),
             cost,
             seconds: started.elapsed().as_secs_f64(),
         })
     })?
 }
 
-/// Fresh RR sets that validate a choice made on 2θ sets: 4θ, twice as
-/// many. Each stops at the first seed it meets, so on graphs where the
-/// seeds meet a good share of the sets they cost less than as many full
-/// sets; the lower bound on the seeds' spread tightens with their number.
+/// The answer is chosen on this many times θ sets (R1, R2 and fresh ones
+/// of R1's stream): twice what the rounds ended with.
+const ANSWER_SETS: u64 = 4;
+
+/// Fresh RR sets that validate a choice made on 4θ sets: as many. Each
+/// stops at the first seed it meets, so on graphs where the seeds meet a
+/// good share of the sets they cost less than as many full sets; the lower
+/// bound on the seeds' spread tightens with their number.
 fn validation_sets(theta: u64) -> u64 {
     4 * theta
 }
@@ -444,8 +454,8 @@ pub fn rr_estimate(
 /// at least 1 − δ/(3 i_max); the sets double until their ratio reaches
 /// ½(1 − 1/e) − ε or the rounds run out (θ_max as OPIM-C's with k = 1 and
 /// ln C(c, k) replaced by K ln(e c/K), K the most seeds the budget buys).
-/// As in [`Opim`], the answer is then chosen on R1 ∪ R2 and its guarantee
-/// proved on 4θ fresh RR sets.
+/// As in [`Opim`], the answer is then chosen on 4θ sets (R1, R2 and 2θ
+/// more) and its guarantee proved on 4θ fresh RR sets.
 ///
 /// Candidates priced above the budget are never chosen; a budget below
 /// every candidate's price is an error.
