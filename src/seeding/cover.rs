@@ -103,8 +103,11 @@ impl InvertedRr {
     }
 
     /// Draws `count` more sets of the stream `master` (continuing its
-    /// numbering) and inverts them as one batch; the drawn lists are freed
-    /// block by block once counted, and refilled.
+    /// numbering) and inverts them in batches: the drawn lists are inverted
+    /// once they hold an eighth of the entries stored (at least 2^16 and 4
+    /// per node), so that while drawing, memory stays within about 5 bytes
+    /// per stored entry (4 stored, 8 for each entry drawn and not yet
+    /// inverted) and the batches number O(log(entries / n)).
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the sets would number 2^32 or more,
@@ -133,12 +136,40 @@ impl InvertedRr {
                 "at most 4,294,967,295 RR sets are held (set ids take 4 bytes)",
             ));
         }
-        // The sets as drawn, end to end, then counted per node.
+        // The sets as drawn, end to end, inverted into a batch whenever
+        // they hold a good share of what is stored (and at the end), so
+        // that the drawn lists held at once stay small beside the
+        // collection. Where the batches end depends on the draws alone, not
+        // on the threads; the greedy's answer does not depend on it.
         let (mut nodes, mut lens) = (Vec::new(), Vec::new());
+        let mut failed = None;
         draw_blocks(sampler, master, first, count, drawn, |n, l| {
             nodes.extend_from_slice(n);
             lens.extend_from_slice(l);
+            if nodes.len() as u64 >= self.flush_at() && failed.is_none() {
+                failed = self.invert(&nodes, &lens).err();
+                nodes.clear();
+                lens.clear();
+            }
         });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        self.invert(&nodes, &lens)
+    }
+
+    /// Drawn entries held before they are inverted into a batch: an eighth
+    /// of those stored, and at least 2^16 and 4 per node.
+    fn flush_at(&self) -> u64 {
+        (self.entries / 8).max(1 << 16).max(4 * self.n as u64)
+    }
+
+    /// Inverts sets drawn end to end (`nodes`, with the length of each in
+    /// `lens`), numbered from [`len`](Self::len), into a new batch.
+    fn invert(&mut self, nodes: &[u32], lens: &[u32]) -> Result<()> {
+        if lens.is_empty() {
+            return Ok(());
+        }
         if nodes.len() as u64 >= u64::from(u32::MAX) {
             return Err(Error::param(
                 "rr_sets",
@@ -146,8 +177,9 @@ impl InvertedRr {
                 "one batch of RR sets holds fewer than 2^32 entries",
             ));
         }
+        let first = self.count;
         let mut offsets = vec![0u32; self.n + 1];
-        for &v in &nodes {
+        for &v in nodes {
             offsets[v as usize + 1] += 1;
         }
         for v in 0..self.n {
@@ -165,9 +197,8 @@ impl InvertedRr {
             }
             at += l as usize;
         }
-        drop(nodes);
         self.entries += sets.len() as u64;
-        self.count += count;
+        self.count += lens.len() as u64;
         self.push_batch(Batch { offsets, sets });
         Ok(())
     }

@@ -88,7 +88,7 @@ fn check_epsilon(epsilon: f64) -> Result<f64> {
 ///
 /// Cost: O((k + ln(1/δ)) n ε⁻² / k × EPT) expected RR-set work, EPT the
 /// mean size of an RR set; memory 4 bytes per RR-set entry (R1 and R2
-/// inverted by node) and 4 bytes per node and round; the fresh sets are
+/// inverted by node) and 4 bytes per node and batch; the fresh sets are
 /// counted, not kept. RR sets are drawn in parallel; the answer does not
 /// depend on the number of threads. A progress callback
 /// ([`SeedRequest::reporting`]) hears of the stages `"RR sets"` (per

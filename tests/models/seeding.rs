@@ -674,3 +674,32 @@ fn opim_reports_its_stages_and_answers_the_same_when_watched() {
         assert_eq!(last.done, last.of, "{last:?}");
     }
 }
+
+#[test]
+fn how_sets_are_batched_does_not_change_the_answer() {
+    // A long draw is inverted in several batches as it goes (to bound the
+    // lists held), short draws one batch each: the same sets either way.
+    use wom::seeding::{InvertedRr, RrSampler};
+    let params = Gnp {
+        n: 300,
+        p: 0.015,
+        direction: wom::Relation::Follow,
+    };
+    let net = gnp(&params, 9).unwrap().freeze().unwrap();
+    let sampler = RrSampler::new(&net, &Diffusion::uniform_ic(0.2)).unwrap();
+    let mut long = InvertedRr::new(300);
+    long.extend(&sampler, 4, 200_000).unwrap();
+    let mut short = InvertedRr::new(300);
+    for _ in 0..8 {
+        short.extend(&sampler, 4, 25_000).unwrap();
+    }
+    assert_eq!((long.len(), long.entries()), (short.len(), short.entries()));
+    // More than one batch: each adds 301 offsets.
+    let one_batch = 4 * (long.entries() + 301 + 300);
+    assert!(long.bytes() > one_batch, "{} entries", long.entries());
+    let all: Vec<u32> = (0..300).collect();
+    assert_eq!(long.greedy(&all, 15, true), short.greedy(&all, 15, true));
+    for seeds in [vec![7u32], (0..300).step_by(11).collect()] {
+        assert_eq!(long.covered_by(&seeds), short.covered_by(&seeds));
+    }
+}
