@@ -85,6 +85,7 @@ mod report;
 pub use self::csv::{read_csv, read_csv_from};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
-    ArcDirection, Comments, CsvOptions, Duplicates, EdgeListOptions, IdFormat, SelfLoops,
+    ArcDirection, BothWays, Columns, Comments, CsvOptions, Duplicates, EdgeListOptions,
+    ExtraColumns, Header, IdFormat, SelfLoops, Weights,
 };
 pub use report::{LoadReport, Loaded};

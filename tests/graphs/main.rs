@@ -9,5 +9,6 @@ mod data;
 mod freeze;
 mod generators;
 mod io;
+mod layouts;
 mod network;
 mod roles;
