@@ -75,6 +75,7 @@
 use crate::{Error, NodeId, SocialGraph, SocialTie};
 
 mod build;
+mod cascades;
 mod csv;
 mod detect;
 mod edge_list;
@@ -83,6 +84,11 @@ mod options;
 mod report;
 
 pub use self::csv::{read_csv, read_csv_from};
+pub use cascades::{
+    Activity, ActivityLog, CascadeOptions, CascadeReport, Cascades, Cycles, Parents, read_activity,
+    read_activity_from, read_cascade_csv, read_cascade_csv_from, read_propagation_trees,
+    read_propagation_trees_from,
+};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
     ArcDirection, BothWays, Columns, Comments, CsvOptions, Duplicates, EdgeListOptions,

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cascades;
 mod data;
 mod freeze;
 mod generators;
