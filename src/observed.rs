@@ -15,7 +15,7 @@
 //! shape measures of simulated cascades apply to them:
 //! [`ObservedCascade::metrics`] gives the same [`CascadeMetrics`] (trees,
 //! size, depth, structural virality) as
-//! [`cascade_metrics`](crate::kpi::cascade_metrics) gives for a simulated
+//! [`cascade_metrics`] gives for a simulated
 //! run, and [`ObservedCascade::time_to_fraction`] the time by which a
 //! share of the nodes had joined (the `time_to_50` and `time_to_90` KPIs,
 //! in the cascade's own time unit).
