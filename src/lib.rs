@@ -91,6 +91,7 @@ pub mod generate;
 pub mod io;
 pub mod kpi;
 pub mod network;
+pub mod observed;
 pub mod output;
 pub mod propagation;
 pub mod rng;

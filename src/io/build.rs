@@ -4,7 +4,7 @@
 use petgraph::graph::NodeIndex;
 
 use super::intern::{Interner, lossy};
-use super::options::{ArcDirection, Duplicates, Policy, SelfLoops};
+use super::options::{ArcDirection, BothWays, Duplicates, Policy, SelfLoops, Weights};
 use super::report::{LoadReport, Loaded};
 use crate::actor::BuiltinActor;
 use crate::error::{Error, Location, Result};
@@ -63,6 +63,56 @@ fn parse_trust(token: &[u8], name: &str, line: u64) -> Result<f64> {
     Ok(value + 0.0)
 }
 
+/// Parses a number that must be finite and at least 0 (a count or a
+/// strength); `what` names it in errors.
+fn parse_non_negative(token: &[u8], what: &str, name: &str, line: u64) -> Result<f64> {
+    let invalid = || Error::InvalidWeight {
+        text: lossy(token),
+        location: Some(Location::new(name, line)),
+    };
+    let text = std::str::from_utf8(token).map_err(|_| invalid())?.trim();
+    let value: f64 = text.parse().map_err(|_| invalid())?;
+    if !value.is_finite() {
+        return Err(invalid());
+    }
+    if value < 0.0 {
+        return Err(Error::MalformedLine {
+            location: Location::new(name, line),
+            reason: format!("{what} {text:?} is negative; it must be a number >= 0"),
+        });
+    }
+    Ok(value + 0.0)
+}
+
+/// The chance that at least one of `count` interactions, each passing with
+/// chance `p`, passes: `1 - (1 - p)^count`, exact for small `p`.
+fn count_trust(count: f64, p: f64) -> f64 {
+    if count == 0.0 || p == 0.0 {
+        return 0.0;
+    }
+    (-libm::expm1(count * libm::log1p(-p))).clamp(0.0, 1.0) + 0.0
+}
+
+/// Parses a time cell: a finite decimal number.
+pub(super) fn parse_time(token: &[u8], name: &str, line: u64) -> Result<f64> {
+    let bad = || Error::MalformedLine {
+        location: Location::new(name, line),
+        reason: format!("time {:?} is not a finite number", lossy(token)),
+    };
+    let text = std::str::from_utf8(token).map_err(|_| bad())?.trim();
+    let value: f64 = text.parse().map_err(|_| bad())?;
+    if value.is_finite() {
+        Ok(value + 0.0)
+    } else {
+        Err(bad())
+    }
+}
+
+/// The ordered key of an arc `u -> v`.
+fn ordered(u: u32, v: u32) -> u64 {
+    (u64::from(u) << 32) | u64::from(v)
+}
+
 /// Collects records, applies the policies and builds the graph.
 #[derive(Debug)]
 pub(super) struct Builder<'a> {
@@ -87,20 +137,39 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Takes one record (`trust` is `None` when the record has none).
+    /// Takes the time of the record about to be recorded.
+    pub(super) fn time(&mut self, token: &[u8], line: u64) -> Result<()> {
+        let t = parse_time(token, self.name, line)?;
+        let r = &mut self.report;
+        r.timed_records += 1;
+        r.first_time = Some(r.first_time.map_or(t, |f| f.min(t)));
+        r.last_time = Some(r.last_time.map_or(t, |l| l.max(t)));
+        Ok(())
+    }
+
+    /// Takes one record (`weight` is `None` when the record has none).
     pub(super) fn record(
         &mut self,
         src: &[u8],
         dst: &[u8],
-        trust: Option<&[u8]>,
+        weight: Option<&[u8]>,
         line: u64,
     ) -> Result<()> {
         let limit = self.policy.max_nodes;
         let u = self.ids.intern(src, limit, self.name, line)?;
         let v = self.ids.intern(dst, limit, self.name, line)?;
-        let trust = match trust {
-            Some(t) => parse_trust(t, self.name, line)?,
-            None => {
+        let trust = match (self.policy.weights, weight) {
+            (Weights::Probability, Some(t)) => parse_trust(t, self.name, line)?,
+            (Weights::Count { p }, Some(t)) => {
+                count_trust(parse_non_negative(t, "count", self.name, line)?, p)
+            }
+            (Weights::InWeight, Some(t)) => parse_non_negative(t, "weight", self.name, line)?,
+            (Weights::Ignore, Some(_)) => {
+                self.report.ignored_weights += 1;
+                self.report.default_trust_records += 1;
+                self.policy.default_trust
+            }
+            (_, None) => {
                 self.report.default_trust_records += 1;
                 self.policy.default_trust
             }
@@ -130,19 +199,36 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// Whether duplicates are found on unordered pairs: in friendship
+    /// reads, unless both ways are joined.
+    fn unordered(&self) -> bool {
+        self.policy.direction == Relation::Friendship && self.policy.both_ways == BothWays::Keep
+    }
+
     /// The key under which two records are duplicates.
-    fn key(direction: Relation, e: &RawEdge) -> u64 {
-        let (a, b) = match direction {
-            Relation::Friendship if e.u > e.v => (e.v, e.u),
-            _ => (e.u, e.v),
-        };
-        (u64::from(a) << 32) | u64::from(b)
+    fn key(unordered: bool, e: &RawEdge) -> u64 {
+        if unordered && e.u > e.v {
+            ordered(e.v, e.u)
+        } else {
+            ordered(e.u, e.v)
+        }
+    }
+
+    /// The number of unordered pairs (u != v) among `keys` (ordered, sorted,
+    /// without repeats) present both ways.
+    fn both_ways(keys: &[u64]) -> u64 {
+        keys.iter()
+            .filter(|&&k| {
+                let (u, v) = ((k >> 32) as u32, k as u32);
+                u < v && keys.binary_search(&ordered(v, u)).is_ok()
+            })
+            .count() as u64
     }
 
     /// Counts the duplicates and applies the policy: returns the indices
     /// (ascending) of the records to leave out, and merges trusts in place.
     fn resolve_duplicates(&mut self) -> Result<Vec<usize>> {
-        let direction = self.policy.direction;
+        let direction = self.unordered();
         let mut keys: Vec<u64> = self.edges.iter().map(|e| Self::key(direction, e)).collect();
         keys.sort_unstable();
         let mut repeated = Vec::new();
@@ -223,7 +309,45 @@ impl<'a> Builder<'a> {
         }
         let skip = self.resolve_duplicates()?;
         let undirected = self.policy.direction == Relation::Friendship;
-        let arcs_of = |e: &RawEdge| if undirected && e.u != e.v { 2u64 } else { 1 };
+        // Friendship reads: the pairs listed both ways, among all records
+        // and (when joined) among the kept ones.
+        let mut joined_keys: Vec<u64> = Vec::new();
+        if undirected {
+            let mut keys: Vec<u64> = self
+                .edges
+                .iter()
+                .filter(|e| e.u != e.v)
+                .map(|e| ordered(e.u, e.v))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            self.report.listed_both_ways = Self::both_ways(&keys);
+            if self.policy.both_ways == BothWays::OneArcPerDirection {
+                let mut next = skip.iter().peekable();
+                let mut kept: Vec<u64> = Vec::new();
+                for (i, e) in self.edges.iter().enumerate() {
+                    if next.next_if_eq(&&i).is_none() && e.u != e.v {
+                        kept.push(ordered(e.u, e.v));
+                    }
+                }
+                kept.sort_unstable();
+                kept.dedup();
+                self.report.both_ways_joined = Self::both_ways(&kept);
+                joined_keys = kept
+                    .iter()
+                    .copied()
+                    .filter(|&k| {
+                        kept.binary_search(&ordered(k as u32, (k >> 32) as u32))
+                            .is_ok()
+                    })
+                    .collect();
+            }
+        }
+        // Whether a record gives only the arc of its own direction.
+        let single = |e: &RawEdge| {
+            !undirected || e.u == e.v || joined_keys.binary_search(&ordered(e.u, e.v)).is_ok()
+        };
+        let arcs_of = |e: &RawEdge| if single(e) { 1u64 } else { 2 };
         let all: u64 = self.edges.iter().map(arcs_of).sum();
         let left_out: u64 = skip
             .iter()
@@ -239,6 +363,31 @@ impl<'a> Builder<'a> {
 
         let ids = self.ids.into_ids();
         self.report.nodes = ids.len() as u64;
+        // Under in_weight, each node's in-weight: the weights of the arcs
+        // into it.
+        let mut in_weight: Vec<f64> = Vec::new();
+        if self.policy.weights == Weights::InWeight {
+            in_weight = crate::error::try_filled("in-weights", ids.len(), 0.0)?;
+            let mut next = skip.iter().peekable();
+            for (i, e) in self.edges.iter().enumerate() {
+                if next.next_if_eq(&&i).is_some() {
+                    continue;
+                }
+                if let Some(s) = in_weight.get_mut(e.v as usize) {
+                    *s += e.trust;
+                }
+                if !single(e)
+                    && let Some(s) = in_weight.get_mut(e.u as usize)
+                {
+                    *s += e.trust;
+                }
+            }
+        }
+        let trust_into = |w: f64, v: u32| match in_weight.get(v as usize) {
+            Some(&sum) if sum > 0.0 => (w / sum).clamp(0.0, 1.0),
+            Some(_) => 0.0,
+            None => w,
+        };
         let mut graph = SocialGraph::with_capacity(ids.len(), arc_capacity);
         for id in ids {
             graph.add_actor(id, BuiltinActor::default())?;
@@ -249,10 +398,15 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let (u, v) = (NodeIndex::new(e.u as usize), NodeIndex::new(e.v as usize));
-            if undirected {
+            if !undirected {
+                graph.add_tie(u, v, SocialTie::follow(trust_into(e.trust, e.v)))?;
+            } else if single(e) {
+                graph.add_tie(u, v, SocialTie::friendship(trust_into(e.trust, e.v)))?;
+            } else if in_weight.is_empty() {
                 graph.add_mutual_tie(u, v, SocialTie::friendship(e.trust))?;
             } else {
-                graph.add_tie(u, v, SocialTie::follow(e.trust))?;
+                graph.add_tie(u, v, SocialTie::friendship(trust_into(e.trust, e.v)))?;
+                graph.add_tie(v, u, SocialTie::friendship(trust_into(e.trust, e.u)))?;
             }
         }
         self.report.arcs = graph.arc_count() as u64;

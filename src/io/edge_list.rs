@@ -1,4 +1,5 @@
-//! SNAP-style edge lists: one `source target [trust]` record per line.
+//! SNAP-style edge lists: one `source target [trust]` record per line, or
+//! any layout of columns the options name.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -7,7 +8,7 @@ use flate2::read::MultiGzDecoder;
 
 use super::build::Builder;
 use super::detect::{BOM, BUFFER, io_error, open, read_error, sniff};
-use super::options::{Comments, EdgeListOptions, Policy};
+use super::options::{Comments, EdgeListOptions, ExtraColumns, Header, Policy};
 use super::report::Loaded;
 use crate::error::{Error, Location, Result};
 // Items named in the documentation only.
@@ -124,29 +125,31 @@ pub fn read_edge_list_from<R: Read>(
     let builder = Builder::new(name, policy, gzip);
     if gzip {
         let decoder = MultiGzDecoder::new(input);
-        parse_edge_list(
-            BufReader::with_capacity(BUFFER, decoder),
-            options.comments,
-            builder,
-        )
+        parse_edge_list(BufReader::with_capacity(BUFFER, decoder), options, builder)
     } else {
-        parse_edge_list(
-            BufReader::with_capacity(BUFFER, input),
-            options.comments,
-            builder,
-        )
+        parse_edge_list(BufReader::with_capacity(BUFFER, input), options, builder)
     }
 }
 
 fn parse_edge_list<B: BufRead>(
     mut input: B,
-    comments: Comments,
+    options: &EdgeListOptions,
     mut builder: Builder<'_>,
 ) -> Result<Loaded> {
     let name = builder.name;
     let gzip = builder.report.gzip;
+    let columns = options.columns;
+    let last = columns.last();
+    let needed = columns
+        .source
+        .max(columns.target)
+        .max(columns.time.unwrap_or(0))
+        + 1;
     let mut buf: Vec<u8> = Vec::with_capacity(256);
+    // The [start, end) of each column of the current line, reused.
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(8);
     let mut line_no: u64 = 0;
+    let mut in_header = !matches!(options.header, Header::None);
     loop {
         buf.clear();
         match input.read_until(b'\n', &mut buf) {
@@ -159,30 +162,61 @@ fn parse_edge_list<B: BufRead>(
         if line_no == 1 {
             line = line.strip_prefix(BOM).unwrap_or(line);
         }
-        let mut tokens = line
-            .split(|b| b.is_ascii_whitespace())
-            .filter(|t| !t.is_empty());
-        let Some(first) = tokens.next() else {
+        if in_header {
+            let header = match &options.header {
+                Header::None => false,
+                Header::Lines(n) => line_no <= *n,
+                Header::Prefix(p) => line.starts_with(p.as_bytes()),
+            };
+            if header {
+                builder.report.header_lines += 1;
+                continue;
+            }
+            in_header = false;
+        }
+        spans.clear();
+        let mut at = 0;
+        for token in line.split(|b| b.is_ascii_whitespace()) {
+            if !token.is_empty() {
+                spans.push((at, at + token.len()));
+            }
+            at += token.len() + 1;
+        }
+        let column = |i: usize| spans.get(i).and_then(|&(a, b)| line.get(a..b));
+        let Some(first) = column(0) else {
             builder.report.blank_lines += 1;
             continue;
         };
-        if comments == Comments::Hash && first.starts_with(b"#") {
+        if options.comments == Comments::Hash && first.starts_with(b"#") {
             builder.report.comment_lines += 1;
             continue;
         }
-        let malformed = |found: usize| Error::MalformedLine {
+        let found = spans.len();
+        let malformed = |hint: &str| Error::MalformedLine {
             location: Location::new(name, line_no),
-            reason: format!("expected 2 or 3 columns (source target [trust]), found {found}"),
+            reason: format!("expected {}, found {found}{hint}", columns.describe()),
         };
-        let Some(second) = tokens.next() else {
-            return Err(malformed(1));
-        };
-        let third = tokens.next();
-        let extra = tokens.count();
-        if extra > 0 {
-            return Err(malformed(3 + extra));
+        if found < needed {
+            return Err(malformed(""));
         }
-        builder.record(first, second, third, line_no)?;
+        if found > last + 1 {
+            match options.extra_columns {
+                ExtraColumns::Error => {
+                    return Err(malformed(
+                        " (set extra_columns to \"ignore\" to leave the columns after the last one read)",
+                    ));
+                }
+                ExtraColumns::Ignore => builder.report.extra_column_records += 1,
+            }
+        }
+        let (Some(src), Some(dst)) = (column(columns.source), column(columns.target)) else {
+            return Err(malformed(""));
+        };
+        if let Some(t) = columns.time.and_then(column) {
+            builder.time(t, line_no)?;
+        }
+        let weight = columns.weight.and_then(column);
+        builder.record(src, dst, weight, line_no)?;
     }
     builder.report.lines = line_no;
     builder.finish()

@@ -1,5 +1,5 @@
-//! Readers for social graphs stored in files: SNAP-style edge lists and CSV
-//! tables with a header row.
+//! Readers for social graphs stored in files (SNAP-style edge lists and CSV
+//! tables with a header row) and for cascades observed in data.
 //!
 //! Both readers give a [`Loaded`]: a [`SocialGraph`] whose nodes are default
 //! [`Consumer`](crate::Consumer)s and whose arcs are [`SocialTie`]s, and a
@@ -16,6 +16,12 @@
 //! concatenated gzip members): gzip is recognised by its magic bytes
 //! `1f 8b`, never by the file's name.
 //!
+//! **Other layouts.** [`EdgeListOptions`] read files as they come: header
+//! lines to skip ([`Header`]), any columns as source, target, weight and
+//! time ([`Columns`], numbered from 0), columns after those left unread on
+//! request ([`ExtraColumns`]), weights that are counts or strengths
+//! ([`Weights`]), and friendships listed from both sides ([`BothWays`]).
+//!
 //! **Comments.** By default ([`Comments::Hash`], the SNAP convention) a line
 //! whose first non-blank character is `#` is a comment, whatever the id
 //! format: with [`IdFormat::Text`], a record whose first id begins with `#`
@@ -30,6 +36,14 @@
 //! (optional) trust columns. Plain or gzip-compressed, recognised the same
 //! way; a UTF-8 byte-order mark at the start is ignored (so the first
 //! header name is found). CSV has no comment lines.
+//!
+//! # Observed cascades
+//! [`read_propagation_trees`] (Twitter15/16 trees), [`read_cascade_csv`]
+//! (`parent,child,time`) and [`read_activity`] (`u v time kind` logs, made
+//! into a cascade by [`ActivityLog::to_cascade`]) give
+//! [`ObservedCascade`](crate::observed::ObservedCascade)s and a
+//! [`CascadeReport`] counting every line merged or left out; see
+//! [`CascadeOptions`] for the choices.
 //!
 //! # Trust values
 //! A trust column holds a decimal number in [0, 1] in any form Rust's `f64`
@@ -75,6 +89,7 @@
 use crate::{Error, NodeId, SocialGraph, SocialTie};
 
 mod build;
+mod cascades;
 mod csv;
 mod detect;
 mod edge_list;
@@ -83,8 +98,14 @@ mod options;
 mod report;
 
 pub use self::csv::{read_csv, read_csv_from};
+pub use cascades::{
+    Activity, ActivityLog, CascadeOptions, CascadeReport, Cascades, Cycles, Parents, read_activity,
+    read_activity_from, read_cascade_csv, read_cascade_csv_from, read_propagation_trees,
+    read_propagation_trees_from,
+};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
-    ArcDirection, Comments, CsvOptions, Duplicates, EdgeListOptions, IdFormat, SelfLoops,
+    ArcDirection, BothWays, Columns, Comments, CsvOptions, Duplicates, EdgeListOptions,
+    ExtraColumns, Header, IdFormat, SelfLoops, Weights,
 };
 pub use report::{LoadReport, Loaded};

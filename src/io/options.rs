@@ -1,5 +1,6 @@
 //! The choices of the readers: direction, self-loops, duplicates, id
-//! format, comments, and the CSV columns.
+//! format, comments, header, columns and weights of edge lists, and the
+//! CSV columns.
 
 use serde::{Deserialize, Serialize};
 
@@ -112,6 +113,221 @@ pub enum IdFormat {
     Text,
 }
 
+/// Which lines at the start of an edge list are a header, skipped before
+/// the records.
+///
+/// Header lines are counted in [`LoadReport::header_lines`]. In JSON:
+/// `"none"`, `{"lines": 1}` or `{"prefix": "%"}`.
+///
+/// # Example
+/// ```
+/// use wom::io::{read_edge_list_from, EdgeListOptions, Header};
+///
+/// // NetHEPT-style: a first line `n m` (nodes and edges), then the edges.
+/// let text = "3 2\n0 1\n1 2\n";
+/// let options = EdgeListOptions { header: Header::Lines(1), ..EdgeListOptions::default() };
+/// let loaded = read_edge_list_from(text.as_bytes(), "<memory>", &options)?;
+/// assert_eq!((loaded.report.header_lines, loaded.report.records), (1, 2));
+/// # Ok::<(), wom::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Header {
+    /// No header: every line is read as a record, comment or blank line.
+    #[default]
+    None,
+    /// The first `n` lines, whatever they hold (blank lines included).
+    Lines(u64),
+    /// The leading lines that begin with this text (after a byte-order
+    /// mark); the first line that does not ends the header. The text must
+    /// not be empty.
+    Prefix(String),
+}
+
+/// Which columns of an edge-list line hold what, numbered from 0 (in
+/// `u v p extra`, `u` is column 0 and `p` column 2).
+///
+/// Columns are runs of non-blank characters, separated by spaces or tabs.
+/// The source and target columns must be present on every record line.
+/// The weight column may be missing from a line (beyond its last column):
+/// the record then gets [`EdgeListOptions::default_trust`]. The time
+/// column, when one is named, must be present. Columns between the chosen
+/// ones are not read; columns after the last chosen one are *extra* and
+/// follow [`EdgeListOptions::extra_columns`]. The four indices must differ
+/// from each other.
+///
+/// In JSON every field may be left out; unknown fields are errors:
+/// `{"source": 0, "target": 1, "weight": 2, "time": null}` is the default.
+///
+/// # Example
+/// ```
+/// use wom::io::{read_edge_list_from, Columns, EdgeListOptions};
+///
+/// // time source target trust
+/// let text = "1700000000 ann bob 0.5\n1700000100 bob cy 0.25\n";
+/// let options = EdgeListOptions {
+///     columns: Columns { source: 1, target: 2, weight: Some(3), time: Some(0) },
+///     ids: wom::io::IdFormat::Text,
+///     ..EdgeListOptions::default()
+/// };
+/// let loaded = read_edge_list_from(text.as_bytes(), "<memory>", &options)?;
+/// assert_eq!(loaded.report.timed_records, 2);
+/// assert_eq!(loaded.report.last_time, Some(1_700_000_100.0));
+/// # Ok::<(), wom::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Columns {
+    /// The column of the record's source. Default 0.
+    pub source: usize,
+    /// The column of the record's target. Default 1.
+    pub target: usize,
+    /// The column of the record's weight, read as [`EdgeListOptions::weights`]
+    /// says, or `None` when no column is a weight (every record gets
+    /// [`EdgeListOptions::default_trust`]). Default `Some(2)`.
+    pub weight: Option<usize>,
+    /// The column of the record's time, a finite decimal number (such as a
+    /// Unix time stamp or a delay), or `None`. Times are checked and their
+    /// range reported ([`LoadReport::first_time`],
+    /// [`LoadReport::last_time`]); ties carry no time. Default `None`.
+    pub time: Option<usize>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            source: 0,
+            target: 1,
+            weight: Some(2),
+            time: None,
+        }
+    }
+}
+
+impl Columns {
+    /// The highest column read.
+    pub(super) fn last(&self) -> usize {
+        self.source
+            .max(self.target)
+            .max(self.weight.unwrap_or(0))
+            .max(self.time.unwrap_or(0))
+    }
+
+    /// Whether these are the default columns (the classic
+    /// `source target [trust]` format).
+    fn is_classic(&self) -> bool {
+        *self == Columns::default()
+    }
+
+    /// What a line of this layout holds, for error messages.
+    pub(super) fn describe(&self) -> String {
+        if self.is_classic() {
+            return "2 or 3 columns (source target [trust])".to_string();
+        }
+        let mut names = vec![(self.source, "source"), (self.target, "target")];
+        if let Some(w) = self.weight {
+            names.push((w, "[weight]"));
+        }
+        if let Some(t) = self.time {
+            names.push((t, "time"));
+        }
+        names.sort_unstable();
+        let list: Vec<String> = names
+            .iter()
+            .map(|(i, what)| format!("{what} in column {i}"))
+            .collect();
+        format!("{} (columns numbered from 0)", list.join(", "))
+    }
+}
+
+/// What to do with columns after the last one [`Columns`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtraColumns {
+    /// A line with an extra column is an [`Error::MalformedLine`] naming
+    /// the line: a column the reader does not read is never dropped
+    /// silently.
+    #[default]
+    Error,
+    /// Extra columns are not read; each line that had some is counted in
+    /// [`LoadReport::extra_column_records`].
+    Ignore,
+}
+
+/// How the weight column becomes a tie's trust in [0, 1].
+///
+/// In JSON: `"probability"`, `{"count": {"p": 0.05}}`, `"in_weight"` or
+/// `"ignore"`.
+///
+/// # Example
+/// ```
+/// use wom::io::{read_edge_list_from, EdgeListOptions, Weights};
+///
+/// // Higgs-style: `u v count`; each of the count interactions passes
+/// // the message with chance 0.5, so trust = 1 - 0.5^count.
+/// let text = "1 2 1\n1 3 3\n";
+/// let options = EdgeListOptions { weights: Weights::Count { p: 0.5 }, ..EdgeListOptions::default() };
+/// let loaded = read_edge_list_from(text.as_bytes(), "<memory>", &options)?;
+/// let trusts: Vec<f64> = loaded.graph.graph().edge_weights().map(|t| t.trust).collect();
+/// assert_eq!(trusts, [0.5, 0.875]);
+/// # Ok::<(), wom::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weights {
+    /// The weight is the trust itself: a number in [0, 1] (see
+    /// [Trust values](crate::io#trust-values)).
+    #[default]
+    Probability,
+    /// The weight is a count `c` of interactions (a finite number >= 0,
+    /// such as a number of retweets), each passing the message with chance
+    /// `p`: the trust is the chance that at least one does,
+    /// `1 - (1 - p)^c`, computed as `-expm1(c ln_1p(-p))`. A count of 0
+    /// gives trust 0. `p` must lie in [0, 1].
+    Count {
+        /// The chance that one interaction passes the message.
+        p: f64,
+    },
+    /// The weight is a strength `w` (a finite number >= 0), normalised by
+    /// the receiver's in-weight: an arc `u -> v` gets trust
+    /// `w / (sum of the weights of the arcs into v)`, so the trusts into
+    /// each node sum to 1 (the weighted cascade when every weight is 1); a
+    /// node whose arcs into it all weigh 0 gets trust 0 on each. A record
+    /// without a weight counts [`EdgeListOptions::default_trust`] as its
+    /// weight. Not allowed with [`Duplicates::Merge`] (a noisy-or of
+    /// strengths means nothing); use [`Duplicates::Keep`], whose repeated
+    /// records each add to the in-weight.
+    InWeight,
+    /// The weight column is not read: every record gets
+    /// [`EdgeListOptions::default_trust`] (counted in
+    /// [`LoadReport::default_trust_records`]); records that had a weight
+    /// are counted in [`LoadReport::ignored_weights`].
+    Ignore,
+}
+
+/// In an undirected read ([`Relation::Friendship`]), what to do with a
+/// pair listed both ways (`u v` and, on some line, `v u`), as in files
+/// that list every friendship from each side.
+///
+/// Such pairs are counted in [`LoadReport::listed_both_ways`] whatever the
+/// choice. Follow reads ignore it (there `u v` and `v u` are two follows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BothWays {
+    /// Each record is a friendship of its own, two arcs: a pair listed
+    /// both ways gets four arcs (two each way, doubling both degrees), and
+    /// `v u` is a duplicate of `u v` for [`EdgeListOptions::duplicates`].
+    #[default]
+    Keep,
+    /// One arc per direction: each of the two records gives only the arc
+    /// of its own direction (`u v` gives `u -> v` with its trust, `v u`
+    /// gives `v -> u` with its own), so the pair has two arcs; counted in
+    /// [`LoadReport::both_ways_joined`]. Duplicates are then records of
+    /// the same *ordered* pair (`u v` twice), handled by
+    /// [`EdgeListOptions::duplicates`].
+    OneArcPerDirection,
+}
+
 /// How to read an edge list: see [`read_edge_list`].
 ///
 /// In JSON every field may be left out and takes its default value; unknown
@@ -153,6 +369,20 @@ pub struct EdgeListOptions {
     /// [`SocialGraph`](crate::SocialGraph) holds (larger values act as the
     /// ceiling).
     pub max_nodes: u64,
+    /// The header lines to skip before the records. Default
+    /// [`Header::None`].
+    pub header: Header,
+    /// Which column holds what. Default: source 0, target 1, weight 2, no
+    /// time.
+    pub columns: Columns,
+    /// What to do with columns after the last one read. Default
+    /// [`ExtraColumns::Error`].
+    pub extra_columns: ExtraColumns,
+    /// How a weight becomes a trust. Default [`Weights::Probability`].
+    pub weights: Weights,
+    /// In a friendship read, what to do with pairs listed both ways.
+    /// Default [`BothWays::Keep`].
+    pub both_ways: BothWays,
 }
 
 impl Default for EdgeListOptions {
@@ -166,6 +396,11 @@ impl Default for EdgeListOptions {
             comments: Comments::default(),
             default_trust: 1.0,
             max_nodes: MAX_NODES,
+            header: Header::default(),
+            columns: Columns::default(),
+            extra_columns: ExtraColumns::default(),
+            weights: Weights::default(),
+            both_ways: BothWays::default(),
         }
     }
 }
@@ -268,10 +503,44 @@ pub(super) struct Policy {
     pub(super) ids: IdFormat,
     pub(super) default_trust: f64,
     pub(super) max_nodes: u64,
+    pub(super) weights: Weights,
+    pub(super) both_ways: BothWays,
 }
 
 impl Policy {
     pub(super) fn of_edge_list(o: &EdgeListOptions) -> Result<Policy> {
+        let c = &o.columns;
+        let mut used = vec![c.source, c.target];
+        used.extend(c.weight);
+        used.extend(c.time);
+        used.sort_unstable();
+        if used.windows(2).any(|w| w[0] == w[1]) {
+            return Err(Error::param(
+                "columns",
+                format!("{c:?}"),
+                "source, target, weight and time must be different columns",
+            ));
+        }
+        if let Header::Prefix(p) = &o.header
+            && p.is_empty()
+        {
+            return Err(Error::param(
+                "header.prefix",
+                "\"\"",
+                "must not be empty (it would make every line a header line)",
+            ));
+        }
+        if let Weights::Count { p } = o.weights {
+            check_probability("weights.count.p", p, None)?;
+        }
+        if o.weights == Weights::InWeight && o.duplicates == Duplicates::Merge {
+            return Err(Error::param(
+                "duplicates",
+                "merge",
+                "cannot merge in_weight strengths (a noisy-or needs trusts in [0, 1]); \
+                 use keep, drop or error",
+            ));
+        }
         Ok(Policy {
             direction: o.direction,
             arc_direction: o.arc_direction,
@@ -280,6 +549,8 @@ impl Policy {
             ids: o.ids,
             default_trust: check_default_trust(o.default_trust)?,
             max_nodes: o.max_nodes.min(MAX_NODES),
+            weights: o.weights,
+            both_ways: o.both_ways,
         })
     }
 
@@ -316,6 +587,8 @@ impl Policy {
             ids: o.ids,
             default_trust: check_default_trust(o.default_trust)?,
             max_nodes: o.max_nodes.min(MAX_NODES),
+            weights: Weights::Probability,
+            both_ways: BothWays::Keep,
         })
     }
 }

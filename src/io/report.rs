@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::social::SocialGraph;
 // Items named in the documentation only.
 #[cfg(doc)]
-use super::{Comments, Duplicates, SelfLoops};
+use super::{BothWays, Columns, Comments, Duplicates, ExtraColumns, Header, SelfLoops, Weights};
 
 /// What a reader met in its input and what it did with it.
 ///
@@ -13,15 +13,20 @@ use super::{Comments, Duplicates, SelfLoops};
 /// plus the lines of the records (one per record in an edge list), and
 /// `records - self_loops_dropped - duplicates_dropped - duplicates_merged`
 /// records became arcs ([`kept_records`](LoadReport::kept_records)): one arc
-/// each when directed, two when undirected (one for a self-loop).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// each when directed, two when undirected (one for a self-loop, and one
+/// for each record of a pair joined under [`BothWays::OneArcPerDirection`]).
+///
+/// Fields added after the first release are read as 0 (or `None`) when a
+/// stored report lacks them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LoadReport {
     /// Whether the input was gzip-compressed.
     pub gzip: bool,
     /// Lines read, of every kind (a last line without a line end counts).
     pub lines: u64,
-    /// Lines of the header row (CSV; 0 for edge lists).
+    /// Header lines: the CSV header row, or an edge list's lines skipped
+    /// under [`Header`].
     pub header_lines: u64,
     /// Comment lines: edge-list lines whose first non-blank character is
     /// `#` under [`Comments::Hash`] (also when, with text ids, the `#`
@@ -49,6 +54,32 @@ pub struct LoadReport {
     pub nodes: u64,
     /// Arcs stored in the graph.
     pub arcs: u64,
+    /// Edge-list records whose columns after the last one read were not
+    /// read ([`ExtraColumns::Ignore`]).
+    #[serde(default)]
+    pub extra_column_records: u64,
+    /// Records whose weight was not read ([`Weights::Ignore`]); they are
+    /// also counted in `default_trust_records`.
+    #[serde(default)]
+    pub ignored_weights: u64,
+    /// In a friendship read, the unordered pairs `{u, v}` (u != v) listed
+    /// both ways: `u v` on one line and `v u` on another. Always 0 for
+    /// follow reads.
+    #[serde(default)]
+    pub listed_both_ways: u64,
+    /// Of those pairs, the ones kept as one arc per direction
+    /// ([`BothWays::OneArcPerDirection`]): two arcs instead of four.
+    #[serde(default)]
+    pub both_ways_joined: u64,
+    /// Records with a time ([`Columns::time`]).
+    #[serde(default)]
+    pub timed_records: u64,
+    /// The earliest time read, if any.
+    #[serde(default)]
+    pub first_time: Option<f64>,
+    /// The latest time read, if any.
+    #[serde(default)]
+    pub last_time: Option<f64>,
 }
 
 impl LoadReport {

@@ -266,3 +266,97 @@ fn rr_estimates_agree_with_forward_monte_carlo_on_real_graphs() {
         }
     }
 }
+
+/// Twitter15 (Ma, Gao & Wong 2017): 1,490 trees concatenated, each line
+/// prefixed with its tree's source tweet id and a TAB (see the folder's
+/// README). A node is a user within a tree. The counts below were checked
+/// with a separate script applying the same rules (ROOT lines declare the
+/// root; self-loops and arcs into the root left out; repeated
+/// parent-child pairs are one arc).
+#[test]
+fn twitter15_propagation_trees() {
+    use wom::io::{CascadeOptions, Cycles, Parents, read_propagation_trees};
+    let Some(dir) = data_dir("twitter15_propagation_trees") else {
+        return;
+    };
+    let path = dir.join("twitter15_trees.txt.gz");
+    assert!(
+        path.is_file(),
+        "data file {} is missing (WOM_DATA_DIR = {})",
+        path.display(),
+        dir.display()
+    );
+    let read_with = |parents, cycles| {
+        let options = CascadeOptions {
+            parents,
+            cycles,
+            ..CascadeOptions::default()
+        };
+        let read = read_propagation_trees(&path, &options)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        eprintln!("{parents:?}, {cycles:?}: {:?}", read.report);
+        read
+    };
+
+    // Every parent kept (a DAG), the arcs closing cycles left out.
+    let dag = read_with(Parents::All, Cycles::Drop);
+    let r = &dag.report;
+    assert_eq!(
+        (r.lines, r.cascades, r.root_records),
+        (624_458, 1_490, 1_490)
+    );
+    assert_eq!(r.arc_records, 622_968);
+    assert_eq!(r.nodes, 599_196);
+    assert_eq!(dag.cascades.len(), 1_490);
+    // What the data hold beyond trees, counted.
+    assert_eq!(r.duplicate_arcs, 16_545);
+    assert_eq!(r.self_loops_dropped, 1_218);
+    assert_eq!(r.arcs_into_roots_dropped, 428);
+    assert_eq!(r.multi_parent_children, 5_729);
+    assert_eq!(r.cascades_with_multi_parents, 1_068);
+    assert_eq!(r.time_conflicts, 0);
+    assert_eq!((r.cycle_arcs_dropped, r.arcs), (2_771, 602_006));
+    let nodes: usize = dag.cascades.iter().map(|c| c.node_count()).sum();
+    assert_eq!(nodes, 599_196);
+
+    // One parent each: 7,071 extra parent arcs left out. Under `first`
+    // every non-root node keeps a parent (597,706 = nodes - trees); under
+    // `earliest` one pair of users are each other's earliest parent, and
+    // one of the two arcs goes.
+    let first = read_with(Parents::First, Cycles::Drop);
+    let r = &first.report;
+    assert_eq!((r.extra_parents_dropped, r.cycle_arcs_dropped), (7_071, 0));
+    assert_eq!(r.arcs, 597_706);
+    assert!(
+        first
+            .cascades
+            .iter()
+            .all(|c| c.is_tree() && c.roots().count() == 1)
+    );
+    let earliest = read_with(Parents::Earliest, Cycles::Drop);
+    let r = &earliest.report;
+    assert_eq!((r.extra_parents_dropped, r.cycle_arcs_dropped), (7_071, 1));
+    assert_eq!((r.arcs, r.arcs_back_in_time), (597_705, 10));
+
+    // The KPIs of simulated cascades apply: every tree is one tree of its
+    // nodes.
+    let sizes: Vec<usize> = first.cascades.iter().map(|c| c.metrics().largest).collect();
+    assert!(
+        first
+            .cascades
+            .iter()
+            .zip(&sizes)
+            .all(|(c, &s)| s == c.node_count())
+    );
+    assert_eq!(
+        (sizes.iter().min(), sizes.iter().max()),
+        (Some(&56), Some(&2_990))
+    );
+
+    // The default refuses cycles, naming the line of the first one met.
+    let e = read_propagation_trees(&path, &CascadeOptions::default()).unwrap_err();
+    assert!(
+        e.to_string().contains("twitter15_trees.txt.gz:263276"),
+        "{e}"
+    );
+}

@@ -5,9 +5,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cascades;
 mod data;
 mod freeze;
 mod generators;
 mod io;
+mod layouts;
 mod network;
 mod roles;
