@@ -11,3 +11,4 @@ mod generators;
 mod io;
 mod network;
 mod roles;
+mod snap_figures;
