@@ -13,11 +13,11 @@
 # environment outside the repository (VENV, default
 # ${TMPDIR:-/tmp}/wom-bench-networkx) with `pip install networkx`; it times
 # `sum(nx.triangles(G).values()) / 3` and `nx.average_clustering(G)` once
-# each on the same graph, after reading it. Data from WOM_DATA_DIR
-# (default ../shared/data).
+# each on the same graph, after reading it. Data from the folder named by
+# WOM_DATA_DIR (required).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATA="${WOM_DATA_DIR:-../shared/data}"
+DATA="${WOM_DATA_DIR:?set WOM_DATA_DIR to the folder holding the SNAP files}"
 FILE="${FILE:-soc-Slashdot0902.txt.gz}"
 REPS="${REPS:-5}"
 VENV="${VENV:-${TMPDIR:-/tmp}/wom-bench-networkx}"
