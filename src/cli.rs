@@ -9,8 +9,11 @@
 //! * `wom run SCENARIO [--out FILE] [--threads N]` runs a scenario
 //!   document and writes its results document (JSON), with a progress bar
 //!   on stderr; with `--out` it also prints the KPI table;
-//! * `wom stats EDGELIST [--directed] [--text-ids]` prints the graph's
-//!   summary as JSON;
+//! * `wom stats EDGELIST [--directed] [--text-ids] [--sources N]
+//!   [--seed S]` prints the graph's summary and its structural figures
+//!   (triangles, clustering, diameters, reciprocity, assortativity; see
+//!   [`structure`](crate::analysis::structure)) as JSON, with a note when
+//!   a file read as undirected lists its edges both ways;
 //! * `wom plot RESULTS --out FILE.svg` draws the adoption curve with its
 //!   band above the adoptions per channel ([`plot_svg`]);
 //! * `wom seed SCENARIO [--rr-sets N]` chooses the scenario's seeds (with
@@ -72,12 +75,14 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Relation;
+use crate::analysis::structure::{EffectiveDiameterOptions, StructureOptions, structure};
 use crate::chart;
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
 use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
 use crate::seeding::{
     DEFAULT_SEED_SHARES, Diffusion, Objective, RunModel, SeedRule, SplitPlan, Work, rr_estimate,
 };
+use crate::social::SocialGraph;
 
 /// Word-of-mouth marketing simulation on social networks.
 #[derive(Debug, Parser)]
@@ -102,7 +107,8 @@ enum Command {
         threads: Option<usize>,
     },
     /// Print a graph's summary as JSON: nodes, arcs, self-loops, degrees,
-    /// components.
+    /// components, then triangles, clustering, exact and effective
+    /// diameter, reciprocity and degree assortativity (docs/statistics.md).
     Stats {
         /// A SNAP-style edge list, plain or gzip.
         edgelist: PathBuf,
@@ -112,6 +118,13 @@ enum Command {
         /// Node ids are names, not integers.
         #[arg(long)]
         text_ids: bool,
+        /// Source nodes sampled for the 90th-percentile effective diameter
+        /// (all nodes when there are no more).
+        #[arg(long, default_value_t = 1000)]
+        sources: usize,
+        /// Seed of the sample of sources.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Choose a scenario's seeds as `wom run` would, and print them with
     /// their cost, the approximation the selector proved and an estimate of
@@ -223,7 +236,18 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             edgelist,
             directed,
             text_ids,
-        } => stats(&edgelist, directed, text_ids),
+            sources,
+            seed,
+        } => {
+            let options = StructureOptions {
+                effective_diameter: EffectiveDiameterOptions {
+                    sources,
+                    seed,
+                    ..EffectiveDiameterOptions::default()
+                },
+            };
+            stats(&edgelist, directed, text_ids, &options)
+        }
         Command::Plot { results, out } => plot(&results, &out),
         Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
         Command::Split {
@@ -530,8 +554,13 @@ fn run_scenario(
     }
 }
 
-fn stats(path: &Path, directed: bool, text_ids: bool) -> Result<(), String> {
-    let options = EdgeListOptions {
+fn stats(
+    path: &Path,
+    directed: bool,
+    text_ids: bool,
+    options: &StructureOptions,
+) -> Result<(), String> {
+    let read = EdgeListOptions {
         direction: if directed {
             Relation::Follow
         } else {
@@ -544,17 +573,118 @@ fn stats(path: &Path, directed: bool, text_ids: bool) -> Result<(), String> {
         },
         ..EdgeListOptions::default()
     };
-    let loaded = read_edge_list(path, &options).map_err(|e| e.to_string())?;
+    let loaded = read_edge_list(path, &read).map_err(|e| e.to_string())?;
+    let listing = if directed {
+        None
+    } else {
+        Listing::of(&loaded.graph)
+    };
     let network = loaded.graph.freeze().map_err(|e| e.to_string())?;
+    drop(loaded.graph);
     let summary = crate::stats::summarize(&network);
+    let structure = structure(&network, options).map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    if let Some(note) = listing.as_ref().and_then(|l| l.note(summary.arcs)) {
+        notes.push(note);
+    }
     let doc = serde_json::json!({
         "file": path.display().to_string(),
         "directed": directed,
         "summary": summary,
+        "structure": structure,
+        "listing": listing,
+        "notes": notes,
         "load_report": loaded.report,
     });
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     stdout(&format!("{text}\n"))
+}
+
+/// How a file read as undirected listed its edges: each distinct unordered
+/// pair, and those listed both ways round (`u v` and `v u`), which the
+/// friendship reading turns into two mutual ties, doubling the pair's arcs.
+#[derive(Debug, serde::Serialize)]
+struct Listing {
+    /// Distinct unordered pairs `{u, v}`, `u != v`, in the records.
+    pairs: u64,
+    /// Pairs with a record each way round.
+    both_directions_listed: u64,
+    /// `both_directions_listed / pairs`, 0 without pairs.
+    both_directions_listed_share: f64,
+}
+
+impl Listing {
+    /// The listing of the records of an undirected read, recovered from
+    /// the graph: the reader adds each record `u v` as the arc `u -> v`
+    /// followed by `v -> u` (one arc for a self-loop), in input order.
+    /// `None` when the arcs are not laid out so (a reader that changed).
+    fn of(graph: &SocialGraph) -> Option<Listing> {
+        let arcs: Vec<(u32, u32)> = graph
+            .graph()
+            .raw_edges()
+            .iter()
+            .map(|e| (e.source().index() as u32, e.target().index() as u32))
+            .collect();
+        // Each record as its unordered pair and which way round it was.
+        let mut records: Vec<(u32, u32, bool)> = Vec::with_capacity(arcs.len() / 2);
+        let mut i = 0;
+        while let Some(&(u, v)) = arcs.get(i) {
+            if u == v {
+                i += 1;
+                continue;
+            }
+            if arcs.get(i + 1) != Some(&(v, u)) {
+                return None;
+            }
+            records.push((u.min(v), u.max(v), u < v));
+            i += 2;
+        }
+        records.sort_unstable();
+        records.dedup();
+        let mut pairs = 0;
+        let mut both = 0;
+        for (k, r) in records.iter().enumerate() {
+            let first = k == 0 || records[k - 1].0 != r.0 || records[k - 1].1 != r.1;
+            if first {
+                pairs += 1;
+            } else {
+                both += 1;
+            }
+        }
+        Some(Listing {
+            pairs,
+            both_directions_listed: both,
+            both_directions_listed_share: if pairs == 0 {
+                0.0
+            } else {
+                both as f64 / pairs as f64
+            },
+        })
+    }
+
+    /// A note for people when some edges were listed both ways.
+    fn note(&self, arcs: usize) -> Option<String> {
+        if self.both_directions_listed == 0 {
+            return None;
+        }
+        let share = self.both_directions_listed_share;
+        let most = if share >= 0.99 {
+            "(nearly) every edge of this file is"
+        } else {
+            "some edges of this file are"
+        };
+        Some(format!(
+            "read as undirected, but {most} listed both ways round (`u v` and `v u`: \
+             {} of {} pairs, {:.1}%): each line became a mutual tie of its own, so those \
+             pairs count twice in `summary` ({} arcs; their nodes' degrees doubled). Read \
+             the file with --directed to take each line as one arc; `structure.undirected` \
+             counts each pair once either way.",
+            self.both_directions_listed,
+            self.pairs,
+            100.0 * share,
+            arcs
+        ))
+    }
 }
 
 fn plot(path: &Path, out: &Path) -> Result<(), String> {

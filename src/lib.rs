@@ -19,7 +19,9 @@
 //! Around them: [`Channel`]s (who can receive a sender's message, and how
 //! persuasively), [`Message`]s (what travels), readers for edge-list files
 //! ([`io`]), seeded graph generators ([`generate`]), centralities and role
-//! assignment ([`centrality`], [`roles`]) and summaries ([`stats`]).
+//! assignment ([`centrality`], [`roles`]), summaries ([`stats`]) and the
+//! structural figures researchers quote ([`analysis::structure`]:
+//! triangles, clustering, diameters, reciprocity, assortativity).
 //! A whole study is one JSON [`scenario`] document; a
 //! [`scenario::Registry`] lets documents name models and roles of other
 //! crates, and `wom::cli::run` (feature `cli`) is the `wom` command line

@@ -21,7 +21,7 @@ use wom::io::{EdgeListOptions, Loaded, SelfLoops, read_edge_list};
 /// The data folder, or `None` when `WOM_DATA_DIR` is not set; then `test`
 /// is reported as skipped on stderr, visibly even when the harness captures
 /// the output. Panics, naming the path, when the variable names no folder.
-fn data_dir(test: &str) -> Option<PathBuf> {
+pub(super) fn data_dir(test: &str) -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("WOM_DATA_DIR") else {
         // Written to the real stderr: libtest captures only the print
         // macros, so this line shows in a plain `cargo test` run. One
@@ -43,7 +43,7 @@ fn data_dir(test: &str) -> Option<PathBuf> {
 
 /// Reads `file` and checks that freezing keeps every node and arc. Panics,
 /// naming the path, when the file is missing or unreadable.
-fn load(dir: &Path, file: &str, options: &EdgeListOptions) -> Loaded {
+pub(super) fn load(dir: &Path, file: &str, options: &EdgeListOptions) -> Loaded {
     let path = dir.join(file);
     assert!(
         path.is_file(),

@@ -13,3 +13,4 @@ mod io;
 mod layouts;
 mod network;
 mod roles;
+mod snap_figures;

@@ -134,6 +134,62 @@ fn stats_prints_the_summary_as_json() {
 }
 
 #[test]
+fn stats_prints_the_structure_and_flags_edges_listed_both_ways() {
+    let dir = scratch("stats-both-ways");
+    let file = dir.join("g.txt");
+    // A triangle 1-2-3 listed both ways round, a pendant 3-4 listed once,
+    // and a self-loop.
+    std::fs::write(&file, "1 2\n2 1\n2 3\n3 2\n1 3\n3 1\n3 4\n4 4\n").unwrap();
+    let out = wom(&[
+        "stats",
+        file.to_str().unwrap(),
+        "--sources",
+        "2",
+        "--seed",
+        "5",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Each line is a mutual tie: 7 pairs of arcs and the loop.
+    assert_eq!(doc["summary"]["arcs"], 15);
+    let listing = &doc["listing"];
+    assert_eq!(listing["pairs"], 4);
+    assert_eq!(listing["both_directions_listed"], 3);
+    assert_eq!(listing["both_directions_listed_share"], 0.75);
+    let note = doc["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("3 of 4 pairs") && note.contains("--directed"),
+        "{note}"
+    );
+    let u = &doc["structure"]["undirected"];
+    assert_eq!(
+        (u["edges"].as_u64(), u["self_loops"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(u["clustering"]["triangles"], 1);
+    assert_eq!(u["clustering"]["connected_triples"], 5);
+    assert_eq!(u["clustering"]["global"], 0.6);
+    assert_eq!(u["diameter"]["diameter"], 2);
+    let e = &u["effective_diameter"];
+    assert_eq!(
+        (e["sources"].as_u64(), e["seed"].as_u64()),
+        (Some(2), Some(5))
+    );
+    assert_eq!(doc["structure"]["directed"]["reciprocity"]["share"], 1.0);
+    // Read as arcs, nothing is flagged: the listing is only for undirected reads.
+    let out = wom(&["stats", file.to_str().unwrap(), "--directed"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["listing"].is_null());
+    assert_eq!(doc["notes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(doc["structure"]["directed"]["reciprocity"]["arcs"], 7);
+    assert_eq!(
+        doc["structure"]["directed"]["reciprocity"]["reciprocated"],
+        6
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn errors_are_one_line_with_a_non_zero_status() {
     let dir = scratch("errors");
     assert_one_line_error(
