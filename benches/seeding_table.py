@@ -17,12 +17,25 @@ def main(paths):
     for path in paths:
         with open(path) as f:
             rows += [json.loads(line) for line in f if line.strip()]
-    rows.sort(key=lambda r: (r.get("graph", ""), r.get("model", ""), r.get("k", 0)))
+    def key(r):
+        if "failed" in r:
+            flags = r["failed"].split()
+            model = flags[flags.index("--model") + 1] if "--model" in flags else ""
+            k = int(flags[flags.index("--k") + 1]) if "--k" in flags else 0
+            return (r.get("graph", ""), model, k)
+        return (r.get("graph", ""), r.get("model", ""), r.get("k", 0))
+
+    rows.sort(key=key)
     print("| graph | model | k | engine | method | eps | threads | RR sets | guarantee | seconds | spread (MC) | se |")
     print("|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "failed" in r:
-            print(f"| {r.get('graph','')} | | | {r.get('engine','')} | failed: `{r['failed']}` | | | | | | | |")
+            flags = r["failed"].split()
+            flag = lambda name: flags[flags.index(name) + 1] if name in flags else ""
+            print(
+                f"| {r.get('graph','')} | {flag('--model')} | {flag('--k')} | {r.get('engine','')} "
+                f"| {flag('--method')}: failed or timed out | {flag('--eps')} | {flag('--threads')} | | | | | |"
+            )
             continue
         rr = r.get("method") in ("opim", "imm", "budgeted_opim")
         print(
