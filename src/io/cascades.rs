@@ -9,7 +9,7 @@ use flate2::read::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
 use super::build::parse_time;
-use super::detect::{BOM, BUFFER, io_error, open, read_error, sniff};
+use super::detect::{BUFFER, io_error, open, sniff};
 use super::intern::{Interner, lossy};
 use super::options::{ArcDirection, IdFormat};
 use crate::error::{Error, Location, Result};
@@ -415,28 +415,14 @@ fn for_each_line<R: Read>(
     } else {
         Box::new(BufReader::with_capacity(BUFFER, input))
     };
-    let mut buf = Vec::with_capacity(256);
-    let mut line_no = 0u64;
-    loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => return Err(read_error(name, gzip, line_no, e)),
-        }
-        line_no += 1;
-        let mut line = buf.as_slice();
-        if line_no == 1 {
-            line = line.strip_prefix(BOM).unwrap_or(line);
-        }
+    report.lines = super::detect::for_each_line(&mut input, name, gzip, |line_no, line| {
         let line = line.trim_ascii_end();
         if line.trim_ascii().is_empty() {
             report.blank_lines += 1;
-            continue;
+            return Ok(());
         }
-        each(line_no, line, report)?;
-    }
-    report.lines = line_no;
+        each(line_no, line, report)
+    })?;
     Ok(())
 }
 

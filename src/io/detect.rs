@@ -54,6 +54,34 @@ pub(super) fn read_error(name: &str, gzip: bool, complete: u64, e: io::Error) ->
     }
 }
 
+/// Calls `each` with the 1-based number and the bytes of every line of
+/// `input` (the first without its byte-order mark, each with its line end),
+/// until the input ends or `each` fails; returns the number of lines read.
+/// A failed read is the error of [`read_error`] for the lines read so far.
+pub(super) fn for_each_line<B: io::BufRead>(
+    mut input: B,
+    name: &str,
+    gzip: bool,
+    mut each: impl FnMut(u64, &[u8]) -> Result<()>,
+) -> Result<u64> {
+    let mut buf: Vec<u8> = Vec::with_capacity(256);
+    let mut line_no: u64 = 0;
+    loop {
+        buf.clear();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => return Ok(line_no),
+            Ok(_) => {}
+            Err(e) => return Err(read_error(name, gzip, line_no, e)),
+        }
+        line_no += 1;
+        let mut line = buf.as_slice();
+        if line_no == 1 {
+            line = line.strip_prefix(BOM).unwrap_or(line);
+        }
+        each(line_no, line)?;
+    }
+}
+
 /// The input with (some of) its first `N` bytes put back in front.
 pub(super) type Sniffed<R, const N: usize = 2> = io::Chain<io::Take<io::Cursor<[u8; N]>>, R>;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use flate2::read::MultiGzDecoder;
 
 use super::build::Builder;
-use super::detect::{BOM, BUFFER, io_error, open, read_error, sniff};
+use super::detect::{BUFFER, for_each_line, io_error, open, sniff};
 use super::options::{Comments, EdgeListOptions, ExtraColumns, Header, Policy};
 use super::report::Loaded;
 use crate::error::{Error, Location, Result};
@@ -132,7 +132,7 @@ pub fn read_edge_list_from<R: Read>(
 }
 
 fn parse_edge_list<B: BufRead>(
-    mut input: B,
+    input: B,
     options: &EdgeListOptions,
     mut builder: Builder<'_>,
 ) -> Result<Loaded> {
@@ -145,23 +145,10 @@ fn parse_edge_list<B: BufRead>(
         .max(columns.target)
         .max(columns.time.unwrap_or(0))
         + 1;
-    let mut buf: Vec<u8> = Vec::with_capacity(256);
     // The [start, end) of each column of the current line, reused.
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(8);
-    let mut line_no: u64 = 0;
     let mut in_header = !matches!(options.header, Header::None);
-    loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => return Err(read_error(name, gzip, line_no, e)),
-        }
-        line_no += 1;
-        let mut line = buf.as_slice();
-        if line_no == 1 {
-            line = line.strip_prefix(BOM).unwrap_or(line);
-        }
+    let lines = for_each_line(input, name, gzip, |line_no, line| {
         if in_header {
             let header = match &options.header {
                 Header::None => false,
@@ -170,7 +157,7 @@ fn parse_edge_list<B: BufRead>(
             };
             if header {
                 builder.report.header_lines += 1;
-                continue;
+                return Ok(());
             }
             in_header = false;
         }
@@ -185,11 +172,11 @@ fn parse_edge_list<B: BufRead>(
         let column = |i: usize| spans.get(i).and_then(|&(a, b)| line.get(a..b));
         let Some(first) = column(0) else {
             builder.report.blank_lines += 1;
-            continue;
+            return Ok(());
         };
         if options.comments == Comments::Hash && first.starts_with(b"#") {
             builder.report.comment_lines += 1;
-            continue;
+            return Ok(());
         }
         let found = spans.len();
         let malformed = |hint: &str| Error::MalformedLine {
@@ -216,8 +203,8 @@ fn parse_edge_list<B: BufRead>(
             builder.time(t, line_no)?;
         }
         let weight = columns.weight.and_then(column);
-        builder.record(src, dst, weight, line_no)?;
-    }
-    builder.report.lines = line_no;
+        builder.record(src, dst, weight, line_no)
+    })?;
+    builder.report.lines = lines;
     builder.finish()
 }
