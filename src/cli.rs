@@ -125,6 +125,12 @@ enum Command {
         /// Seed of the sample of sources.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// How to read the file, as the JSON object a scenario gives under
+        /// `graph.edge_list.options` (header lines, columns, extra
+        /// columns, weights, both ways ...; see docs/scenario.md), e.g.
+        /// `--read '{"header": {"lines": 1}, "extra_columns": "ignore"}'`.
+        #[arg(long, value_name = "JSON")]
+        read: Option<String>,
     },
     /// Choose a scenario's seeds as `wom run` would, and print them with
     /// their cost, the approximation the selector proved and an estimate of
@@ -238,6 +244,7 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             text_ids,
             sources,
             seed,
+            read,
         } => {
             let options = StructureOptions {
                 effective_diameter: EffectiveDiameterOptions {
@@ -246,7 +253,8 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
                     ..EffectiveDiameterOptions::default()
                 },
             };
-            stats(&edgelist, directed, text_ids, &options)
+            let read = read_options(read.as_deref(), directed, text_ids)?;
+            stats(&edgelist, &read, &options)
         }
         Command::Plot { results, out } => plot(&results, &out),
         Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
@@ -554,26 +562,54 @@ fn run_scenario(
     }
 }
 
-fn stats(
-    path: &Path,
+/// The edge-list options of `wom stats`: `--read`'s JSON (the object of
+/// a scenario's `graph.edge_list.options`), with `--directed` and
+/// `--text-ids` on top; a flag and the JSON setting the same field is an
+/// error, not a silent choice. Without either, a friendship per line.
+fn read_options(
+    json: Option<&str>,
     directed: bool,
     text_ids: bool,
-    options: &StructureOptions,
-) -> Result<(), String> {
-    let read = EdgeListOptions {
-        direction: if directed {
-            Relation::Follow
-        } else {
-            Relation::Friendship
-        },
-        ids: if text_ids {
-            IdFormat::Text
-        } else {
-            IdFormat::Integer
-        },
-        ..EdgeListOptions::default()
+) -> Result<EdgeListOptions, String> {
+    // `wom stats` reads friendships unless told otherwise (a scenario's
+    // edge list reads follows).
+    let mut direction = Relation::Friendship;
+    let mut read: EdgeListOptions = match json {
+        None => EdgeListOptions::default(),
+        Some(text) => {
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| format!("--read: not JSON: {e}"))?;
+            if value.get("direction").is_some() {
+                direction = serde_json::from_value(value["direction"].clone())
+                    .map_err(|e| format!("--read: direction: {e}"))?;
+            }
+            for (flag, set, key) in [
+                ("--directed", directed, "direction"),
+                ("--text-ids", text_ids, "ids"),
+            ] {
+                if set && value.get(key).is_some() {
+                    return Err(format!(
+                        "--read sets `{key}` and {flag} sets it too: give one"
+                    ));
+                }
+            }
+            serde_json::from_value(value).map_err(|e| format!("--read: {e}"))?
+        }
     };
-    let loaded = read_edge_list(path, &read).map_err(|e| e.to_string())?;
+    read.direction = if directed {
+        Relation::Follow
+    } else {
+        direction
+    };
+    if text_ids {
+        read.ids = IdFormat::Text;
+    }
+    Ok(read)
+}
+
+fn stats(path: &Path, read: &EdgeListOptions, options: &StructureOptions) -> Result<(), String> {
+    let directed = read.direction == Relation::Follow;
+    let loaded = read_edge_list(path, read).map_err(|e| e.to_string())?;
     let listing = if directed {
         None
     } else {

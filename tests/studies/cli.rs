@@ -134,6 +134,38 @@ fn stats_prints_the_summary_as_json() {
 }
 
 #[test]
+fn stats_reads_other_layouts_with_the_options_a_scenario_takes() {
+    let dir = scratch("stats_read");
+    let file = dir.join("nethept.txt");
+    // NetHEPT's layout: an `n m` header, then `u v p extra`.
+    std::fs::write(&file, "3 2\n0 1 0.5 x\n1 2 0.25 y\n").unwrap();
+    let path = file.to_str().unwrap();
+    assert_one_line_error(&wom(&["stats", path, "--directed"]), "extra_columns");
+    let read = r#"{"header": {"lines": 1}, "extra_columns": "ignore"}"#;
+    let out = wom(&["stats", path, "--directed", "--read", read]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["arcs"], 2);
+    assert_eq!(doc["load_report"]["header_lines"], 1);
+    assert_eq!(doc["load_report"]["extra_column_records"], 2);
+    // A field set twice, an unknown field, bad JSON: one line each.
+    let twice = wom(&[
+        "stats",
+        path,
+        "--directed",
+        "--read",
+        r#"{"direction": "follow"}"#,
+    ]);
+    assert_one_line_error(&twice, "--directed sets it too");
+    assert_one_line_error(
+        &wom(&["stats", path, "--read", r#"{"headr": 1}"#]),
+        "unknown field `headr`",
+    );
+    assert_one_line_error(&wom(&["stats", path, "--read", "{"]), "--read: not JSON");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn stats_prints_the_structure_and_flags_edges_listed_both_ways() {
     let dir = scratch("stats-both-ways");
     let file = dir.join("g.txt");
