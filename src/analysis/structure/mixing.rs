@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::undirected::{UndirectedGraph, dedup_sorted, rows_mut};
+use super::undirected::{UndirectedGraph, compact_rows, dedup_sorted, rows_mut};
 use crate::network::Network;
 
 /// The directed simple view: each node's distinct targets other than
@@ -16,7 +16,6 @@ struct SimpleArcs {
 impl SimpleArcs {
     fn new(network: &Network) -> Self {
         let forward = network.forward();
-        let n = network.node_count();
         let offsets = forward.offsets();
         let mut targets: Vec<u32> = forward.arcs().iter().map(|a| a.node).collect();
         let bounds: Vec<usize> = offsets.iter().map(|&o| o as usize).collect();
@@ -36,15 +35,7 @@ impl SimpleArcs {
                 }
             })
             .collect();
-        let mut ends = Vec::with_capacity(n + 1);
-        ends.push(0);
-        let mut end = 0;
-        for (u, &len) in kept.iter().enumerate() {
-            targets.copy_within(bounds[u]..bounds[u] + len, end);
-            end += len;
-            ends.push(end);
-        }
-        targets.truncate(end);
+        let ends = compact_rows(&mut targets, &bounds, &kept);
         SimpleArcs { ends, targets }
     }
 

@@ -91,16 +91,7 @@ impl UndirectedGraph {
                 dedup_sorted(row)
             })
             .collect();
-        // Compact the rows in place, left to right.
-        let mut offsets = Vec::with_capacity(n + 1);
-        offsets.push(0);
-        let mut end = 0;
-        for (u, &len) in kept.iter().enumerate() {
-            neighbors.copy_within(ends[u]..ends[u] + len, end);
-            end += len;
-            offsets.push(end);
-        }
-        neighbors.truncate(end);
+        let offsets = compact_rows(&mut neighbors, &ends, &kept);
         neighbors.shrink_to_fit();
         UndirectedGraph {
             offsets,
@@ -154,6 +145,22 @@ pub(super) fn rows_mut<'a, T>(data: &'a mut [T], ends: &[usize]) -> Vec<&'a mut 
         rest = tail;
     }
     rows
+}
+
+/// Packs rows stored at `bounds[u]..` (as many as `kept[u]` values each)
+/// to the front of `values`, left to right, truncates it, and returns the
+/// new row offsets (CSR form).
+pub(super) fn compact_rows(values: &mut Vec<u32>, bounds: &[usize], kept: &[usize]) -> Vec<usize> {
+    let mut offsets = Vec::with_capacity(kept.len() + 1);
+    offsets.push(0);
+    let mut end = 0;
+    for (u, &len) in kept.iter().enumerate() {
+        values.copy_within(bounds[u]..bounds[u] + len, end);
+        end += len;
+        offsets.push(end);
+    }
+    values.truncate(end);
+    offsets
 }
 
 /// Moves the distinct values of a sorted slice to its front and returns
