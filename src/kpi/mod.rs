@@ -71,6 +71,9 @@ use crate::propagation::kernel::EpochMarks;
 use crate::propagation::{Event, Model, Observer, Simulation, StepOutcome};
 use crate::seeding::check_amount;
 
+pub mod lift;
+pub use lift::{Arm, LiftOptions, LiftReport, LiftResult};
+
 /// The nodes whose adoption rate is the `target_adoption_rate` KPI.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Target {
@@ -407,6 +410,10 @@ struct RunObserver<'a> {
     by_role: Vec<u64>,
     target_adopted: u64,
     forest: Forest,
+    /// Whether to keep the run's adoptions.
+    record: bool,
+    /// The run's adoptions as (node, step), when recorded.
+    adoptions: Vec<(u32, u32)>,
 }
 
 impl<'a> RunObserver<'a> {
@@ -420,6 +427,8 @@ impl<'a> RunObserver<'a> {
             by_role: vec![0; network.role_names().len() + 1],
             target_adopted: 0,
             forest: Forest::new(network.node_count()),
+            record: false,
+            adoptions: Vec::new(),
         }
     }
 }
@@ -433,6 +442,7 @@ impl Observer for RunObserver<'_> {
             self.by_role.iter_mut().for_each(|c| *c = 0);
             self.target_adopted = 0;
             self.forest.clear();
+            self.adoptions.clear();
         }
     }
 
@@ -470,6 +480,9 @@ impl Observer for RunObserver<'_> {
             self.by_role[r.min(last)] += 1;
         }
         self.forest.push(e);
+        if self.record {
+            self.adoptions.push((e.node, e.step));
+        }
     }
 }
 
@@ -611,9 +624,79 @@ impl Layout {
     }
 }
 
+impl Layout {
+    /// The report of the runs in `total`, made by `model` as `options` say.
+    fn report<S: Model + ?Sized>(
+        &self,
+        model: &S,
+        options: &EnsembleOptions,
+        total: KpiBatch,
+    ) -> KpiReport {
+        let layout = self;
+        let len = total.adoption.len().max(total.reach.len()).max(
+            total
+                .by_channel
+                .iter()
+                .chain(&total.quantities)
+                .map(CurveMoments::len)
+                .max()
+                .unwrap_or(0),
+        );
+        let mut sources = vec!["seeds".to_string()];
+        sources.extend(model.channel_names());
+        KpiReport {
+            model: model.name().to_string(),
+            runs: total.runs(),
+            master_seed: options.master_seed,
+            finished_runs: total.finished,
+            kpis: layout
+                .names
+                .iter()
+                .zip(&total.values)
+                .map(|(name, m)| Kpi {
+                    name: name.clone(),
+                    estimate: m.estimate(),
+                })
+                .collect(),
+            curves: Curves {
+                adoption: total.adoption.estimates(len),
+                reach: total.reach.estimates(len),
+                by_channel: sources
+                    .into_iter()
+                    .zip(&total.by_channel)
+                    .map(|(name, c)| NamedCurve {
+                        name,
+                        points: c.estimates(len),
+                    })
+                    .collect(),
+                quantities: layout
+                    .quantity_names
+                    .iter()
+                    .zip(&total.quantities)
+                    .map(|(name, c)| NamedCurve {
+                        name: name.clone(),
+                        points: c.estimates(len),
+                    })
+                    .collect(),
+            },
+            adoption_distribution: total
+                .sizes
+                .iter()
+                .map(|(&adopters, &runs)| SizeCount { adopters, runs })
+                .collect(),
+            tree_size_distribution: total
+                .trees
+                .iter()
+                .map(|(&adopters, &trees)| TreeCount { adopters, trees })
+                .collect(),
+            per_run: options.keep_runs.then_some(total.kept),
+        }
+    }
+}
+
 /// Statistics of a batch of runs.
 #[derive(Debug, Clone, Default)]
-struct KpiBatch {
+pub(crate) struct KpiBatch {
     values: Vec<Moments>,
     finished: u64,
     adoption: CurveMoments,
@@ -884,64 +967,7 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
                 network, model, seeds, spec, &target, &layout, options, from, to,
             )
         })?;
-        let len = total.adoption.len().max(total.reach.len()).max(
-            total
-                .by_channel
-                .iter()
-                .chain(&total.quantities)
-                .map(CurveMoments::len)
-                .max()
-                .unwrap_or(0),
-        );
-        let mut sources = vec!["seeds".to_string()];
-        sources.extend(model.channel_names());
-        Ok(KpiReport {
-            model: model.name().to_string(),
-            runs: total.runs(),
-            master_seed: options.master_seed,
-            finished_runs: total.finished,
-            kpis: layout
-                .names
-                .iter()
-                .zip(&total.values)
-                .map(|(name, m)| Kpi {
-                    name: name.clone(),
-                    estimate: m.estimate(),
-                })
-                .collect(),
-            curves: Curves {
-                adoption: total.adoption.estimates(len),
-                reach: total.reach.estimates(len),
-                by_channel: sources
-                    .into_iter()
-                    .zip(&total.by_channel)
-                    .map(|(name, c)| NamedCurve {
-                        name,
-                        points: c.estimates(len),
-                    })
-                    .collect(),
-                quantities: layout
-                    .quantity_names
-                    .iter()
-                    .zip(&total.quantities)
-                    .map(|(name, c)| NamedCurve {
-                        name: name.clone(),
-                        points: c.estimates(len),
-                    })
-                    .collect(),
-            },
-            adoption_distribution: total
-                .sizes
-                .iter()
-                .map(|(&adopters, &runs)| SizeCount { adopters, runs })
-                .collect(),
-            tree_size_distribution: total
-                .trees
-                .iter()
-                .map(|(&adopters, &trees)| TreeCount { adopters, trees })
-                .collect(),
-            per_run: options.keep_runs.then_some(total.kept),
-        })
+        Ok(layout.report(model, options, total))
     }
 }
 
@@ -978,35 +1004,130 @@ fn kpi_batch<S: Model + ?Sized>(
     from: u64,
     to: u64,
 ) -> Result<KpiBatch> {
-    let mut sim = Simulation::new(network, model).with_max_steps(options.max_steps);
-    let mut obs = RunObserver::new(network, target, layout.channels);
-    let target_size = target.iter().filter(|&&t| t).count() as f64;
-    let n = network.node_count() as f64;
-    let mut batch = KpiBatch {
-        values: vec![Moments::default(); layout.names.len()],
-        by_channel: vec![CurveMoments::default(); layout.channels + 1],
-        quantities: vec![CurveMoments::default(); layout.quantities],
-        ..KpiBatch::default()
-    };
-    let mut values = vec![0.0; layout.names.len()];
-    // The model's quantities now, and each one's level after every step of
-    // the run (reused between runs).
-    let mut now = vec![f64::NAN; layout.quantities];
-    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); layout.quantities];
+    let mut worker = KpiWorker::new(network, model, seeds, spec, target, layout, options, false);
     for run in from..to {
+        worker.run(run)?;
+    }
+    Ok(worker.batch)
+}
+
+/// Runs one model's runs one at a time and keeps their statistics: the
+/// work of a batch, and of one arm of a [paired](lift) batch, which reads
+/// each run's values and adoptions after it.
+struct KpiWorker<'a, S: Model + ?Sized> {
+    model: &'a S,
+    seeds: &'a [u32],
+    spec: &'a KpiSpec,
+    layout: &'a Layout,
+    options: &'a EnsembleOptions,
+    sim: Simulation<'a, &'a S>,
+    obs: RunObserver<'a>,
+    target_size: f64,
+    n: f64,
+    batch: KpiBatch,
+    /// The last run's KPI values, in the layout's order.
+    values: Vec<f64>,
+    /// The model's quantities now, and each one's level after every step
+    /// of the run (reused between runs).
+    now: Vec<f64>,
+    levels: Vec<Vec<f64>>,
+    /// The last run's return G and cost C.
+    last: (f64, f64),
+}
+
+impl<'a, S: Model + ?Sized> KpiWorker<'a, S> {
+    /// A worker with empty statistics; `record` keeps each run's
+    /// adoptions (node and step) for [`adoptions`](Self::adoptions).
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        network: &'a Network,
+        model: &'a S,
+        seeds: &'a [u32],
+        spec: &'a KpiSpec,
+        target: &'a [bool],
+        layout: &'a Layout,
+        options: &'a EnsembleOptions,
+        record: bool,
+    ) -> Self {
+        let mut obs = RunObserver::new(network, target, layout.channels);
+        obs.record = record;
+        KpiWorker {
+            model,
+            seeds,
+            spec,
+            layout,
+            options,
+            sim: Simulation::new(network, model).with_max_steps(options.max_steps),
+            obs,
+            target_size: target.iter().filter(|&&t| t).count() as f64,
+            n: network.node_count() as f64,
+            batch: KpiBatch {
+                values: vec![Moments::default(); layout.names.len()],
+                by_channel: vec![CurveMoments::default(); layout.channels + 1],
+                quantities: vec![CurveMoments::default(); layout.quantities],
+                ..KpiBatch::default()
+            },
+            values: vec![0.0; layout.names.len()],
+            now: vec![f64::NAN; layout.quantities],
+            levels: vec![Vec::new(); layout.quantities],
+            last: (0.0, 0.0),
+        }
+    }
+
+    /// The last run's KPI values, in the report's order (NaN where the run
+    /// left one undefined).
+    fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The last run's adoptions as (node, step), in the order they
+    /// happened (empty unless the worker records).
+    fn adoptions(&self) -> &[(u32, u32)] {
+        &self.obs.adoptions
+    }
+
+    /// The last run's return G (adoptions beyond the seeds, or the
+    /// [`Returns`] quantity) and cost.
+    fn returns_and_cost(&self) -> (f64, f64) {
+        self.last
+    }
+
+    /// The statistics of the runs made.
+    fn into_batch(self) -> KpiBatch {
+        self.batch
+    }
+
+    /// Makes run `run` and adds it to the statistics.
+    fn run(&mut self, run: u64) -> Result<()> {
+        let KpiWorker {
+            model,
+            seeds,
+            spec,
+            layout,
+            options,
+            ref mut sim,
+            ref mut obs,
+            target_size,
+            n,
+            ref mut batch,
+            ref mut values,
+            ref mut now,
+            ref mut levels,
+            ref mut last,
+        } = *self;
         let out = if layout.quantities == 0 {
             // Nothing to read between steps: the engine's own loop.
-            sim.run(seeds, options.master_seed, run, &mut obs)?
+            sim.run(seeds, options.master_seed, run, obs)?
         } else {
             // The same calls as `Simulation::run`, so the same draws and
             // results, with the quantities read after the start and after
             // every step the engine makes.
             levels.iter_mut().for_each(Vec::clear);
-            sim.start(seeds, options.master_seed, run, &mut obs)?;
-            read_quantities(model, sim.state(), &mut now, &mut levels);
+            sim.start(seeds, options.master_seed, run, obs)?;
+            read_quantities(model, sim.state(), now, levels);
             loop {
-                let status = sim.step(&mut obs);
-                read_quantities(model, sim.state(), &mut now, &mut levels);
+                let status = sim.step(obs);
+                read_quantities(model, sim.state(), now, levels);
                 if status != StepOutcome::Active {
                     break;
                 }
@@ -1046,12 +1167,13 @@ fn kpi_batch<S: Model + ?Sized>(
         }
         let (quantities, rest) = rest.split_at_mut(layout.quantities);
         // The values after the last step, read above.
-        quantities.copy_from_slice(&now);
+        quantities.copy_from_slice(now);
         let gained = match layout.returns {
             None => adopted - seeds.len() as f64,
             Some((q, own)) => quantities[q] - own as f64,
         };
         let cost = spec.seeding_cost + model.spend(sim.state());
+        *last = (gained, cost);
         let per_adoption = if gained > 0.0 {
             cost / gained
         } else {
@@ -1065,7 +1187,7 @@ fn kpi_batch<S: Model + ?Sized>(
         for (slot, v) in rest.iter_mut().zip([cost, per_adoption, roi]) {
             *slot = v;
         }
-        for (m, &v) in batch.values.iter_mut().zip(&values) {
+        for (m, &v) in batch.values.iter_mut().zip(values.iter()) {
             m.push(v);
         }
         if options.keep_runs {
@@ -1079,15 +1201,15 @@ fn kpi_batch<S: Model + ?Sized>(
         for (curve, counts) in batch.by_channel.iter_mut().zip(&obs.by_channel) {
             curve.push_run(counts);
         }
-        for (curve, run_levels) in batch.quantities.iter_mut().zip(&levels) {
+        for (curve, run_levels) in batch.quantities.iter_mut().zip(levels.iter()) {
             curve.push_levels(run_levels);
         }
         *batch.sizes.entry(out.adopted as u64).or_default() += 1;
         for size in obs.forest.tree_sizes() {
             *batch.trees.entry(u64::from(size)).or_default() += 1;
         }
+        Ok(())
     }
-    Ok(batch)
 }
 
 /// Reads the model's quantities into `now` (NaN where the model writes
