@@ -28,10 +28,10 @@ use std::time::Instant;
 use wom::Relation;
 use wom::channel::{Advertising, Comment, Post, PrivateMessage, RecipientChoice};
 use wom::chart::{self, ChartOptions};
-use wom::ensemble::{EnsembleOptions, RunBudget};
+use wom::ensemble::{Ensemble, EnsembleOptions, RunBudget};
 use wom::export::{write_cascade_dot, write_cascade_graphml, write_curves_csv};
 use wom::generate::{StochasticBlockModel, stochastic_block_model};
-use wom::kpi::{KpiSpec, Target, run_kpis};
+use wom::kpi::{Arm, KpiSpec, LiftOptions, Target, run_kpis};
 use wom::propagation::composite::{CampaignChannel, CampaignOptions, Sender};
 use wom::propagation::{Campaign, Model, Recorder, Simulation};
 use wom::roles::{
@@ -137,16 +137,70 @@ fn main() -> Result<(), Box<dyn Error>> {
         master_seed: SEED,
         ..EnsembleOptions::default()
     };
+    // The baseline: the same market with no paid leaders seeded (the
+    // brand's posts and ads and the leaders' own posts go on), run in pairs
+    // with the campaign on common random numbers.
+    let organic = KpiSpec {
+        seeding_cost: 0.0,
+        ..spec.clone()
+    };
+    let baseline = Arm {
+        model: &campaign,
+        seeds: &[],
+        spec: &organic,
+    };
+    let lift = LiftOptions {
+        discount_rate: 0.01,
+    };
     let clock = Instant::now();
-    let report = run_kpis(&network, &campaign, &seeds, &spec, &ensemble)?;
+    let paired = Ensemble::new(&network, &campaign, &seeds)
+        .options(ensemble)
+        .lift(&spec, baseline, &lift)?;
     let elapsed = clock.elapsed();
+    let report = paired.campaign;
     println!(
-        "\n{} runs of the campaign in {:.2?} ({:.0} runs/s), master seed {SEED}\n",
+        "\n{} runs of the campaign and of its baseline in {:.2?} ({:.0} pairs/s), master seed \
+         {SEED}\n",
         report.runs,
         elapsed,
         report.runs as f64 / elapsed.as_secs_f64()
     );
     print!("{report}");
+    println!(
+        "\nadded by seeding the {} leaders, over the same market unseeded (discount rate {} per \
+         step):\n{}",
+        seeds.len(),
+        lift.discount_rate,
+        paired.lift
+    );
+    if std::env::var_os("WOM_UNPAIRED").is_some() {
+        // The baseline again on an independent stream: the standard error
+        // the difference of the means would have without the pairing.
+        let alone = run_kpis(
+            &network,
+            &campaign,
+            &[],
+            &organic,
+            &EnsembleOptions {
+                master_seed: SEED + 1,
+                ..ensemble
+            },
+        )?;
+        let se = |e: &wom::ensemble::Estimate| e.std_error();
+        let (c, b) = (report.kpi("adoption"), alone.kpi("adoption"));
+        let added = paired.lift.kpi("incremental_adoption");
+        if let (Some(c), Some(b), Some(added)) = (c, b, added) {
+            let unpaired = (se(c).powi(2) + se(b).powi(2)).sqrt();
+            println!(
+                "incremental adoption {:.1} (paired, standard error {:.3}) against {:.1} \
+                 (independent baseline, standard error {unpaired:.3}): variance {:.2} times smaller",
+                added.mean,
+                se(added),
+                c.mean - b.mean,
+                (unpaired / se(added)).powi(2)
+            );
+        }
+    }
 
     // Charts, curves and one run's cascade.
     let out = PathBuf::from(std::env::var("WOM_OUT").unwrap_or_else(|_| "target/campaign".into()));

@@ -556,7 +556,15 @@ fn run_scenario(
         (Some(file), Some(mut f)) => {
             f.write_all(json.as_bytes())
                 .map_err(|e| format!("{}: {e}", file.display()))?;
-            stdout(&results.report.to_string())
+            let mut text = results.report.to_string();
+            if let Some(b) = &results.baseline {
+                text.push_str(&format!(
+                    "\nadded over the baseline `{}` ({} pairs of runs on common random numbers, \
+                     discount rate {} per step):\n{}",
+                    b.name, b.lift.runs, b.lift.discount_rate, b.lift
+                ));
+            }
+            stdout(&text)
         }
         _ => stdout(&format!("{json}\n")),
     }

@@ -14,8 +14,9 @@
 //! interval is narrower for the same runs;
 //! [`LiftReport::variance_ratio`] says by how much.
 //!
-//! Per pair (c the campaign's run, b the baseline's; the first adoption
-//! of each node counts, at step t):
+//! Per pair (c the campaign's run, b the baseline's), with each node's
+//! first adoption step, sorted: t_c(1) ≤ ... ≤ t_c(N_c) and
+//! t_b(1) ≤ ... ≤ t_b(N_b), and m = min(N_c, N_b):
 //!
 //! | figure | per pair |
 //! |---|---|
@@ -23,12 +24,10 @@
 //! | `incremental_return` | G_c − G_b (the return of [`KpiSpec::returns`]: adopters beyond the seeds) |
 //! | `incremental_cost` | C_c − C_b |
 //! | `incremental_roi` | (v (G_c − G_b) − (C_c − C_b)) / (C_c − C_b), given a value v per adoption; undefined when C_c ≤ C_b |
-//! | `gained` | nodes that adopt in c but not in b |
-//! | `lost` | nodes that adopt in b but not in c |
-//! | `accelerated`, `delayed` | nodes that adopt in both, earlier (later) in c |
-//! | `expansion` | Σ_{gained} δ^{t_c} − Σ_{lost} δ^{t_b} |
-//! | `acceleration` | Σ_{both} (δ^{t_c} − δ^{t_b}) |
-//! | `social_value` | Σ_c δ^{t} − Σ_b δ^{t} = expansion + acceleration |
+//! | `steps_gained` | (1/m) Σ_{k ≤ m} (t_b(k) − t_c(k)); undefined when m = 0 |
+//! | `expansion` | Σ_{k > m} δ^{t_c(k)} − Σ_{k > m} δ^{t_b(k)} |
+//! | `acceleration` | Σ_{k ≤ m} (δ^{t_c(k)} − δ^{t_b(k)}) |
+//! | `social_value` | Σ_k δ^{t_c(k)} − Σ_k δ^{t_b(k)} = expansion + acceleration |
 //!
 //! with the discount factor per step δ = 1 / (1 + r) of
 //! [`LiftOptions::discount_rate`] r. Expansion, acceleration and social
@@ -37,13 +36,16 @@
 //! program's social value. With r = 0 nothing is gained by being early:
 //! acceleration is 0 and expansion is the incremental adoption.
 //!
-//! The coupling is by run, not by node: a model that draws its coins in
-//! an order the seeds change (every built-in does) pairs runs whose
-//! streams drift apart after the first difference. Results stay unbiased
-//! (each arm alone is run exactly as [`Ensemble::kpis`] runs it, to the
-//! bit), only the variance reduction depends on it; and a node can adopt
-//! in the baseline but not in the campaign (`lost`), which the
-//! decomposition counts against expansion.
+//! Which customers "would have adopted anyway" is a counterfactual no run
+//! observes. The split takes the campaign's first m adopters of a pair to
+//! stand for the m customers the baseline has anyway (their earlier
+//! adoption is acceleration) and the campaign's adopters beyond them as
+//! expansion (negative when the campaign has fewer). It needs no node
+//! identity, so it does not depend on how well the two runs of a pair stay
+//! in step: the built-in models draw their coins in an order the seeds
+//! change, so the two runs share their stream but not each node's coins.
+//! Each arm alone is run exactly as [`Ensemble::kpis`] runs it (to the
+//! bit); only the width of the paired intervals depends on the pairing.
 //!
 //! # Example
 //! ```
@@ -154,6 +156,23 @@ impl LiftReport {
     }
 }
 
+impl std::fmt::Display for LiftReport {
+    /// The paired differences as a table (mean, sd, 95% interval, pairs),
+    /// then the variance ratio.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        super::kpi_table(f, &self.kpis)?;
+        match self.variance_ratio {
+            Some(r) => writeln!(
+                f,
+                "pairing on common random numbers: variance of incremental_adoption {} times \
+                 smaller than from independent runs",
+                super::number(r)
+            ),
+            None => writeln!(f, "incremental_adoption did not vary between pairs"),
+        }
+    }
+}
+
 /// A paired ensemble's reports: each arm's, as [`Ensemble::kpis`] gives
 /// it, and their paired differences.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,15 +186,12 @@ pub struct LiftResult {
 }
 
 /// The figures of a lift report, in order.
-const FIGURES: [&str; 11] = [
+const FIGURES: [&str; 8] = [
     "incremental_adoption",
     "incremental_return",
     "incremental_cost",
     "incremental_roi",
-    "gained",
-    "lost",
-    "accelerated",
-    "delayed",
+    "steps_gained",
     "expansion",
     "acceleration",
     "social_value",
@@ -211,14 +227,14 @@ impl Accumulate for PairBatch {
     }
 }
 
-/// Per-thread scratch of the per-node comparison.
+/// Per-thread scratch of the comparison of two runs' adoption times.
 struct Compare {
-    /// The baseline's first adoption step of each node.
-    baseline: EpochMarks<u32>,
-    /// Nodes of the campaign's run seen.
-    campaign: EpochMarks,
-    /// Nodes of the baseline's run counted.
-    counted: EpochMarks,
+    /// Nodes already counted in the run being read.
+    seen: EpochMarks,
+    /// The first-adoption steps of the campaign's and the baseline's run,
+    /// in order.
+    campaign: Vec<u32>,
+    baseline: Vec<u32>,
     /// δ = 1 / (1 + r).
     delta: f64,
 }
@@ -226,9 +242,9 @@ struct Compare {
 impl Compare {
     fn new(n: usize, discount_rate: f64) -> Self {
         Compare {
-            baseline: EpochMarks::new(n),
-            campaign: EpochMarks::new(n),
-            counted: EpochMarks::new(n),
+            seen: EpochMarks::new(n),
+            campaign: Vec::new(),
+            baseline: Vec::new(),
             delta: 1.0 / (1.0 + discount_rate),
         }
     }
@@ -237,57 +253,48 @@ impl Compare {
         self.delta.powf(f64::from(step))
     }
 
-    /// gained, lost, accelerated, delayed, expansion, acceleration, social
-    /// value of one pair of runs.
-    fn pair(&mut self, c: &[(u32, u32)], b: &[(u32, u32)]) -> [f64; 7] {
-        self.baseline.next_epoch();
-        self.campaign.next_epoch();
-        self.counted.next_epoch();
-        let mut base_value = 0.0;
-        for &(v, t) in b {
-            let (seen, _) = self.baseline.entry(v as usize, || t);
-            if !seen {
-                base_value += self.worth(t);
-            }
+    /// Each node's first adoption step, in order.
+    fn first_steps(seen: &mut EpochMarks, adoptions: &[(u32, u32)], into: &mut Vec<u32>) {
+        seen.next_epoch();
+        into.clear();
+        into.extend(
+            adoptions
+                .iter()
+                .filter(|&&(v, _)| !seen.test_and_mark(v as usize))
+                .map(|&(_, t)| t),
+        );
+        if !into.is_sorted() {
+            into.sort_unstable();
         }
-        let (mut gained, mut accelerated, mut delayed) = (0.0, 0.0, 0.0);
-        let (mut expansion, mut acceleration, mut campaign_value) = (0.0, 0.0, 0.0);
-        for &(v, t) in c {
-            if self.campaign.test_and_mark(v as usize) {
-                continue;
-            }
-            let worth = self.worth(t);
-            campaign_value += worth;
-            match self.baseline.get(v as usize) {
-                Some(&tb) => {
-                    acceleration += worth - self.worth(tb);
-                    if t < tb {
-                        accelerated += 1.0;
-                    } else if t > tb {
-                        delayed += 1.0;
-                    }
-                }
-                None => {
-                    gained += 1.0;
-                    expansion += worth;
-                }
-            }
+    }
+
+    /// Steps gained, expansion, acceleration and social value of one pair
+    /// of runs.
+    fn pair(&mut self, c: &[(u32, u32)], b: &[(u32, u32)]) -> [f64; 4] {
+        Self::first_steps(&mut self.seen, c, &mut self.campaign);
+        Self::first_steps(&mut self.seen, b, &mut self.baseline);
+        let (c, b) = (&self.campaign, &self.baseline);
+        // The campaign's first m adopters stand for the m the baseline
+        // would have had anyway.
+        let m = c.len().min(b.len());
+        let mut acceleration = 0.0;
+        let mut gained_steps = 0.0;
+        for (&tc, &tb) in c[..m].iter().zip(&b[..m]) {
+            acceleration += self.worth(tc) - self.worth(tb);
+            gained_steps += f64::from(tb) - f64::from(tc);
         }
-        let mut lost = 0.0;
-        for &(v, t) in b {
-            if !self.campaign.is_marked(v as usize) && !self.counted.test_and_mark(v as usize) {
-                lost += 1.0;
-                expansion -= self.worth(t);
-            }
-        }
+        let beyond = |times: &[u32]| times[m..].iter().map(|&t| self.worth(t)).sum::<f64>();
+        let expansion = beyond(c) - beyond(b);
+        let steps_gained = if m == 0 {
+            f64::NAN
+        } else {
+            gained_steps / m as f64
+        };
         [
-            gained,
-            lost,
-            accelerated,
-            delayed,
+            steps_gained,
             expansion,
             acceleration,
-            campaign_value - base_value,
+            expansion + acceleration,
         ]
     }
 }

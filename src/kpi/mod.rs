@@ -879,37 +879,37 @@ impl fmt::Display for KpiReport {
     /// A table: one KPI a line with its mean, standard deviation, 95%
     /// interval and the runs that defined it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = self
-            .kpis
-            .iter()
-            .map(|k| k.name.len())
-            .max()
-            .unwrap_or(3)
-            .max(3);
+        kpi_table(f, &self.kpis)
+    }
+}
+
+/// One KPI a line with its mean, standard deviation, 95% interval and
+/// the runs that defined it.
+fn kpi_table(f: &mut fmt::Formatter<'_>, kpis: &[Kpi]) -> fmt::Result {
+    let width = kpis.iter().map(|k| k.name.len()).max().unwrap_or(3).max(3);
+    writeln!(
+        f,
+        "{:<width$}  {:>12}  {:>10}  {:>27}  {:>6}",
+        "KPI", "mean", "sd", "95% CI", "runs"
+    )?;
+    for k in kpis {
+        let e = &k.estimate;
+        if e.runs == 0 {
+            writeln!(f, "{:<width$}  {:>12}", k.name, "undefined")?;
+            continue;
+        }
+        let ci = format!("[{}, {}]", number(e.ci_low), number(e.ci_high));
         writeln!(
             f,
             "{:<width$}  {:>12}  {:>10}  {:>27}  {:>6}",
-            "KPI", "mean", "sd", "95% CI", "runs"
+            k.name,
+            number(e.mean),
+            number(e.std_dev),
+            ci,
+            e.runs
         )?;
-        for k in &self.kpis {
-            let e = &k.estimate;
-            if e.runs == 0 {
-                writeln!(f, "{:<width$}  {:>12}", k.name, "undefined")?;
-                continue;
-            }
-            let ci = format!("[{}, {}]", number(e.ci_low), number(e.ci_high));
-            writeln!(
-                f,
-                "{:<width$}  {:>12}  {:>10}  {:>27}  {:>6}",
-                k.name,
-                number(e.mean),
-                number(e.std_dev),
-                ci,
-                e.runs
-            )?;
-        }
-        Ok(())
     }
+    Ok(())
 }
 
 /// A number with four significant digits, or scientific notation when

@@ -80,8 +80,11 @@ use crate::seeding::{
 };
 use crate::social::SocialGraph;
 
+mod baseline;
 mod channels;
 mod registry;
+
+pub use baseline::{Against, BaselineResults, BaselineSpec, OtherCampaign};
 
 pub use channels::{ChannelFromOptions, DocChannel, RegisteredChannel};
 
@@ -120,6 +123,11 @@ pub struct Scenario {
     /// Runs, master seed, batch size, step limit.
     #[serde(default)]
     pub ensemble: EnsembleOptions,
+    /// What the campaign is measured against: the results then report the
+    /// baseline's KPIs and what the campaign added, from runs paired on
+    /// common random numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSpec>,
 }
 
 /// Where the network comes from.
@@ -571,6 +579,10 @@ pub struct Results {
     pub channels: Vec<String>,
     /// KPIs with uncertainty, curves, adoption distribution.
     pub report: KpiReport,
+    /// The baseline's seeds and KPIs, and what the campaign added over it
+    /// (when the scenario names a baseline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineResults>,
 }
 
 impl Results {
@@ -822,7 +834,13 @@ impl Scenario {
                 .map_err(at("$.seeding.seeds.select.method"))?;
         }
         self.check_split()?;
-        self.ensemble.validate().map_err(field_at("$.ensemble"))
+        self.ensemble.validate().map_err(field_at("$.ensemble"))?;
+        if let Some(mut baseline) = self.baseline.take() {
+            let checked = baseline.check(self, registry);
+            self.baseline = Some(baseline);
+            checked?;
+        }
+        Ok(())
     }
 
     /// The checks of `seeding.split` against the rest of the document: the
@@ -923,42 +941,42 @@ impl Scenario {
             options.threads = threads;
             options.validate()?;
         }
+        let resolved = self
+            .baseline
+            .as_ref()
+            .map(|b| self.resolve_baseline(b, &network))
+            .transpose()?;
+        let pairing = resolved.as_ref().map(|r| baseline::Pairing {
+            model: &r.model,
+            seeds: &r.seeds,
+            spec: &r.spec,
+            registry,
+            lift: r.lift,
+            out: std::cell::RefCell::new(None),
+        });
         let run = Runner {
             network: &network,
             seeds: &seeds,
             spec: &spec,
             options: &options,
             progress,
+            model_path: "$.model",
+            pairing: pairing.as_ref(),
+            campaign: None,
         };
-        let mut rival_ids = None;
-        let (report, channels) = match self.model.run_table(&run, registry) {
-            Ok(ran) => ran?,
-            Err((o, rival_seeds)) => {
-                let path = "$.model.competition.rival_seeds";
-                // The rival pays nothing from our budget; its rules pick
-                // among the nodes that are not our seeds.
-                let rivals = rival_seeds
-                    .propose(&network, self.ensemble.master_seed.wrapping_add(1), &seeds)
-                    .map_err(at(path))?;
-                rival_ids = Some(ids_of(&network, &rivals));
-                let model = CompetitiveCascade::new(&network, *o, &seeds, &rivals)
-                    .map_err(at("$.model.competition"))?;
-                let all: Vec<u32> = seeds.iter().chain(&rivals).copied().collect();
-                // The campaign's return is brand A's adopters, not the rival's.
-                let ours = KpiSpec {
-                    returns: Returns::Quantity {
-                        name: "adopted:brand_a".to_string(),
-                        seeds: seeds.len(),
-                    },
-                    ..spec.clone()
-                };
-                Runner {
-                    seeds: &all,
-                    spec: &ours,
-                    ..run
-                }
-                .go(&model)?
+        let (report, channels, rivals) = run.run_spec(&self.model, registry)?;
+        let rival_ids = rivals.map(|r| ids_of(&network, &r));
+        let paired = pairing.map(|p| p.out.into_inner());
+        let baseline = match (resolved, paired) {
+            (Some(resolved), Some(Some(paired))) => Some(resolved.results(&network, paired)),
+            (Some(_), _) => {
+                // Every model reaches `Runner::go`, which pairs the runs.
+                return Err(invalid(
+                    "$.baseline",
+                    "the baseline was not run: the model ran without the scenario's runner",
+                ));
             }
+            _ => None,
         };
         Ok(Results {
             wom_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -973,6 +991,7 @@ impl Scenario {
             },
             channels,
             report,
+            baseline,
         })
     }
 
@@ -1281,6 +1300,12 @@ struct Runner<'a> {
     spec: &'a KpiSpec,
     options: &'a EnsembleOptions,
     progress: &'a Progress<'a>,
+    /// Where the model's options sit in the document, for build errors.
+    model_path: &'a str,
+    /// The baseline to pair this model's runs with (the campaign's runner).
+    pairing: Option<&'a baseline::Pairing<'a>>,
+    /// The campaign to pair this model's runs with (the baseline's runner).
+    campaign: Option<(&'a dyn crate::kpi::lift::Side, &'a baseline::Pairing<'a>)>,
 }
 
 impl Runner<'_> {
@@ -1290,12 +1315,57 @@ impl Runner<'_> {
         &self,
         options: &M::Options,
     ) -> Result<(KpiReport, Vec<String>)> {
-        let path = format!("$.model.{}", M::KEY);
+        let path = format!("{}.{}", self.model_path, M::KEY);
         let model = M::from_options(self.network, options.clone()).map_err(at(&path))?;
         self.go(&model)
     }
 
+    /// Builds the model of `spec` (of the table, the registry, or a
+    /// competition with its rivals) and runs it; the rivals' seeds of a
+    /// competition.
+    fn run_spec(
+        &self,
+        spec: &ModelSpec,
+        registry: &Registry,
+    ) -> Result<(KpiReport, Vec<String>, Option<Vec<u32>>)> {
+        let (o, rival_seeds) = match spec.run_table(self, registry) {
+            Ok(ran) => return ran.map(|(report, channels)| (report, channels, None)),
+            Err(competition) => competition,
+        };
+        let path = format!("{}.competition", self.model_path);
+        // The rival pays nothing from our budget; its rules pick among the
+        // nodes that are not our seeds.
+        let rivals = rival_seeds
+            .propose(
+                self.network,
+                self.options.master_seed.wrapping_add(1),
+                self.seeds,
+            )
+            .map_err(at(&format!("{path}.rival_seeds")))?;
+        let model =
+            CompetitiveCascade::new(self.network, *o, self.seeds, &rivals).map_err(at(&path))?;
+        let all: Vec<u32> = self.seeds.iter().chain(&rivals).copied().collect();
+        // The campaign's return is brand A's adopters, not the rival's.
+        let ours = KpiSpec {
+            returns: Returns::Quantity {
+                name: "adopted:brand_a".to_string(),
+                seeds: self.seeds.len(),
+            },
+            ..self.spec.clone()
+        };
+        let (report, channels) = Runner {
+            seeds: &all,
+            spec: &ours,
+            ..*self
+        }
+        .go(&model)?;
+        Ok((report, channels, Some(rivals)))
+    }
+
     fn go<S: Model + Sync>(&self, model: &S) -> Result<(KpiReport, Vec<String>)> {
+        if let Some(paired) = self.go_paired(model) {
+            return paired;
+        }
         let report = Ensemble::new(self.network, model, self.seeds)
             .options(*self.options)
             .progress(self.progress)

@@ -70,37 +70,32 @@ fn mean(result: &LiftResult, name: &str) -> f64 {
 
 #[test]
 fn certain_cascade_on_a_path_decomposes_by_hand() {
-    // IC with p = 1 on 0 -> 1 -> 2 -> 3 -> 4. The campaign seeds node 2:
-    // 2, 3, 4 adopt at steps 0, 1, 2. The baseline seeds node 0: all five
-    // adopt at steps 0..4. Nodes 2, 3, 4 adopt two steps earlier in the
-    // campaign; 0 and 1 are lost.
+    // IC with p = 1 on 0 -> 1 -> 2 -> 3 -> 4, discount rate 0.1.
     let net = path(5);
     let ic = IndependentCascade::uniform(&net, 1.0).unwrap();
     let spec = KpiSpec::default();
-    let r = 0.1;
     let d = |t: i32| 1.1f64.powi(-t);
-    let result = lift_of(&net, &ic, &[2], &[0], runs(20), &spec, &spec, r);
-    assert_eq!(mean(&result, "incremental_adoption"), -2.0);
-    assert_eq!(mean(&result, "gained"), 0.0);
-    assert_eq!(mean(&result, "lost"), 2.0);
-    assert_eq!(mean(&result, "accelerated"), 3.0);
-    assert_eq!(mean(&result, "delayed"), 0.0);
-    let acceleration = (d(0) - d(2)) + (d(1) - d(3)) + (d(2) - d(4));
-    let expansion = -(d(0) + d(1));
-    assert_relative_eq!(mean(&result, "acceleration"), acceleration, epsilon = 1e-12);
-    assert_relative_eq!(mean(&result, "expansion"), expansion, epsilon = 1e-12);
-    assert_relative_eq!(
-        mean(&result, "social_value"),
-        acceleration + expansion,
-        epsilon = 1e-12
-    );
+    // Seeding 0 and 2 against 0 alone: the same five customers, at steps
+    // 0, 0, 1, 1, 2 instead of 0, 1, 2, 3, 4: all acceleration.
+    let both = lift_of(&net, &ic, &[0, 2], &[0], runs(20), &spec, &spec, 0.1);
+    assert_eq!(mean(&both, "incremental_adoption"), 0.0);
+    assert_eq!(mean(&both, "steps_gained"), 6.0 / 5.0);
+    let acceleration = (d(0) - d(1)) + (d(1) - d(2)) + (d(1) - d(3)) + (d(2) - d(4));
+    assert_relative_eq!(mean(&both, "acceleration"), acceleration, epsilon = 1e-12);
+    assert_eq!(mean(&both, "expansion"), 0.0);
+    assert_relative_eq!(mean(&both, "social_value"), acceleration, epsilon = 1e-12);
+    // Seeding 2 against 0: three customers at 0, 1, 2 where the baseline
+    // has five at 0..4. The first three stand for the baseline's first
+    // three, at the same steps; the last two are lost.
+    let fewer = lift_of(&net, &ic, &[2], &[0], runs(20), &spec, &spec, 0.1);
+    assert_eq!(mean(&fewer, "incremental_adoption"), -2.0);
+    assert_eq!(mean(&fewer, "steps_gained"), 0.0);
+    assert_eq!(mean(&fewer, "acceleration"), 0.0);
+    assert_relative_eq!(mean(&fewer, "expansion"), -(d(3) + d(4)), epsilon = 1e-12);
     // Every pair is the same: no spread, and no variance ratio to give.
-    assert_eq!(
-        result.lift.kpi("incremental_adoption").unwrap().std_dev,
-        0.0
-    );
-    assert_eq!(result.lift.variance_ratio, None);
-    assert_eq!(result.lift.runs, 20);
+    assert_eq!(fewer.lift.kpi("incremental_adoption").unwrap().std_dev, 0.0);
+    assert_eq!(fewer.lift.variance_ratio, None);
+    assert_eq!(fewer.lift.runs, 20);
 }
 
 #[test]
@@ -110,8 +105,9 @@ fn without_discounting_acceleration_is_zero_and_expansion_is_the_added_adoption(
     let spec = KpiSpec::default();
     let result = lift_of(&net, &ic, &[0], &[], runs(8), &spec, &spec, 0.0);
     assert_eq!(mean(&result, "incremental_adoption"), 6.0);
-    assert_eq!(mean(&result, "gained"), 6.0);
     assert_eq!(mean(&result, "expansion"), 6.0);
+    // No baseline adopter to stand for: steps gained is undefined.
+    assert_eq!(result.lift.kpi("steps_gained").unwrap().runs, 0);
     assert_eq!(mean(&result, "acceleration"), 0.0);
     assert_eq!(mean(&result, "social_value"), 6.0);
 }
@@ -158,17 +154,14 @@ fn each_arm_is_reported_to_the_bit_as_alone_and_the_pairs_match_the_means() {
             max_relative = 1e-9
         );
     }
-    // The decomposition adds up, and adoptions add up by node.
+    // The decomposition adds up.
     assert_relative_eq!(
         mean(&result, "expansion") + mean(&result, "acceleration"),
         mean(&result, "social_value"),
         max_relative = 1e-9
     );
-    assert_relative_eq!(
-        mean(&result, "gained") - mean(&result, "lost"),
-        mean(&result, "incremental_adoption"),
-        max_relative = 1e-9
-    );
+    // Ten seeds at step 0 move adoption earlier.
+    assert!(result.lift.kpi("steps_gained").unwrap().ci_low > 0.0);
     // The seeds' fixed cost is the only cost: the ROI of each pair is
     // v ΔG / ΔC − 1, so its mean is v E[ΔG] / ΔC − 1.
     assert_eq!(mean(&result, "incremental_cost"), 150.0);
@@ -206,9 +199,9 @@ fn a_baseline_equal_to_the_campaign_pairs_every_run_exactly() {
     );
     for name in [
         "incremental_adoption",
-        "gained",
-        "lost",
-        "accelerated",
+        "steps_gained",
+        "expansion",
+        "acceleration",
         "social_value",
     ] {
         let e = result.lift.kpi(name).unwrap();
@@ -284,4 +277,139 @@ fn a_bad_discount_rate_or_baseline_seed_is_refused() {
         )
         .unwrap_err();
     assert!(e.to_string().contains('9'), "{e}");
+}
+
+mod scenario {
+    use wom::scenario::{Results, Scenario};
+
+    const IC: &str = r#"{
+        "graph": {"generate": {"generator": {"model": "gnp", "n": 300, "p": 0.02}, "seed": 4}},
+        "seeding": {"seeds": {"top": {"by": "followers", "count": 5}}, "budget": 50, "prices": {"consumer": 10}},
+        "kpis": {"value_per_adoption": 4},
+        "model": {"independent_cascade": {"kind": "uniform", "p": 0.08}},
+        "ensemble": {"budget": {"runs": 300}, "master_seed": 3}
+    }"#;
+
+    fn with(doc: &str, baseline: &str) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(doc).unwrap();
+        v["baseline"] = serde_json::from_str(baseline).unwrap();
+        v.to_string()
+    }
+
+    fn err(doc: &str) -> String {
+        let e = Scenario::from_json(doc).unwrap_err();
+        e.to_string()
+    }
+
+    #[test]
+    fn a_baseline_leaves_the_campaigns_results_as_they_were() {
+        let plain = Scenario::from_json(IC).unwrap().run(None).unwrap();
+        let paired = Scenario::from_json(&with(IC, r#"{"against": "no_seeds"}"#))
+            .unwrap()
+            .run(None)
+            .unwrap();
+        assert_eq!(plain.report, paired.report);
+        assert_eq!(plain.seeds, paired.seeds);
+        assert!(plain.baseline.is_none());
+        let b = paired.baseline.as_ref().unwrap();
+        assert_eq!(b.name, "no_seeds");
+        assert!(b.seeds.ids.is_empty());
+        // IC with no seeds: nothing happens, so every run's lift is the
+        // campaign's own adoption and return, at the seeds' cost.
+        assert_eq!(b.report.kpi("adoption").unwrap().mean, 0.0);
+        let lift = &b.lift;
+        assert_eq!(
+            lift.kpi("incremental_adoption").unwrap(),
+            paired.report.kpi("adoption").unwrap()
+        );
+        assert_eq!(lift.kpi("incremental_cost").unwrap().mean, 50.0);
+        assert_eq!(
+            lift.kpi("incremental_roi").unwrap().mean,
+            paired.report.kpi("roi").unwrap().mean
+        );
+        // The document reads back.
+        let back = Results::from_json(&paired.to_json().unwrap()).unwrap();
+        assert_eq!(back, paired);
+    }
+
+    #[test]
+    fn another_campaign_is_measured_against_with_its_own_seeds_and_cost() {
+        let doc = with(
+            IC,
+            r#"{"against": {"campaign": {"name": "random five",
+                "seeding": {"seeds": {"random": {"count": 5}}, "budget": 50, "prices": {"consumer": 10}}}},
+                "discount_rate": 0.05}"#,
+        );
+        let results = Scenario::from_json(&doc).unwrap().run(None).unwrap();
+        let b = results.baseline.unwrap();
+        assert_eq!(b.name, "random five");
+        assert_eq!((b.seeds.ids.len(), b.seeds.cost), (5, 50.0));
+        assert_eq!(b.lift.discount_rate, 0.05);
+        // Same cost: the ROI of a pair is undefined, and left out.
+        assert_eq!(b.lift.kpi("incremental_cost").unwrap().mean, 0.0);
+        assert_eq!(b.lift.kpi("incremental_roi").unwrap().runs, 0);
+        let a = results.report.kpi("adoption").unwrap().mean;
+        let base = b.report.kpi("adoption").unwrap().mean;
+        assert!((b.lift.kpi("incremental_adoption").unwrap().mean - (a - base)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn no_campaign_silences_the_campaigns_own_voices() {
+        let doc = include_str!("../../examples/scenarios/campaign.json");
+        let mut v: serde_json::Value = serde_json::from_str(doc).unwrap();
+        v["ensemble"]["budget"]["runs"] = 40.into();
+        let doc = with(&v.to_string(), r#"{"against": "no_campaign"}"#);
+        let results = Scenario::from_json(&doc).unwrap().run(None).unwrap();
+        let b = results.baseline.unwrap();
+        assert_eq!(b.channels, ["private_messages", "community_forums"]);
+        // Without seeds or broadcasts nobody adopts.
+        assert_eq!(b.report.kpi("adoption").unwrap().mean, 0.0);
+        assert_eq!(
+            b.lift.kpi("incremental_adoption").unwrap(),
+            results.report.kpi("adoption").unwrap()
+        );
+        // no_seeds keeps the brand's posts and ads: some adopt.
+        let doc = with(&v.to_string(), r#"{"against": "no_seeds"}"#);
+        let results = Scenario::from_json(&doc).unwrap().run(None).unwrap();
+        let b = results.baseline.unwrap();
+        assert_eq!(b.channels, results.channels);
+        assert!(b.report.kpi("adoption").unwrap().mean > 0.0);
+    }
+
+    #[test]
+    fn bad_baselines_are_refused_at_their_path() {
+        let e = err(&with(IC, r#"{"against": "no_seeds", "discount_rate": -1}"#));
+        assert!(e.contains("$.baseline.discount_rate"), "{e}");
+        let e = err(&with(IC, r#"{"against": {"campaign": {}}}"#));
+        assert!(
+            e.contains("$.baseline.against.campaign") && e.contains("seeding"),
+            "{e}"
+        );
+        let e = err(&with(
+            IC,
+            r#"{"against": {"campaign": {"model": {"bass": {"p": 0.1, "q": 2}}}}}"#,
+        ));
+        assert!(e.contains("$.baseline.against.campaign.model.bass"), "{e}");
+        let e = err(&with(
+            IC,
+            r#"{"against": {"campaign": {"seeding": {"seeds": {"random": {"count": 2}},
+                "split": {"budgets": [10]}}}}}"#,
+        ));
+        assert!(e.contains("$.baseline.against.campaign.seeding"), "{e}");
+        let e = err(&with(IC, r#"{"against": "nothing"}"#));
+        assert!(e.contains("$.baseline"), "{e}");
+        let e = err(&with(IC, r#"{"against": "no_seeds", "discount": 0.1}"#));
+        assert!(e.contains("discount"), "{e}");
+        // A seed the network lacks is found when the baseline runs.
+        let doc = with(
+            IC,
+            r#"{"against": {"campaign": {"seeding": {"seeds": {"ids": [100000]}}}}}"#,
+        );
+        let e = Scenario::from_json(&doc)
+            .unwrap()
+            .run(None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("$.baseline.against.campaign.seeding"), "{e}");
+    }
 }
