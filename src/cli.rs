@@ -174,6 +174,29 @@ enum Command {
         #[arg(long)]
         chart: Option<PathBuf>,
     },
+    /// Run every point of a scenario's `sweep` (fields varied over lists
+    /// or a grid, docs/scenario.md) with common random numbers across the
+    /// points, print each point's chosen KPIs with their 95% intervals, and
+    /// write the whole table (every KPI of every point) and a chart of
+    /// each chosen KPI against the first field.
+    Sweep {
+        /// A scenario with a `sweep` section.
+        scenario: PathBuf,
+        /// Write the table as CSV here (long form: one row per point and
+        /// KPI).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write the table as JSON here (with the scenario swept).
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Write the chart (SVG) here: each of `sweep.kpis` against the
+        /// first varied field, with its 95% band.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Worker threads (results are identical for any number).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Draw a results document's adoption curve and adoptions per channel.
     Plot {
         /// A results document written by `wom run`.
@@ -257,6 +280,22 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             stats(&edgelist, &read, &options)
         }
         Command::Plot { results, out } => plot(&results, &out),
+        Command::Sweep {
+            scenario,
+            csv,
+            json,
+            chart,
+            threads,
+        } => sweep(
+            registry,
+            &scenario,
+            Outputs {
+                csv: csv.as_deref(),
+                json: json.as_deref(),
+                chart: chart.as_deref(),
+            },
+            threads,
+        ),
         Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
         Command::Split {
             scenario,
@@ -525,6 +564,13 @@ fn run_scenario(
     }
     let scenario =
         Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if scenario.sweep.is_some() {
+        eprintln!(
+            "wom: note: {} has a `sweep`: `wom run` runs the document as written; `wom sweep` \
+             runs every point",
+            path.display()
+        );
+    }
     // Find an unwritable output before the ensemble runs, not after.
     let out_file = out
         .map(|file| std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display())))
@@ -568,6 +614,153 @@ fn run_scenario(
         }
         _ => stdout(&format!("{json}\n")),
     }
+}
+
+/// Where `wom sweep` writes.
+struct Outputs<'a> {
+    csv: Option<&'a Path>,
+    json: Option<&'a Path>,
+    chart: Option<&'a Path>,
+}
+
+fn sweep(
+    registry: &Registry,
+    path: &Path,
+    out: Outputs<'_>,
+    threads: Option<usize>,
+) -> Result<(), String> {
+    if let Some(t) = threads
+        && !(1..=MAX_THREADS).contains(&t)
+    {
+        return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
+    }
+    let named = |e: crate::Error| format!("{}: {e}", path.display());
+    let scenario = Scenario::from_file_with(registry, path).map_err(named)?;
+    let Some(spec) = scenario.sweep.clone() else {
+        return Err(format!(
+            "{}: the scenario has no `sweep` section (fields to vary: see docs/scenario.md); \
+             `wom run` runs it as it is",
+            path.display()
+        ));
+    };
+    let total = scenario.planned_sweep_runs(registry).map_err(named)?;
+    let points = scenario.sweep_points(registry).map_err(named)?.len();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} runs of {msg} ({eta} left)",
+        )
+        .map_err(|e| e.to_string())?
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("{points} points"));
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let done = AtomicU64::new(0);
+    let progress = |runs: u64| {
+        let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
+        bar.set_position(total);
+    };
+    let results = scenario.sweep_with(
+        registry,
+        RunSettings {
+            threads,
+            progress: Some(&progress),
+        },
+    );
+    bar.finish_and_clear();
+    let results = results.map_err(named)?;
+    if let Some(file) = out.csv {
+        write_file(
+            file,
+            results.to_csv().map_err(|e| e.to_string())?.as_bytes(),
+        )?;
+    }
+    if let Some(file) = out.json {
+        write_file(
+            file,
+            results.to_json().map_err(|e| e.to_string())?.as_bytes(),
+        )?;
+    }
+    if let Some(file) = out.chart {
+        let panels = spec
+            .kpis
+            .iter()
+            .map(|kpi| {
+                let options = chart::ChartOptions {
+                    title: kpi.clone(),
+                    x_label: results.parameters[0].trim_start_matches("$.").to_string(),
+                    y_label: format!("{kpi} (mean, 95% interval)"),
+                    ..chart::ChartOptions::default()
+                };
+                chart::parameter_curves(&results.series(kpi), &options)
+                    .map_err(|e| format!("the chart of `{kpi}`: {e}"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let svg = chart::stack_vertically(&panels).map_err(|e| e.to_string())?;
+        write_file(file, svg.as_bytes())?;
+    }
+    stdout(&sweep_table(&results, &spec.kpis))
+}
+
+/// The chosen KPIs of every point, one point a line.
+fn sweep_table(results: &crate::scenario::SweepResults, kpis: &[String]) -> String {
+    let mut head: Vec<String> = results
+        .parameters
+        .iter()
+        .map(|p| p.trim_start_matches("$.").to_string())
+        .collect();
+    head.extend(kpis.iter().map(|k| format!("{k} [95% CI]")));
+    let rows: Vec<Vec<String>> = results
+        .points
+        .iter()
+        .map(|p| {
+            let mut row: Vec<String> = p.values.iter().map(|v| v.to_string()).collect();
+            row.extend(kpis.iter().map(|k| match p.kpi(k) {
+                Some(e) if e.runs > 0 => format!(
+                    "{} [{}, {}]",
+                    short(e.mean),
+                    short(e.ci_low),
+                    short(e.ci_high)
+                ),
+                Some(_) => "undefined".to_string(),
+                None => "no such KPI".to_string(),
+            }));
+            row
+        })
+        .collect();
+    let widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].len())
+                .chain([head[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let mut l = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        l.push('\n');
+        l
+    };
+    let mut text = line(&head);
+    for r in &rows {
+        text.push_str(&line(r));
+    }
+    text
+}
+
+/// Four significant digits.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let decimals = (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{x:.decimals$}")
 }
 
 /// The edge-list options of `wom stats`: `--read`'s JSON (the object of

@@ -17,6 +17,9 @@
 //!   each a line with its 95% band; feed it
 //!   [`Curves::quantities`](crate::kpi::Curves::quantities).
 //!
+//! * [`parameter_curves`]: a KPI against a parameter (a sweep), each
+//!   series a line with its 95% band.
+//!
 //! [`stack_vertically`] puts several of them, one above the other, into a
 //! single document, and [`report_charts`] draws the whole page of a KPI
 //! report (what `wom plot` draws).
@@ -326,6 +329,122 @@ pub fn budget_frontier(
             ))?
             .label("best split")
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        Ok(())
+    })
+}
+
+/// Draws a KPI against a parameter: each series a line through its
+/// points' means with dots, over its 95% band (`ci_low..ci_high`), and a
+/// legend naming the series (left out when there is one series with no
+/// name). What `wom sweep` draws for each chosen KPI.
+///
+/// # Arguments
+/// * `series`: `(name, points)`, each point `(parameter value, estimate)`,
+///   sorted by the value. Points no run defined (`runs` 0) are skipped.
+/// * `options`: size and titles (the x label names the parameter).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for no series, a series without a defined
+/// point, a value or estimate that is not finite, or options out of
+/// range.
+///
+/// # Example
+/// ```
+/// use wom::chart::{parameter_curves, ChartOptions};
+/// use wom::ensemble::Estimate;
+///
+/// let e = |m: f64| Estimate { runs: 100, mean: m, std_dev: 1.0, ci_low: m - 0.5, ci_high: m + 0.5 };
+/// let series = vec![("".to_string(), vec![(0.01, e(3.0)), (0.05, e(9.0)), (0.1, e(40.0))])];
+/// let options = ChartOptions { x_label: "p".into(), y_label: "adoption".into(), ..Default::default() };
+/// let svg = parameter_curves(&series, &options)?;
+/// assert!(svg.contains("<polygon"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn parameter_curves(
+    series: &[(String, Vec<(f64, Estimate)>)],
+    options: &ChartOptions,
+) -> Result<String> {
+    check_options(options)?;
+    if series.is_empty() {
+        return Err(Error::param("series", "[]", "no series to draw"));
+    }
+    let mut defined: Vec<(&str, Vec<(f64, Estimate)>)> = Vec::with_capacity(series.len());
+    let (mut lo_x, mut hi_x) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut lowest, mut highest) = (0.0f64, 0.0f64);
+    for (k, (name, points)) in series.iter().enumerate() {
+        let mut kept = Vec::with_capacity(points.len());
+        for (i, (x, e)) in points.iter().enumerate() {
+            check_finite(&format!("series[{k}] ({name}).points[{i}].x"), *x)?;
+            if e.runs == 0 {
+                continue;
+            }
+            check_point(&format!("series[{k}] ({name}).points[{i}]"), e)?;
+            lo_x = lo_x.min(*x);
+            hi_x = hi_x.max(*x);
+            lowest = lowest.min(e.ci_low.min(e.mean));
+            highest = highest.max(e.ci_high.max(e.mean));
+            kept.push((*x, *e));
+        }
+        if kept.is_empty() {
+            return Err(Error::param(
+                &format!("series[{k}] ({name})"),
+                "[]",
+                "no point of the series is defined",
+            ));
+        }
+        defined.push((name.as_str(), kept));
+    }
+    let pad = if hi_x > lo_x {
+        (hi_x - lo_x) * HEADROOM
+    } else {
+        SINGLE_STEP_HALF_WIDTH.max(lo_x.abs() * 0.1)
+    };
+    let x = lo_x - pad..hi_x + pad;
+    let y = value_range("series", lowest, highest)?;
+    let named = defined.len() > 1 || defined.iter().any(|(n, _)| !n.is_empty());
+    let axes = Axes {
+        x,
+        y,
+        x_ticks: MAX_TICKS,
+        x_origin: 0,
+        legend: named.then_some(SeriesLabelPosition::UpperLeft),
+    };
+    render(options, axes, |chart| {
+        for (k, (_, points)) in defined.iter().enumerate() {
+            let band_style = palette(k).mix(BAND_OPACITY).filled();
+            if points.len() >= 2 {
+                let outline: Vec<(f64, f64)> = points
+                    .iter()
+                    .map(|&(x, e)| (x, e.ci_high))
+                    .chain(points.iter().rev().map(|&(x, e)| (x, e.ci_low)))
+                    .collect();
+                chart.draw_series(std::iter::once(Polygon::new(outline, band_style)))?;
+            }
+        }
+        for (k, (name, points)) in defined.iter().enumerate() {
+            let colour = palette(k);
+            let style = colour.stroke_width(2);
+            let drawn = chart.draw_series(LineSeries::new(
+                points.iter().map(|&(x, e)| (x, e.mean)),
+                style,
+            ))?;
+            if named {
+                drawn
+                    .label(name.to_string())
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+            }
+            for &(x, e) in points {
+                chart.draw_series([PathElement::new(
+                    vec![(x, e.ci_low), (x, e.ci_high)],
+                    colour.stroke_width(1),
+                )])?;
+            }
+            chart.draw_series(
+                points
+                    .iter()
+                    .map(|&(x, e)| Circle::new((x, e.mean), DOT_RADIUS, colour.filled())),
+            )?;
+        }
         Ok(())
     })
 }

@@ -83,8 +83,10 @@ use crate::social::SocialGraph;
 mod baseline;
 mod channels;
 mod registry;
+mod sweep;
 
 pub use baseline::{Against, BaselineResults, BaselineSpec, OtherCampaign};
+pub use sweep::{Combine, MAX_POINTS, SweepPoint, SweepRange, SweepResults, SweepSpec, Vary};
 
 pub use channels::{ChannelFromOptions, DocChannel, RegisteredChannel};
 
@@ -128,6 +130,11 @@ pub struct Scenario {
     /// common random numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSpec>,
+    /// Fields to vary over lists or a grid of values: `wom sweep` and
+    /// [`Scenario::sweep`] run every point; [`Scenario::run`] runs the
+    /// document as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSpec>,
 }
 
 /// Where the network comes from.
@@ -840,7 +847,8 @@ impl Scenario {
             self.baseline = Some(baseline);
             checked?;
         }
-        Ok(())
+        // Every point must be a valid document before anything runs.
+        self.sweep_points(registry).map(drop)
     }
 
     /// The checks of `seeding.split` against the rest of the document: the
@@ -928,13 +936,25 @@ impl Scenario {
     /// [`run_with`](Scenario::run_with) on a scenario checked through
     /// `registry`.
     fn run_checked(&self, registry: &Registry, settings: RunSettings<'_>) -> Result<Results> {
+        let (network, load_report) = self.build_network_with(registry)?;
+        self.run_on(registry, settings, &network, load_report)
+    }
+
+    /// [`run_checked`](Scenario::run_checked) on the scenario's network,
+    /// already built.
+    fn run_on(
+        &self,
+        registry: &Registry,
+        settings: RunSettings<'_>,
+        network: &Network,
+        load_report: Option<LoadReport>,
+    ) -> Result<Results> {
         let RunSettings { threads, progress } = settings;
         let progress = progress.unwrap_or(&|_| {});
-        let (network, load_report) = self.build_network_with(registry)?;
-        let chosen = self.seeds(&network)?;
+        let chosen = self.seeds(network)?;
         let selection = chosen.selection.as_ref().map(SelectionFacts::from);
         let (seeds, proposed, cost) = (chosen.nodes, chosen.proposed, chosen.cost);
-        let spec = self.kpi_spec(&network, cost)?;
+        let spec = self.kpi_spec(network, cost)?;
         let mut options = self.ensemble;
         if threads.is_some() {
             // An argument, not a document field: its error is the plain one.
@@ -944,7 +964,7 @@ impl Scenario {
         let resolved = self
             .baseline
             .as_ref()
-            .map(|b| self.resolve_baseline(b, &network))
+            .map(|b| self.resolve_baseline(b, network))
             .transpose()?;
         let pairing = resolved.as_ref().map(|r| baseline::Pairing {
             model: &r.model,
@@ -955,7 +975,7 @@ impl Scenario {
             out: std::cell::RefCell::new(None),
         });
         let run = Runner {
-            network: &network,
+            network,
             seeds: &seeds,
             spec: &spec,
             options: &options,
@@ -965,10 +985,10 @@ impl Scenario {
             campaign: None,
         };
         let (report, channels, rivals) = run.run_spec(&self.model, registry)?;
-        let rival_ids = rivals.map(|r| ids_of(&network, &r));
+        let rival_ids = rivals.map(|r| ids_of(network, &r));
         let paired = pairing.map(|p| p.out.into_inner());
         let baseline = match (resolved, paired) {
-            (Some(resolved), Some(Some(paired))) => Some(resolved.results(&network, paired)),
+            (Some(resolved), Some(Some(paired))) => Some(resolved.results(network, paired)),
             (Some(_), _) => {
                 // Every model reaches `Runner::go`, which pairs the runs.
                 return Err(invalid(
@@ -981,9 +1001,9 @@ impl Scenario {
         Ok(Results {
             wom_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: self.clone(),
-            network: network_facts(&network, load_report),
+            network: network_facts(network, load_report),
             seeds: SeedFacts {
-                ids: ids_of(&network, &seeds),
+                ids: ids_of(network, &seeds),
                 proposed,
                 cost,
                 rival_ids,

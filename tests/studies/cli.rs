@@ -441,3 +441,43 @@ fn split_runs_the_documents_split_and_options_replace_it_saying_so() {
     assert_one_line_error(&wom(&["split", &doc, "--budgets", "-1"]), "--budgets");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sweep_writes_the_table_and_the_chart() {
+    let dir = scratch("sweep");
+    let (csv, json, chart) = (dir.join("t.csv"), dir.join("t.json"), dir.join("c.svg"));
+    let out = wom(&[
+        "sweep",
+        &example("sweep.json"),
+        "--csv",
+        csv.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    // A header and the 20 points of the grid.
+    assert_eq!(table.lines().count(), 21, "{table}");
+    assert!(table.lines().next().unwrap().contains("roi [95% CI]"));
+    let results =
+        wom::scenario::SweepResults::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(results.points.len(), 20);
+    let rows = std::fs::read_to_string(&csv).unwrap().lines().count();
+    assert_eq!(rows, 1 + 20 * results.points[0].kpis.len());
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("seeding.seeds.top.count = 20"));
+    // The library gives the same table.
+    let direct = wom::scenario::Scenario::from_file(example("sweep.json"))
+        .unwrap()
+        .sweep(Some(1))
+        .unwrap();
+    assert_eq!(direct.points, results.points);
+    // A scenario without a sweep is refused, naming the file.
+    let out = wom(&["sweep", &example("bass.json")]);
+    assert_one_line_error(&out, "no `sweep` section");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -16,3 +16,4 @@ mod lift;
 mod quantities;
 mod registry;
 mod scenario;
+mod sweep;
