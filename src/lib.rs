@@ -89,6 +89,7 @@ pub mod cli;
 pub mod communication;
 pub mod ensemble;
 pub mod error;
+pub mod fit;
 pub mod generate;
 pub mod io;
 pub mod kpi;
