@@ -15,6 +15,9 @@
 //! * [`series`]: readers of the inputs (a sales series, timed cascades,
 //!   cascade sizes) that name the file and line of a bad value.
 //!
+//! * [`spec`]: the `fit` section of a scenario document, and the report
+//!   of the fits it asks for.
+//!
 //! `docs/fitting.md` gives the equations, the choices and the references;
 //! `wom fit` (feature `cli`) is the command line, and a scenario's `fit`
 //! section the document form.
@@ -24,6 +27,7 @@ pub mod branching;
 mod dist;
 pub mod ic;
 pub mod series;
+pub mod spec;
 
 use serde::{Deserialize, Serialize};
 
