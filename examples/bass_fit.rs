@@ -13,7 +13,7 @@
 //! period, q divided by the in-degree), which is what the mapping fixes.
 
 use wom::Network;
-use wom::chart::{ChartOptions, FitCurve, fit_chart};
+use wom::chart::{ChartOptions, FitBand, FitCurve, fit_chart};
 use wom::fit::bass::{BassFitOptions, fit_bass, to_network_bass};
 use wom::propagation::bass::{Bass, BassOptions};
 use wom::propagation::{Recorder, Simulation};
@@ -143,14 +143,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .enumerate()
             .map(|(j, r)| ((j + 1) as f64, r.0))
             .collect(),
-        band: Some((
-            "95% of runs".into(),
-            mapped_runs
+        band: Some(FitBand {
+            name: "95% of runs".into(),
+            points: mapped_runs
                 .iter()
                 .enumerate()
                 .map(|(j, r)| ((j + 1) as f64, r.1, r.2))
                 .collect(),
-        )),
+        }),
     };
     let unmapped = FitCurve {
         name: "network Bass, p and q unmapped".into(),

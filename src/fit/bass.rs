@@ -344,6 +344,7 @@ fn regression_start(sales: &[f64]) -> Option<[f64; 3]> {
         .then_some([m, p, q])
 }
 
+#[allow(clippy::needless_range_loop)] // Index loops read as the algebra.
 /// Solves the 3×3 system `a x = b` by Gaussian elimination with partial
 /// pivoting; `None` when singular.
 fn solve3(mut a: [[f64; 3]; 3], mut b: [f64; 3]) -> Option<[f64; 3]> {
@@ -581,7 +582,9 @@ pub fn fit_bass(sales: &[f64], options: &BassFitOptions) -> Result<BassFit> {
             covariance[a][b] = sigma2 * inverse[a][b];
         }
     }
-    if (0..3).any(|k| !(covariance[k][k] >= 0.0) || !covariance[k][k].is_finite()) {
+    if (0..3).any(|k| {
+        covariance[k][k].is_nan() || covariance[k][k] < 0.0 || !covariance[k][k].is_finite()
+    }) {
         return Err(degenerate());
     }
     let t = student_t_quantile(0.5 + options.level / 2.0, df as f64);
@@ -730,6 +733,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn gradient_matches_finite_differences() {
         for form in [BassForm::Interval, BassForm::Rate] {
             let (m, p, q, t, h) = (500.0, 0.02, 0.5, 3.0, 1.0);

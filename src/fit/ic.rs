@@ -627,9 +627,9 @@ pub fn fit_ic_arcs(
             }
         }
     }
-    for a in 0..m {
-        if trials.failures[a] > 0 {
-            log_likelihood += f64::from(trials.failures[a]) * (-kappa[a]).ln_1p();
+    for (&failed, &k) in trials.failures.iter().zip(&kappa) {
+        if failed > 0 {
+            log_likelihood += f64::from(failed) * (-k).ln_1p();
         }
     }
     let forward = network.forward();

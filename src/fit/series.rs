@@ -292,7 +292,9 @@ pub fn read_timed_cascades(
     );
     // Cascades in the order first met: name -> (activations, times, lines).
     let mut order: Vec<String> = Vec::new();
-    let mut by_name: HashMap<String, (Vec<(u32, f64)>, HashMap<u32, u64>)> = HashMap::new();
+    // Each cascade's (node, time) pairs, and the line of each node.
+    type Read = (Vec<(u32, f64)>, HashMap<u32, u64>);
+    let mut by_name: HashMap<String, Read> = HashMap::new();
     for row in &table.rows {
         let name = match cascade {
             Some(c) => table.field(row, c, "cascade")?.to_string(),

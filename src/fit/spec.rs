@@ -511,7 +511,7 @@ impl FitReport {
                     if a.converged { "" } else { ", NOT converged" }
                 );
                 let mut tried: Vec<_> = a.arcs.iter().filter(|x| x.p.is_some()).collect();
-                tried.sort_by(|x, y| (y.candidate + y.failed).cmp(&(x.candidate + x.failed)));
+                tried.sort_by_key(|x| std::cmp::Reverse(x.candidate + x.failed));
                 for x in tried.iter().take(10) {
                     let (lo, hi) = x.interval.unwrap_or((0.0, 1.0));
                     let _ = writeln!(
@@ -649,7 +649,7 @@ impl FitReport {
 /// simulated ones under p̂.
 #[cfg(feature = "charts")]
 fn ic_chart(report: &IcReport, network: &Network, runs: u64, seed: u64) -> Result<String> {
-    use crate::chart::{ChartOptions, FitCurve, fit_chart};
+    use crate::chart::{ChartOptions, FitBand, FitCurve, fit_chart};
     use crate::propagation::{IndependentCascade, Recorder, Simulation};
     let p = report.uniform.p.estimate;
     let unexplained: std::collections::HashSet<(&str, u32)> = report
@@ -732,7 +732,10 @@ fn ic_chart(report: &IcReport, network: &Network, runs: u64, seed: u64) -> Resul
     let curve = FitCurve {
         name: format!("simulated with p = {}, mean of {runs}", sig(p)),
         points: mean,
-        band: Some(("95% of simulations".to_string(), band)),
+        band: Some(FitBand {
+            name: "95% of simulations".to_string(),
+            points: band,
+        }),
     };
     fit_chart("observed", &data, &[curve], &options)
 }

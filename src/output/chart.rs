@@ -226,8 +226,17 @@ pub struct FitCurve {
     pub name: String,
     /// `(x, y)` points, in increasing x.
     pub points: Vec<(f64, f64)>,
-    /// The band's name and its `(x, low, high)` points; `None` for no band.
-    pub band: Option<(String, Vec<(f64, f64, f64)>)>,
+    /// A band around the line; `None` for no band.
+    pub band: Option<FitBand>,
+}
+
+/// The shaded band of a [`FitCurve`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitBand {
+    /// The legend's name of the band.
+    pub name: String,
+    /// `(x, low, high)` points, in increasing x.
+    pub points: Vec<(f64, f64, f64)>,
 }
 
 /// Draws data against fitted or simulated models: the data as dots, each
@@ -283,8 +292,8 @@ pub fn fit_chart(
         for (i, &(x, y)) in c.points.iter().enumerate() {
             see(&format!("curves[{k}].points[{i}]"), x, &[y])?;
         }
-        if let Some((_, band)) = &c.band {
-            for (i, &(x, lo, hi)) in band.iter().enumerate() {
+        if let Some(band) = &c.band {
+            for (i, &(x, lo, hi)) in band.points.iter().enumerate() {
                 let at = format!("curves[{k}].band[{i}]");
                 see(&at, x, &[lo, hi])?;
                 if lo > hi {
@@ -309,7 +318,7 @@ pub fn fit_chart(
     render(options, axes, |chart| {
         for (k, c) in curves.iter().enumerate() {
             let colour = palette(k + 1);
-            if let Some((name, band)) = &c.band
+            if let Some(FitBand { name, points: band }) = &c.band
                 && band.len() >= 2
             {
                 let outline: Vec<(f64, f64)> = band

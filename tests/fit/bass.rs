@@ -263,6 +263,7 @@ fn bad_series_are_refused_by_position() {
 /// * the finite-N lag of the mean below the recursion, which the network
 ///   Bass tests derive as O(1/N) and measure at about 4/N at this size
 ///   (tests/models/bass.rs); 5/N is allowed.
+///
 /// The discretisation term itself must be small: O(Δ), it reaches 0.0102
 /// at period 6 with Δ = 0.1 (0.020 with Δ = 0.25), and must stay under
 /// 0.0125: the mapping is meant to be used with several steps per period.
