@@ -18,7 +18,7 @@
 //! the interval the profile-likelihood (likelihood-ratio) one. The
 //! formula gives the probability of a finite size for every R >= 0, so the
 //! interval may pass 1 when the data are few. R̂ = 1 - 1/mean size also
-//! holds for any offspring distribution with mean R (E[s] = 1/(1 - R)), so
+//! holds for any offspring distribution with mean R (`E[s] = 1/(1 - R)`), so
 //! it stays consistent when the offspring are overdispersed; its interval
 //! does not (it is too narrow).
 //!

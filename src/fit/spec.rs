@@ -17,7 +17,7 @@ use super::ic::{
 use super::series::{ReadReport, read_series, read_sizes, read_timed_cascades};
 use super::{Parameter, check_level};
 use crate::error::{Error, Result};
-use crate::io::{CascadeOptions, read_cascade_csv};
+use crate::io::{CascadeOptions, CascadeReport, read_cascade_csv};
 use crate::network::Network;
 
 fn default_level() -> f64 {
@@ -284,6 +284,7 @@ fn run_ic(spec: &IcSpec, network: &Network) -> Result<IcReport> {
 }
 
 fn run_branching(spec: &BranchingSpec) -> Result<BranchingReport> {
+    let mut trees_read = None;
     let (file, sizes, offspring, read) = match (&spec.sizes, &spec.trees) {
         (Some(path), _) => {
             let (sizes, read) = read_sizes(path)?;
@@ -301,6 +302,7 @@ fn run_branching(spec: &BranchingSpec) -> Result<BranchingReport> {
                 counts.extend(offspring_counts(c));
             }
             let offspring = fit_offspring(&counts, spec.level).map_err(in_file(path))?;
+            trees_read = Some(read.report);
             (path, sizes, Some(offspring), None)
         }
         (None, None) => {
@@ -316,6 +318,7 @@ fn run_branching(spec: &BranchingSpec) -> Result<BranchingReport> {
     Ok(BranchingReport {
         file: file.display().to_string(),
         read,
+        trees_read,
         borel,
         offspring,
         negative_binomial,
@@ -365,6 +368,9 @@ pub struct BranchingReport {
     pub file: String,
     /// What the sizes reader read and skipped (trees: `None`).
     pub read: Option<ReadReport>,
+    /// What the trees reader read and left out (sizes: `None`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trees_read: Option<CascadeReport>,
     /// R from the sizes, Poisson offspring.
     pub borel: BorelFit,
     /// The offspring of full trees, when trees were given.
@@ -419,6 +425,17 @@ fn sig(v: f64) -> String {
     }
 }
 
+/// What a reader skipped, when it skipped anything.
+fn skipped(out: &mut String, read: &ReadReport) {
+    if read.blank_lines + read.comment_lines + read.header_lines > 0 {
+        let _ = writeln!(
+            out,
+            "  read {} records; skipped {} header, {} comment and {} blank lines",
+            read.records, read.header_lines, read.comment_lines, read.blank_lines
+        );
+    }
+}
+
 fn header(out: &mut String, level: f64) {
     let _ = writeln!(
         out,
@@ -461,6 +478,7 @@ impl FitReport {
                     ""
                 }
             );
+            skipped(&mut out, &b.read);
             header(&mut out, f.level);
             for p in [&f.m, &f.p, &f.q] {
                 row(&mut out, p);
@@ -486,6 +504,7 @@ impl FitReport {
                 "  {}: {} cascades, {} seeds, {} activations explained, {} failed attempts",
                 i.file, c.cascades, c.seeds, c.activations, c.failures
             );
+            skipped(&mut out, &i.read);
             if !c.unexplained.is_empty() {
                 let _ = writeln!(
                     out,
@@ -546,6 +565,23 @@ impl FitReport {
                  profile-likelihood interval",
                 b.file, r.cascades, r.nodes, r.seeds
             );
+            if let Some(read) = &b.read {
+                skipped(&mut out, read);
+            }
+            if let Some(t) = &b.trees_read {
+                let left_out = t.duplicate_arcs
+                    + t.self_loops_dropped
+                    + t.arcs_into_roots_dropped
+                    + t.extra_parents_dropped
+                    + t.cycle_arcs_dropped;
+                if left_out > 0 {
+                    let _ = writeln!(
+                        out,
+                        "  the trees reader left out {left_out} arc lines (duplicates, self-loops, \
+                         arcs into roots, extra parents, cycles: see --json)"
+                    );
+                }
+            }
             header(&mut out, r.level);
             row(&mut out, &r.r);
             if let Some(o) = &b.offspring {
