@@ -22,7 +22,13 @@
 //!   spread;
 //! * `wom split SCENARIO [--budgets ...] [--shares ...] [--objective ...]
 //!   [--chart FILE.svg]` runs the scenario's budget split and prints every
-//!   split with the best per budget.
+//!   split with the best per budget;
+//! * `wom fit bass SERIES`, `wom fit ic --edges FILE --cascades FILE`,
+//!   `wom fit branching --sizes FILE` (or `--trees FILE`) and `wom fit
+//!   SCENARIO` (its `fit` section) fit models to data and print estimates,
+//!   standard errors and intervals, with `--plot FILE.svg` for a chart of
+//!   the data against the fitted model and `--json` for the report as
+//!   JSON ([`crate::fit`]).
 //!
 //! Errors print one line on stderr and give exit status 1 (2 for a bad
 //! command line; `--help` and `--version` print clap's text and give 0).
@@ -77,6 +83,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Relation;
 use crate::analysis::structure::{EffectiveDiameterOptions, StructureOptions, structure};
 use crate::chart;
+use crate::fit::bass::{BassForm, SeriesKind};
+use crate::fit::ic::Unexplained;
+use crate::fit::spec::{BassSpec, BranchingSpec, FitSpec, IcSpec};
 use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
 use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
 use crate::seeding::{
@@ -197,6 +206,20 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Fit a model to data and print its estimates with standard errors
+    /// and intervals (docs/fitting.md): `wom fit bass SERIES`, `wom fit ic
+    /// --edges FILE --cascades FILE`, `wom fit branching --sizes FILE`, or
+    /// `wom fit SCENARIO` for the fits of a scenario's `fit` section.
+    #[command(args_conflicts_with_subcommands = true)]
+    Fit {
+        /// A scenario document with a `fit` section (its `ic` fit runs
+        /// on the scenario's network).
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        output: FitOutput,
+        #[command(subcommand)]
+        what: Option<FitCommand>,
+    },
     /// Draw a results document's adoption curve and adoptions per channel.
     Plot {
         /// A results document written by `wom run`.
@@ -205,6 +228,116 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// What `wom fit` writes besides the text report.
+#[derive(Debug, clap::Args)]
+struct FitOutput {
+    /// Write a chart of the data against the fitted model (SVG) here.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Simulated repetitions of the cascades in the independent-cascade
+    /// chart.
+    #[arg(long, default_value_t = 100)]
+    runs: u64,
+    /// Master seed of those simulations.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+enum FitCommand {
+    /// Fit m, p and q of the Bass model to a sales series by nonlinear
+    /// least squares (Srinivasan & Mason 1986).
+    Bass {
+        /// The series: one number per line, or a table with a header.
+        series: PathBuf,
+        /// The column: a header name or a 1-based position (default: the
+        /// last column).
+        #[arg(long)]
+        column: Option<String>,
+        /// The series holds cumulative sales (differenced before the fit).
+        #[arg(long)]
+        cumulative: bool,
+        /// `interval`: sales within each period, m[F(t) - F(t - step)]
+        /// (default); `rate`: the rate at the period's end, m step f(t).
+        #[arg(long, value_parser = parse_form, default_value = "interval")]
+        form: BassForm,
+        /// The length of a period in the time unit of p and q.
+        #[arg(long, default_value_t = 1.0)]
+        step: f64,
+        /// Confidence level of the intervals.
+        #[arg(long, default_value_t = 0.95)]
+        level: f64,
+        #[command(flatten)]
+        output: FitOutput,
+    },
+    /// Fit the transmission probability of an independent cascade to
+    /// timed cascades over a known network (maximum likelihood; per arc
+    /// by EM with --per-arc).
+    Ic {
+        /// The network: an edge list, read as `wom stats` reads it.
+        #[arg(long)]
+        edges: PathBuf,
+        /// The cascades: a header naming node and step (or time), and
+        /// optionally cascade.
+        #[arg(long)]
+        cascades: PathBuf,
+        /// Read each edge-list line as one arc (default: a mutual tie).
+        #[arg(long)]
+        directed: bool,
+        /// Node ids are names, not integers.
+        #[arg(long)]
+        text_ids: bool,
+        /// How to read the edge list, as the JSON of a scenario's
+        /// `graph.edge_list.options`.
+        #[arg(long, value_name = "JSON")]
+        read: Option<String>,
+        /// The length of a step, for a `time` column.
+        #[arg(long, default_value_t = 1.0)]
+        time_step: f64,
+        /// Also fit one probability per arc (EM of Saito, Nakano & Kimura
+        /// 2008).
+        #[arg(long)]
+        per_arc: bool,
+        /// Treat an activation no in-neighbour explains as a seed (and
+        /// count it) instead of stopping with an error.
+        #[arg(long)]
+        as_seed: bool,
+        /// Confidence level of the intervals.
+        #[arg(long, default_value_t = 0.95)]
+        level: f64,
+        #[command(flatten)]
+        output: FitOutput,
+    },
+    /// Fit the reproduction number R of a branching process to cascade
+    /// sizes, or to the offspring of full trees.
+    Branching {
+        /// Cascade sizes: one per line, or a header naming size (and
+        /// seeds).
+        #[arg(long, conflicts_with = "trees", required_unless_present = "trees")]
+        sizes: Option<PathBuf>,
+        /// Complete trees, as a parent,child,time CSV (with cascade).
+        #[arg(long)]
+        trees: Option<PathBuf>,
+        /// Also fit negative-binomial offspring (R and dispersion k).
+        #[arg(long)]
+        negative_binomial: bool,
+        /// Confidence level of the intervals.
+        #[arg(long, default_value_t = 0.95)]
+        level: f64,
+        #[command(flatten)]
+        output: FitOutput,
+    },
+}
+
+/// `--form`: the name the documents use.
+fn parse_form(text: &str) -> Result<BassForm, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| format!("`{text}` is not a form: write interval or rate"))
 }
 
 /// Parses the command line `args` (the program's name first, as
@@ -296,6 +429,18 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             },
             threads,
         ),
+        Command::Fit {
+            scenario,
+            output,
+            what,
+        } => match (scenario, what) {
+            (_, Some(what)) => fit_command(what),
+            (Some(path), None) => fit_scenario(registry, &path, &output),
+            (None, None) => Err(
+                "wom fit needs a scenario or one of bass, ic, branching (see wom fit --help)"
+                    .to_string(),
+            ),
+        },
         Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
         Command::Split {
             scenario,
@@ -922,6 +1067,150 @@ impl Listing {
             arcs
         ))
     }
+}
+
+/// A flag's value must be in (0, 1) (a level) or > 0 (a length).
+fn check_flag(flag: &str, value: f64, level: bool) -> Result<(), String> {
+    let ok = value.is_finite() && value > 0.0 && (!level || value < 1.0);
+    if ok {
+        Ok(())
+    } else if level {
+        Err(format!("{flag} must be in (0, 1), not {value}"))
+    } else {
+        Err(format!("{flag} must be > 0, not {value}"))
+    }
+}
+
+fn fit_command(what: FitCommand) -> Result<(), String> {
+    match what {
+        FitCommand::Bass {
+            series,
+            column,
+            cumulative,
+            form,
+            step,
+            level,
+            output,
+        } => {
+            check_flag("--level", level, true)?;
+            check_flag("--step", step, false)?;
+            let spec = FitSpec {
+                bass: Some(BassSpec {
+                    series,
+                    column,
+                    kind: if cumulative {
+                        SeriesKind::Cumulative
+                    } else {
+                        SeriesKind::Sales
+                    },
+                    form,
+                    step,
+                    level,
+                }),
+                ..FitSpec::default()
+            };
+            fit_run(&spec, None, &output)
+        }
+        FitCommand::Ic {
+            edges,
+            cascades,
+            directed,
+            text_ids,
+            read,
+            time_step,
+            per_arc,
+            as_seed,
+            level,
+            output,
+        } => {
+            check_flag("--level", level, true)?;
+            check_flag("--time-step", time_step, false)?;
+            let options = read_options(read.as_deref(), directed, text_ids)?;
+            let loaded = read_edge_list(&edges, &options).map_err(|e| e.to_string())?;
+            let network = loaded.graph.freeze().map_err(|e| e.to_string())?;
+            let spec = FitSpec {
+                ic: Some(IcSpec {
+                    cascades,
+                    time_step,
+                    per_arc,
+                    unexplained: if as_seed {
+                        Unexplained::AsSeed
+                    } else {
+                        Unexplained::Error
+                    },
+                    level,
+                }),
+                ..FitSpec::default()
+            };
+            fit_run(&spec, Some(&network), &output)
+        }
+        FitCommand::Branching {
+            sizes,
+            trees,
+            negative_binomial,
+            level,
+            output,
+        } => {
+            check_flag("--level", level, true)?;
+            let spec = FitSpec {
+                branching: Some(BranchingSpec {
+                    sizes,
+                    trees,
+                    negative_binomial,
+                    level,
+                }),
+                ..FitSpec::default()
+            };
+            fit_run(&spec, None, &output)
+        }
+    }
+}
+
+fn fit_scenario(registry: &Registry, path: &Path, output: &FitOutput) -> Result<(), String> {
+    let scenario =
+        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let Some(spec) = &scenario.fit else {
+        return Err(format!(
+            "{}: the scenario has no `fit` section at $.fit (see docs/fitting.md)",
+            path.display()
+        ));
+    };
+    let network = if spec.needs_network() {
+        Some(
+            scenario
+                .build_network_with(registry)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .0,
+        )
+    } else {
+        None
+    };
+    fit_run(spec, network.as_ref(), output)
+}
+
+fn fit_run(
+    spec: &FitSpec,
+    network: Option<&crate::Network>,
+    output: &FitOutput,
+) -> Result<(), String> {
+    // Find an unwritable chart file before the fits run.
+    if let Some(file) = &output.plot {
+        std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    let report = spec.run(network).map_err(|e| e.to_string())?;
+    if output.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        stdout(&format!("{text}\n"))?;
+    } else {
+        stdout(&report.text())?;
+    }
+    if let Some(file) = &output.plot {
+        let svg = report
+            .chart(network, output.runs, output.seed)
+            .map_err(|e| e.to_string())?;
+        write_file(file, svg.as_bytes())?;
+    }
+    Ok(())
 }
 
 fn plot(path: &Path, out: &Path) -> Result<(), String> {

@@ -22,6 +22,10 @@
 //! assignment ([`centrality`], [`roles`]), summaries ([`stats`]) and the
 //! structural figures researchers quote ([`analysis::structure`]:
 //! triangles, clustering, diameters, reciprocity, assortativity).
+//! Models are fitted to data with standard errors and intervals by
+//! [`fit`]: the Bass model to a sales series, an independent cascade's
+//! transmission probability to observed cascades, a branching process's
+//! reproduction number to cascade sizes (`docs/fitting.md`).
 //! A whole study is one JSON [`scenario`] document; a
 //! [`scenario::Registry`] lets documents name models and roles of other
 //! crates, and `wom::cli::run` (feature `cli`) is the `wom` command line
@@ -89,6 +93,7 @@ pub mod cli;
 pub mod communication;
 pub mod ensemble;
 pub mod error;
+pub mod fit;
 pub mod generate;
 pub mod io;
 pub mod kpi;
@@ -135,6 +140,9 @@ pub mod guides {
     /// `docs/concepts.md`.
     #[doc = include_str!("../docs/concepts.md")]
     pub struct Concepts;
+    /// `docs/fitting.md`.
+    #[doc = include_str!("../docs/fitting.md")]
+    pub struct Fitting;
     /// `docs/extending.md` (its last example is the command line's).
     #[cfg(feature = "cli")]
     #[doc = include_str!("../docs/extending.md")]

@@ -222,6 +222,139 @@ pub fn adoption_curve(curve: &[Estimate], options: &ChartOptions) -> Result<Stri
     })
 }
 
+/// A curve of a [`fit_chart`]: a named line, with an optional shaded band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitCurve {
+    /// The legend's name of the line.
+    pub name: String,
+    /// `(x, y)` points, in increasing x.
+    pub points: Vec<(f64, f64)>,
+    /// A band around the line; `None` for no band.
+    pub band: Option<FitBand>,
+}
+
+/// The shaded band of a [`FitCurve`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitBand {
+    /// The legend's name of the band.
+    pub name: String,
+    /// `(x, low, high)` points, in increasing x.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// Draws data against fitted or simulated models: the data as dots, each
+/// curve as a line in the next [`PALETTE`] colour with its band, if it has
+/// one, shaded behind it; a legend names each.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when there is no data point, a value is NaN
+/// or infinite, a band has `low > high`, or the options' size is 0 or
+/// above [`MAX_SIDE`].
+///
+/// # Example
+/// ```
+/// use wom::chart::{fit_chart, ChartOptions, FitCurve};
+///
+/// let data = [(1.0, 10.0), (2.0, 25.0), (3.0, 31.0)];
+/// let model = FitCurve {
+///     name: "fitted".into(),
+///     points: vec![(0.0, 0.0), (1.5, 18.0), (3.0, 30.0)],
+///     band: None,
+/// };
+/// let svg = fit_chart("sales", &data, &[model], &ChartOptions::default())?;
+/// assert!(svg.contains("fitted") && svg.contains("sales"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn fit_chart(
+    data_name: &str,
+    data: &[(f64, f64)],
+    curves: &[FitCurve],
+    options: &ChartOptions,
+) -> Result<String> {
+    check_options(options)?;
+    if data.is_empty() {
+        return Err(Error::param("data", "[]", "no data point to draw"));
+    }
+    let (mut x_lo, mut x_hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut y_lo, mut y_hi) = (0.0f64, 0.0f64);
+    let mut see = |name: &str, x: f64, ys: &[f64]| -> Result<()> {
+        check_finite(name, x)?;
+        x_lo = x_lo.min(x);
+        x_hi = x_hi.max(x);
+        for &y in ys {
+            check_finite(name, y)?;
+            y_lo = y_lo.min(y);
+            y_hi = y_hi.max(y);
+        }
+        Ok(())
+    };
+    for (i, &(x, y)) in data.iter().enumerate() {
+        see(&format!("data[{i}]"), x, &[y])?;
+    }
+    for (k, c) in curves.iter().enumerate() {
+        for (i, &(x, y)) in c.points.iter().enumerate() {
+            see(&format!("curves[{k}].points[{i}]"), x, &[y])?;
+        }
+        if let Some(band) = &c.band {
+            for (i, &(x, lo, hi)) in band.points.iter().enumerate() {
+                let at = format!("curves[{k}].band[{i}]");
+                see(&at, x, &[lo, hi])?;
+                if lo > hi {
+                    return Err(Error::param(&at, format!("{lo}..{hi}"), "low > high"));
+                }
+            }
+        }
+    }
+    let x = if x_hi > x_lo {
+        x_lo..x_hi
+    } else {
+        x_lo - 0.5..x_lo + 0.5
+    };
+    let y = value_range("data", y_lo, y_hi)?;
+    let axes = Axes {
+        x,
+        y,
+        x_ticks: MAX_TICKS,
+        x_origin: 0,
+        legend: Some(SeriesLabelPosition::UpperRight),
+    };
+    render(options, axes, |chart| {
+        for (k, c) in curves.iter().enumerate() {
+            let colour = palette(k + 1);
+            if let Some(FitBand { name, points: band }) = &c.band
+                && band.len() >= 2
+            {
+                let outline: Vec<(f64, f64)> = band
+                    .iter()
+                    .map(|&(x, _, hi)| (x, hi))
+                    .chain(band.iter().rev().map(|&(x, lo, _)| (x, lo)))
+                    .collect();
+                let band_style = colour.mix(BAND_OPACITY).filled();
+                chart
+                    .draw_series(std::iter::once(Polygon::new(outline, band_style)))?
+                    .label(name.as_str())
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 6), (x + 18, y + 6)], band_style)
+                    });
+            }
+            let line_style = colour.stroke_width(2);
+            chart
+                .draw_series(LineSeries::new(c.points.iter().copied(), line_style))?
+                .label(c.name.as_str())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_style));
+        }
+        let dot = palette(0).filled();
+        chart
+            .draw_series(
+                data.iter()
+                    .map(|&(x, y)| Circle::new((x, y), DOT_RADIUS + 1, dot)),
+            )?
+            .label(data_name)
+            .legend(move |(x, y)| Circle::new((x + 9, y), DOT_RADIUS + 1, dot));
+        Ok(())
+    })
+}
+
 /// Draws a budget split's frontier: for each seed share, mean adoptions
 /// against the total budget (thin lines with dots), and the best split of
 /// each budget as a thick line with its 95% interval (the frontier of

@@ -135,6 +135,12 @@ pub struct Scenario {
     /// document as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepSpec>,
+    /// Models to fit to data (`wom fit`; see docs/fitting.md): a Bass
+    /// model to a sales series, an independent cascade's p to cascades
+    /// over this scenario's network, a branching process's R to cascade
+    /// sizes. `wom run` does not read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<crate::fit::spec::FitSpec>,
 }
 
 /// Where the network comes from.
@@ -778,6 +784,9 @@ impl Scenario {
         {
             *file = folder.join(&*file);
         }
+        if let (Some(fit), Some(folder)) = (&mut scenario.fit, path.parent()) {
+            fit.resolve(folder);
+        }
         Ok(scenario)
     }
 
@@ -809,6 +818,9 @@ impl Scenario {
     /// ([`SelectMethod::check_serves`](crate::seeding::SelectMethod::check_serves)),
     /// and a split needs a campaign ([`check_split`](Scenario::check_split)).
     fn check(&mut self, registry: &Registry) -> Result<()> {
+        if let Some(fit) = &self.fit {
+            fit.check("$.fit")?;
+        }
         if let GraphSpec::Generate { generator, .. } = &self.graph {
             generator
                 .validate()

@@ -14,6 +14,7 @@ mod engine;
 mod epidemic;
 mod exact;
 mod extension;
+mod fit;
 mod messages;
 mod rumor;
 mod seeding;

@@ -11,6 +11,8 @@ mod chart;
 mod cli;
 mod ensemble;
 mod export;
+#[cfg(feature = "cli")]
+mod fit_cli;
 mod kpi;
 mod lift;
 mod quantities;

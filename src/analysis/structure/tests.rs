@@ -359,7 +359,16 @@ fn tied_largest_components_are_measured_by_lowest_index() {
     // documented, so a relabelling that swaps which comes first changes
     // it; the property test compares diameters only when the largest
     // component is unique.
-    let arcs = [(12, 10), (11, 2), (13, 2), (8, 4), (3, 8), (11, 10), (14, 3), (15, 8)];
+    let arcs = [
+        (12, 10),
+        (11, 2),
+        (13, 2),
+        (8, 4),
+        (3, 8),
+        (11, 10),
+        (14, 3),
+        (15, 8),
+    ];
     let g = view(22, &arcs);
     assert_eq!(&component_sizes(&g)[..2], &[5, 5]);
     // Node 2 (lowest index of the path) comes before 3 (the tree's).
