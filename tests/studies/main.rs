@@ -12,6 +12,7 @@ mod cli;
 mod ensemble;
 mod export;
 mod kpi;
+mod observed;
 mod quantities;
 mod registry;
 mod scenario;
