@@ -14,6 +14,13 @@
 //!   (triangles, clustering, diameters, reciprocity, assortativity; see
 //!   [`structure`](crate::analysis::structure)) as JSON, with a note when
 //!   a file read as undirected lists its edges both ways;
+//! * `wom cascades FILE [--format trees|csv|activity] [--parents ...]
+//!   [--cycles ...] [--compare RESULTS_OR_SCENARIO] [--step-length L]
+//!   [--out FILE.svg] [--json]` reads observed cascades and prints the
+//!   distributions of their trees' KPIs with the reader's report (what was
+//!   merged and dropped), draws them, and with `--compare` sets them
+//!   beside a simulation's with a Kolmogorov–Smirnov test per KPI
+//!   ([`observed::compare`](crate::observed::compare));
 //! * `wom plot RESULTS --out FILE.svg` draws the adoption curve with its
 //!   band above the adoptions per channel ([`plot_svg`]);
 //! * `wom seed SCENARIO [--rr-sets N]` chooses the scenario's seeds (with
@@ -86,7 +93,11 @@ use crate::chart;
 use crate::fit::bass::{BassForm, SeriesKind};
 use crate::fit::ic::Unexplained;
 use crate::fit::spec::{BassSpec, BranchingSpec, FitSpec, IcSpec};
-use crate::io::{EdgeListOptions, IdFormat, read_edge_list};
+use crate::io::{
+    ArcDirection, CascadeFormat, CascadeOptions, CascadeReport, CascadeSource, Cycles,
+    EdgeListOptions, IdFormat, Parents, read_cascades, read_edge_list,
+};
+use crate::observed::{CascadeTable, compare};
 use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
 use crate::seeding::{
     DEFAULT_SEED_SHARES, Diffusion, Objective, RunModel, SeedRule, SplitPlan, Work, rr_estimate,
@@ -219,6 +230,54 @@ enum Command {
         output: FitOutput,
         #[command(subcommand)]
         what: Option<FitCommand>,
+    },
+    /// Read a file of observed cascades, print the distributions of its
+    /// trees' KPIs (size, depth, structural virality, time to 50% and 90%)
+    /// with what the reader merged and dropped, and draw them; with
+    /// --compare, set them beside a simulation's with a two-sample
+    /// Kolmogorov-Smirnov test per KPI (docs/kpis.md).
+    Cascades {
+        /// The cascades, plain or gzip.
+        file: PathBuf,
+        /// trees (Twitter15/16 propagation trees), csv (parent,child,time
+        /// with an optional cascade column) or activity (u v time kind);
+        /// default: csv for a .csv or .csv.gz file, else trees.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<CascadeFormat>,
+        /// Which parent a node with several keeps: first, earliest, or all
+        /// (a DAG, whose trees follow each node's first parent).
+        #[arg(long, value_parser = parse_parents, default_value = "earliest")]
+        parents: Parents,
+        /// An arc that closes a cycle: error (naming its line) or drop.
+        #[arg(long, value_parser = parse_cycles, default_value = "error")]
+        cycles: Cycles,
+        /// User ids are integers (default: text).
+        #[arg(long)]
+        integer_ids: bool,
+        /// Of an activity log: the kinds of lines that are arcs,
+        /// comma-separated (default: every kind).
+        #[arg(long, value_delimiter = ',')]
+        kinds: Vec<String>,
+        /// Of an activity log: `u v` means u heard it from v (reversed, the
+        /// default: retweets, replies) or v heard it from u (as_listed:
+        /// mentions).
+        #[arg(long, value_parser = parse_direction)]
+        direction: Option<ArcDirection>,
+        /// A results document of `wom run`, or a scenario to run, whose
+        /// simulated trees to compare with.
+        #[arg(long, value_name = "RESULTS_OR_SCENARIO")]
+        compare: Option<PathBuf>,
+        /// File time units per simulation step, to compare the times (60:
+        /// minutes in the file, hours in the model).
+        #[arg(long)]
+        step_length: Option<f64>,
+        /// Write the charts (SVG) here: the histograms, or with --compare
+        /// simulated against observed.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the tables as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Draw a results document's adoption curve and adoptions per channel.
     Plot {
@@ -441,6 +500,50 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
                     .to_string(),
             ),
         },
+        Command::Cascades {
+            file,
+            format,
+            parents,
+            cycles,
+            integer_ids,
+            kinds,
+            direction,
+            compare,
+            step_length,
+            out,
+            json,
+        } => {
+            let format = format.unwrap_or_else(|| guess_format(&file));
+            if format != CascadeFormat::Activity && direction.is_some() {
+                return Err(format!(
+                    "--direction: the direction is that of an activity log's lines; this \
+                     file is read as {}",
+                    format.name()
+                ));
+            }
+            let source = CascadeSource {
+                path: file,
+                format,
+                options: CascadeOptions {
+                    parents,
+                    cycles,
+                    ids: if integer_ids {
+                        IdFormat::Integer
+                    } else {
+                        IdFormat::Text
+                    },
+                },
+                kinds,
+                direction: direction.unwrap_or(ArcDirection::Reversed),
+            };
+            let flags = CascadeFlags {
+                compare,
+                step_length,
+                out,
+                json,
+            };
+            cascades(registry, &source, &flags)
+        }
         Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
         Command::Split {
             scenario,
@@ -472,6 +575,234 @@ fn diffusion_of(scenario: &Scenario) -> Option<Diffusion> {
     match scenario.model.run_model() {
         RunModel::Diffusion(d) => Some(d),
         _ => None,
+    }
+}
+
+/// A format, parents or cycles value: the name documents use.
+fn parse_named<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    names: &str,
+) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| format!("`{text}` is not {what}: write {names}"))
+}
+
+fn parse_format(text: &str) -> Result<CascadeFormat, String> {
+    parse_named(text, "a cascade format", "trees, csv or activity")
+}
+
+fn parse_parents(text: &str) -> Result<Parents, String> {
+    parse_named(text, "a parent policy", "first, earliest or all")
+}
+
+fn parse_cycles(text: &str) -> Result<Cycles, String> {
+    parse_named(text, "a cycle policy", "error or drop")
+}
+
+fn parse_direction(text: &str) -> Result<ArcDirection, String> {
+    parse_named(text, "a direction", "reversed or as_listed")
+}
+
+/// csv for a `.csv` or `.csv.gz` file, else trees.
+fn guess_format(path: &Path) -> CascadeFormat {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".csv") || name.ends_with(".csv.gz") {
+        CascadeFormat::Csv
+    } else {
+        CascadeFormat::Trees
+    }
+}
+
+/// What `wom cascades` was given besides the file and how to read it.
+struct CascadeFlags {
+    compare: Option<PathBuf>,
+    step_length: Option<f64>,
+    out: Option<PathBuf>,
+    json: bool,
+}
+
+/// The reader's report in words: what was read, merged, dropped and kept.
+fn report_text(r: &CascadeReport) -> String {
+    let mut text = format!(
+        "read: {} lines ({} header, {} blank, {} roots, {} arcs){}; {} cascades, {} nodes, {} arcs kept\n",
+        r.lines,
+        r.header_lines,
+        r.blank_lines,
+        r.root_records,
+        r.arc_records,
+        if r.gzip { ", gzip" } else { "" },
+        r.cascades,
+        r.nodes,
+        r.arcs
+    );
+    text.push_str(&format!(
+        "merged: {} repeated arcs; {} nodes given two times (the earliest kept)\n",
+        r.duplicate_arcs, r.time_conflicts
+    ));
+    text.push_str(&format!(
+        "dropped: {} self-loops, {} arcs into roots, {} extra parents ({} children had several, \
+         in {} cascades), {} arcs closing cycles",
+        r.self_loops_dropped,
+        r.arcs_into_roots_dropped,
+        r.extra_parents_dropped,
+        r.multi_parent_children,
+        r.cascades_with_multi_parents,
+        r.cycle_arcs_dropped
+    ));
+    if r.other_kind_lines > 0 {
+        text.push_str(&format!(", {} lines of other kinds", r.other_kind_lines));
+    }
+    text.push_str(&format!(
+        "\nkept as read: {} arcs back in time (child before parent)\n",
+        r.arcs_back_in_time
+    ));
+    text
+}
+
+/// The simulated trees of a results document, or of a scenario run here.
+fn simulated_trees(registry: &Registry, path: &Path) -> Result<CascadeTable, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let report = if value.get("wom_version").is_some() {
+        Results::from_json(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .report
+    } else {
+        let scenario = Scenario::from_file_with(registry, path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("wom: running {} to compare with", path.display());
+        scenario
+            .run_with(registry, RunSettings::default())
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .report
+    };
+    report.tree_kpis.ok_or_else(|| {
+        format!(
+            "{}: the results document has no tree_kpis (written by an older wom): run the \
+             scenario again",
+            path.display()
+        )
+    })
+}
+
+fn cascades(
+    registry: &Registry,
+    source: &CascadeSource,
+    flags: &CascadeFlags,
+) -> Result<(), String> {
+    if let Some(l) = flags.step_length
+        && !(l.is_finite() && l > 0.0)
+    {
+        return Err(format!(
+            "--step-length must be a positive number (file time units per step), not {l}"
+        ));
+    }
+    if flags.step_length.is_some() && flags.compare.is_none() {
+        return Err("--step-length scales the observed times for --compare: give --compare".into());
+    }
+    let file = source.path.display().to_string();
+    let read = read_cascades(source).map_err(|e| match e {
+        crate::Error::InvalidParameter {
+            name,
+            value,
+            reason,
+        } => {
+            format!("{file}: --{name} {value}: {reason}")
+        }
+        other => other.to_string(),
+    })?;
+    let observed = CascadeTable::from_cascades(&read.cascades, source.format.time_unit());
+    // Find an unwritable chart before any simulation runs.
+    let out_file = flags
+        .out
+        .as_ref()
+        .map(|f| std::fs::File::create(f).map_err(|e| format!("{}: {e}", f.display())))
+        .transpose()?;
+    let title = source
+        .path
+        .file_name()
+        .map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+    let (text, svg) = match &flags.compare {
+        None => {
+            let text = if flags.json {
+                let doc = serde_json::json!({
+                    "file": file,
+                    "format": source.format.name(),
+                    "options": source.options,
+                    "report": read.report,
+                    "trees": observed,
+                });
+                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
+            } else {
+                format!(
+                    "{file} ({} format, parents {}, cycles {})\n{}\n{observed}",
+                    source.format.name(),
+                    name_of(&source.options.parents),
+                    name_of(&source.options.cycles),
+                    report_text(&read.report)
+                )
+            };
+            let svg = match &out_file {
+                Some(_) => Some(
+                    chart::cascade_table_charts(&observed, &title).map_err(|e| e.to_string())?,
+                ),
+                None => None,
+            };
+            (text, svg)
+        }
+        Some(path) => {
+            let simulated = simulated_trees(registry, path)?;
+            let comparison =
+                compare(&simulated, &observed, flags.step_length).map_err(|e| e.to_string())?;
+            let text = if flags.json {
+                let doc = serde_json::json!({
+                    "file": file,
+                    "format": source.format.name(),
+                    "options": source.options,
+                    "report": read.report,
+                    "trees": observed,
+                    "simulated": path.display().to_string(),
+                    "simulated_trees": simulated,
+                    "comparison": comparison,
+                });
+                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
+            } else {
+                format!(
+                    "{file} ({} format, parents {}, cycles {})\n{}\nobserved {observed}\nsimulated ({}) {simulated}\nsimulated against observed: {comparison}",
+                    source.format.name(),
+                    name_of(&source.options.parents),
+                    name_of(&source.options.cycles),
+                    report_text(&read.report),
+                    path.display()
+                )
+            };
+            let svg = match &out_file {
+                Some(_) => Some(
+                    chart::comparison_charts(&simulated, &observed, &comparison, &title)
+                        .map_err(|e| e.to_string())?,
+                ),
+                None => None,
+            };
+            (text, svg)
+        }
+    };
+    if let (Some(mut f), Some(svg), Some(path)) = (out_file, svg, &flags.out) {
+        f.write_all(svg.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    stdout(&text)
+}
+
+/// The name a policy has in documents.
+fn name_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => "?".to_string(),
     }
 }
 
@@ -753,6 +1084,13 @@ fn run_scenario(
                     "\nadded over the baseline `{}` ({} pairs of runs on common random numbers, \
                      discount rate {} per step):\n{}",
                     b.name, b.lift.runs, b.lift.discount_rate, b.lift
+                ));
+            }
+            if let Some(o) = &results.observed {
+                text.push_str(&format!(
+                    "\nsimulated trees against observed ({}): {}",
+                    o.file.display(),
+                    o.comparison
                 ));
             }
             stdout(&text)
@@ -1225,7 +1563,9 @@ fn plot(path: &Path, out: &Path) -> Result<(), String> {
 /// without one, the model's [`name`](crate::propagation::Model::name)) and
 /// the run count, above the mean adoptions per step by channel, stacked,
 /// and one chart per kind of the model's own quantities over time
-/// ([`chart::report_charts`]).
+/// ([`chart::report_charts`]); for a scenario with observed cascades,
+/// then simulated against observed trees per KPI
+/// ([`chart::comparison_charts`]).
 ///
 /// Any results document can be drawn, whatever registry produced it:
 /// reading it needs no registry.
@@ -1254,7 +1594,23 @@ pub fn plot_svg(results: &Results) -> crate::Result<String> {
     } else {
         results.scenario.name.clone()
     };
-    chart::report_charts(report, &title)
+    let charts = chart::report_charts(report, &title)?;
+    match (&results.observed, &report.tree_kpis) {
+        (Some(o), Some(simulated)) if o.comparison.kpis.iter().any(|k| k.ks.is_some()) => {
+            let name = o.file.file_name().map_or_else(
+                || o.file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let compared = chart::comparison_charts(
+                simulated,
+                &o.trees,
+                &o.comparison,
+                &format!("simulated against {name}"),
+            )?;
+            chart::stack_vertically(&[charts, compared])
+        }
+        _ => Ok(charts),
+    }
 }
 
 /// Writes to stdout; a reader that went away (`wom run ... | head`) is not

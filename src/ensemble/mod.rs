@@ -249,6 +249,12 @@ impl Moments {
         self.m2 += d * (x - self.mean);
     }
 
+    /// The moments of `n` values of mean `mean` whose squared deviations
+    /// from it sum to `m2`.
+    pub(crate) fn from_parts(n: u64, mean: f64, m2: f64) -> Moments {
+        Moments { n, mean, m2 }
+    }
+
     pub(crate) fn merge(&mut self, o: &Moments) {
         if o.n == 0 {
             return;

@@ -120,6 +120,10 @@ pub struct CascadeReport {
     /// Nodes given different times on different lines; the earliest is
     /// kept.
     pub time_conflicts: u64,
+    /// Activity-log lines of kinds not chosen, left out (set by
+    /// [`read_cascades`]).
+    #[serde(default)]
+    pub other_kind_lines: u64,
 }
 
 /// Cascades read from a file, with the report of what was read.
@@ -1038,6 +1042,118 @@ impl ActivityLog {
             cascades: vec![cascade],
             report,
         })
+    }
+}
+
+/// The format of a file of observed cascades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CascadeFormat {
+    /// Twitter15/16 propagation trees ([`read_propagation_trees`]); times
+    /// in minutes after the source tweet.
+    Trees,
+    /// `parent,child,time` CSV with an optional `cascade` column
+    /// ([`read_cascade_csv`]).
+    Csv,
+    /// A `u v time kind` activity log ([`read_activity`] and
+    /// [`ActivityLog::to_cascade`]): one cascade, named by the file's stem.
+    Activity,
+}
+
+impl CascadeFormat {
+    /// The format's name in documents and on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            CascadeFormat::Trees => "trees",
+            CascadeFormat::Csv => "csv",
+            CascadeFormat::Activity => "activity",
+        }
+    }
+
+    /// The unit of its times, as far as the format says: `"minute"` for
+    /// Twitter15/16 trees, `"file unit"` for the others.
+    pub const fn time_unit(self) -> &'static str {
+        match self {
+            CascadeFormat::Trees => "minute",
+            CascadeFormat::Csv | CascadeFormat::Activity => "file unit",
+        }
+    }
+}
+
+/// A file of observed cascades and how to read it, as a scenario's
+/// `observed` section and `wom cascades` name it ([`read_cascades`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CascadeSource {
+    /// The file, plain or gzip.
+    pub path: std::path::PathBuf,
+    /// Its format.
+    pub format: CascadeFormat,
+    /// Parents, cycles and id format.
+    pub options: CascadeOptions,
+    /// Of an activity log: the kinds of lines that are arcs (`["RT"]`);
+    /// empty takes every kind.
+    pub kinds: Vec<String>,
+    /// Of an activity log: which way influence flows on a line.
+    pub direction: ArcDirection,
+}
+
+/// Reads the cascades of `source` with the reader of its format.
+///
+/// # Errors
+/// Those of the format's reader, naming the file and line; and
+/// [`Error::InvalidParameter`] (named `kinds` or `direction`) when kinds
+/// or a direction other than the default are given for a format other
+/// than `activity` (they would be ignored), or a kind the log does not
+/// hold.
+///
+/// # Example
+/// ```
+/// use wom::io::{ArcDirection, CascadeFormat, CascadeOptions, CascadeSource, read_cascades};
+///
+/// let path = std::env::temp_dir().join(format!("wom-doc-source-{}.csv", std::process::id()));
+/// std::fs::write(&path, "parent,child,time\n,ann,0\nann,bob,2\n")?;
+/// let source = CascadeSource {
+///     path: path.clone(),
+///     format: CascadeFormat::Csv,
+///     options: CascadeOptions::default(),
+///     kinds: Vec::new(),
+///     direction: ArcDirection::Reversed,
+/// };
+/// let read = read_cascades(&source);
+/// std::fs::remove_file(&path)?;
+/// assert_eq!(read?.cascades[0].node_count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_cascades(source: &CascadeSource) -> Result<Cascades> {
+    if source.format != CascadeFormat::Activity && !source.kinds.is_empty() {
+        return Err(Error::param(
+            "kinds",
+            format!("{:?}", source.kinds),
+            format!(
+                "kinds choose lines of an activity log; this file's format is {}",
+                source.format.name()
+            ),
+        ));
+    }
+    match source.format {
+        CascadeFormat::Trees => read_propagation_trees(&source.path, &source.options),
+        CascadeFormat::Csv => read_cascade_csv(&source.path, &source.options),
+        CascadeFormat::Activity => {
+            let log = read_activity(&source.path, source.options.ids)?;
+            let kinds: Vec<&str> = source.kinds.iter().map(String::as_str).collect();
+            let mut read = log.to_cascade(
+                &stem(&source.path),
+                &kinds,
+                source.direction,
+                &source.options,
+            )?;
+            // The lines read are the log's: blank and comment lines too.
+            read.report.lines = log.report.lines;
+            read.report.blank_lines = log.report.blank_lines;
+            read.report.header_lines = log.report.header_lines;
+            read.report.other_kind_lines = log.report.arc_records - read.report.arc_records;
+            Ok(read)
+        }
     }
 }
 

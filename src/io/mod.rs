@@ -99,9 +99,9 @@ mod report;
 
 pub use self::csv::{read_csv, read_csv_from};
 pub use cascades::{
-    Activity, ActivityLog, CascadeOptions, CascadeReport, Cascades, Cycles, Parents, read_activity,
-    read_activity_from, read_cascade_csv, read_cascade_csv_from, read_propagation_trees,
-    read_propagation_trees_from,
+    Activity, ActivityLog, CascadeFormat, CascadeOptions, CascadeReport, CascadeSource, Cascades,
+    Cycles, Parents, read_activity, read_activity_from, read_cascade_csv, read_cascade_csv_from,
+    read_cascades, read_propagation_trees, read_propagation_trees_from,
 };
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{

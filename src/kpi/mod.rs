@@ -67,8 +67,10 @@ use crate::ensemble::{
 };
 use crate::error::{Error, Result};
 use crate::network::Network;
+use crate::observed::{CascadeTable, TreeAccumulator, TreeKpis, time_to_share};
 use crate::propagation::kernel::EpochMarks;
 use crate::propagation::{Event, Model, Observer, Simulation, StepOutcome};
+use crate::rng::splitmix64;
 use crate::seeding::check_amount;
 
 pub mod lift;
@@ -288,6 +290,9 @@ struct Link {
 
 const NO_PARENT: u32 = u32::MAX;
 
+/// Mixed into the master seed for the priorities of the sample of trees.
+const TREE_SAMPLE_STREAM: u64 = 0x7472_6565_6b70_6973;
+
 /// A cascade forest with reusable buffers: node -> position of its
 /// adoption (epoch-stamped), and the adopters in adoption order.
 #[derive(Debug, Clone)]
@@ -296,6 +301,11 @@ struct Forest {
     stamp: EpochMarks,
     links: Vec<Link>,
     sizes: Vec<u32>,
+    /// The step of each adoption, in adoption order.
+    steps: Vec<u32>,
+    /// Buffers of [`tree_kpis`](Self::tree_kpis), reused between runs.
+    tree_of: Vec<u32>,
+    grouped: Vec<f64>,
 }
 
 impl Forest {
@@ -305,12 +315,16 @@ impl Forest {
             stamp: EpochMarks::new(n),
             links: Vec::new(),
             sizes: Vec::new(),
+            steps: Vec::new(),
+            tree_of: Vec::new(),
+            grouped: Vec::new(),
         }
     }
 
     fn clear(&mut self) {
         self.stamp.next_epoch();
         self.links.clear();
+        self.steps.clear();
     }
 
     fn position_of(&self, v: u32) -> Option<u32> {
@@ -336,6 +350,7 @@ impl Forest {
             },
         };
         self.links.push(link);
+        self.steps.push(e.step);
         let i = e.node as usize;
         if i < self.stamp.len() {
             self.stamp.mark(i);
@@ -384,6 +399,61 @@ impl Forest {
             largest: size as usize,
             depth,
             structural_virality,
+        }
+    }
+
+    /// The KPIs of each tree, in root order, with the tree's ordinal
+    /// (after [`metrics`](Self::metrics), which sums the subtree sizes):
+    /// the same definitions as
+    /// [`ObservedCascade::tree_kpis`](crate::observed::ObservedCascade::tree_kpis),
+    /// with adoption steps for times. O(A) for A adopters.
+    fn tree_kpis(&mut self, mut each: impl FnMut(u64, &TreeKpis)) {
+        let links = &self.links;
+        let sizes = &self.sizes;
+        // Each tree's ordinal, and where its steps start in `grouped`.
+        self.tree_of.clear();
+        self.tree_of.resize(links.len(), 0);
+        let mut starts: Vec<usize> = Vec::new();
+        let mut total = 0usize;
+        for (i, l) in links.iter().enumerate() {
+            if l.parent == NO_PARENT {
+                self.tree_of[i] = starts.len() as u32;
+                starts.push(total);
+                total += sizes[i] as usize;
+            }
+        }
+        let trees = starts.len();
+        let mut fill = starts.clone();
+        let mut deepest = vec![0u32; trees];
+        let mut pairs = vec![0.0f64; trees];
+        let mut big = vec![0u32; trees];
+        self.grouped.clear();
+        self.grouped.resize(total, 0.0);
+        for (i, l) in links.iter().enumerate() {
+            let t = self.tree_of[l.root as usize] as usize;
+            deepest[t] = deepest[t].max(l.depth);
+            self.grouped[fill[t]] = f64::from(self.steps[i]);
+            fill[t] += 1;
+            if l.parent == NO_PARENT {
+                big[t] = sizes[i];
+            } else {
+                let n = f64::from(sizes[l.root as usize]);
+                let s = f64::from(sizes[i]);
+                pairs[t] += s * (n - s);
+            }
+        }
+        for t in 0..trees {
+            let n = big[t];
+            let nf = f64::from(n);
+            let steps = &mut self.grouped[starts[t]..starts[t] + n as usize];
+            let kpis = TreeKpis {
+                size: u64::from(n),
+                depth: deepest[t],
+                structural_virality: (n >= 2).then(|| 2.0 * pairs[t] / (nf * (nf - 1.0))),
+                time_to_50: time_to_share(steps, 0.5),
+                time_to_90: time_to_share(steps, 0.9),
+            };
+            each(t as u64, &kpis);
         }
     }
 
@@ -690,6 +760,7 @@ impl Layout {
                 .map(|(&adopters, &trees)| TreeCount { adopters, trees })
                 .collect(),
             per_run: options.keep_runs.then_some(total.kept),
+            tree_kpis: Some(total.tree_kpis.table("step")),
         }
     }
 }
@@ -706,6 +777,8 @@ pub(crate) struct KpiBatch {
     quantities: Vec<CurveMoments>,
     sizes: BTreeMap<u64, u64>,
     trees: BTreeMap<u64, u64>,
+    /// The KPIs of every tree of every run.
+    tree_kpis: TreeAccumulator,
     /// Every run's KPI values, when kept.
     kept: Vec<Vec<Option<f64>>>,
 }
@@ -734,6 +807,7 @@ impl Accumulate for KpiBatch {
         for (size, trees) in o.trees {
             *self.trees.entry(size).or_default() += trees;
         }
+        self.tree_kpis.merge(o.tree_kpis);
         self.kept.extend(o.kept);
     }
     fn runs(&self) -> u64 {
@@ -858,6 +932,17 @@ pub struct KpiReport {
     /// [`keep_runs`](EnsembleOptions::keep_runs) asked for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_run: Option<Vec<Vec<Option<f64>>>>,
+    /// The distributions of the tree KPIs (size, depth, structural
+    /// virality, time to 50% and 90%, in steps) over every cascade tree of
+    /// every run, as [`CascadeTable::from_cascades`] gives them for
+    /// observed cascades; compare them with
+    /// [`observed::compare`](crate::observed::compare). The structural
+    /// virality keeps a uniform sample of at most
+    /// [`SAMPLE_CAP`](crate::observed::SAMPLE_CAP) trees for its quantiles
+    /// and test (its mean is over all). `None` in documents written before
+    /// it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree_kpis: Option<CascadeTable>,
 }
 
 impl KpiReport {
@@ -914,7 +999,7 @@ fn kpi_table(f: &mut fmt::Formatter<'_>, kpis: &[Kpi]) -> fmt::Result {
 
 /// A number with four significant digits, or scientific notation when
 /// very large or small.
-fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     let a = x.abs();
     if x == 0.0 {
         "0".to_string()
@@ -1208,6 +1293,15 @@ impl<'a, S: Model + ?Sized> KpiWorker<'a, S> {
         for size in obs.forest.tree_sizes() {
             *batch.trees.entry(u64::from(size)).or_default() += 1;
         }
+        // Each tree's place in the sample of structural virality: a hash of
+        // the master seed, the run and the tree, whatever the batching.
+        let mut run_state = options.master_seed ^ TREE_SAMPLE_STREAM ^ run.rotate_left(32);
+        let run_key = splitmix64(&mut run_state);
+        let trees = &mut batch.tree_kpis;
+        obs.forest.tree_kpis(|t, kpis| {
+            let mut state = run_key ^ t;
+            trees.push(kpis, splitmix64(&mut state));
+        });
         Ok(())
     }
 }

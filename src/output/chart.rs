@@ -67,6 +67,9 @@ use plotters::style::{BLACK, Color, RGBColor, TRANSPARENT, WHITE};
 use crate::ensemble::Estimate;
 use crate::error::{Error, Result};
 use crate::kpi::{KpiReport, NamedCurve};
+use crate::observed::{
+    Binning, CascadeTable, Comparison, KsMethod, TreeKpi, ValueCount, bin_counts, common_edges,
+};
 
 /// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color
 /// Universal Design"), as `(red, green, blue)`, in the order series use it:
@@ -206,6 +209,7 @@ pub fn adoption_curve(curve: &[Estimate], options: &ChartOptions) -> Result<Stri
         x_ticks: tick_count(curve.len()),
         x_origin: 0,
         legend: Some(SeriesLabelPosition::UpperLeft),
+        x_labels: None,
     };
     render(options, axes, |chart| {
         let band_style = colour.mix(BAND_OPACITY).filled();
@@ -317,6 +321,7 @@ pub fn fit_chart(
         x_ticks: MAX_TICKS,
         x_origin: 0,
         legend: Some(SeriesLabelPosition::UpperRight),
+        x_labels: None,
     };
     render(options, axes, |chart| {
         for (k, c) in curves.iter().enumerate() {
@@ -426,6 +431,7 @@ pub fn budget_frontier(
         x_ticks: MAX_TICKS,
         x_origin: 0,
         legend: Some(SeriesLabelPosition::LowerRight),
+        x_labels: None,
     };
     render(options, axes, |chart| {
         for (k, &share) in shares.iter().enumerate() {
@@ -541,6 +547,7 @@ pub fn parameter_curves(
         x_ticks: MAX_TICKS,
         x_origin: 0,
         legend: named.then_some(SeriesLabelPosition::UpperLeft),
+        x_labels: None,
     };
     render(options, axes, |chart| {
         for (k, (_, points)) in defined.iter().enumerate() {
@@ -675,6 +682,7 @@ pub fn channel_adoptions(
         x_ticks: tick_count(steps),
         x_origin: 0,
         legend: Some(SeriesLabelPosition::UpperLeft),
+        x_labels: None,
     };
     render(options, axes, |chart| {
         // Top layer first, so that the legend reads like the stack.
@@ -815,6 +823,7 @@ pub fn cascade_sizes(
         x_ticks: tick_count(distinct_sizes),
         x_origin: origin,
         legend: None,
+        x_labels: None,
     };
     let colour = palette(0);
     render(options, axes, |chart| {
@@ -938,6 +947,7 @@ where
         x_ticks: tick_count(steps),
         x_origin: 0,
         legend: Some(SeriesLabelPosition::UpperLeft),
+        x_labels: None,
     };
     render(options, axes, |chart| {
         for (k, parts) in stretches.iter().enumerate() {
@@ -1104,6 +1114,277 @@ pub fn report_charts(report: &KpiReport, title: &str) -> Result<String> {
     stack_vertically(&charts)
 }
 
+/// Draws the histograms of one KPI for one or more sets of cascade trees
+/// (observed, simulated) on common bins, side by side: the share of each
+/// set's trees in each bin.
+///
+/// # Arguments
+/// * `series`: `(name, values)` per set, each value with its count (a
+///   [`Distribution`](crate::observed::Distribution)'s `values`); set `i`
+///   takes colour `PALETTE[i % 8]`.
+/// * `binning`: [`Binning::Log2`] (bins `[2^k, 2^(k+1))` and a bin of
+///   zeros) or [`Binning::Linear`], over the range of all the sets.
+/// * `options`: size and titles; set `x_label` and `y_label`.
+///
+/// # Returns
+/// The SVG document: one group of bars per bin, labelled by the bin's
+/// lower end, one bar per set; a legend names the sets when there are
+/// two or more. A set whose counts sum to 0 draws nothing.
+///
+/// Complexity: O(S (k + B)) for S sets of k values and B bins.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when there is no set, no value in any set,
+/// a value is NaN or infinite, or the options' size is 0 or above
+/// [`MAX_SIDE`].
+///
+/// # Example
+/// ```
+/// use wom::chart::{kpi_histograms, ChartOptions};
+/// use wom::observed::{Binning, ValueCount};
+///
+/// let v = |value, count| ValueCount { value, count };
+/// let simulated = [v(1.0, 80), v(2.0, 15), v(5.0, 5)];
+/// let observed = [v(3.0, 2), v(40.0, 8)];
+/// let options = ChartOptions { x_label: "size".into(), y_label: "share of trees".into(),
+///                              ..ChartOptions::default() };
+/// let svg = kpi_histograms(&[("simulated", &simulated[..]), ("observed", &observed[..])],
+///                          Binning::Log2, &options)?;
+/// assert!(svg.contains("observed"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn kpi_histograms(
+    series: &[(&str, &[ValueCount])],
+    binning: Binning,
+    options: &ChartOptions,
+) -> Result<String> {
+    check_options(options)?;
+    if series.is_empty() {
+        return Err(Error::param("series", "[]", "no set of trees to draw"));
+    }
+    for (name, values) in series {
+        for (i, v) in values.iter().enumerate() {
+            check_finite(&format!("series[{name}][{i}].value"), v.value)?;
+        }
+    }
+    let lists: Vec<&[ValueCount]> = series.iter().map(|(_, v)| *v).collect();
+    let edges = common_edges(&lists, binning);
+    if edges.is_empty() {
+        return Err(Error::param("series", "no values", "no value to draw"));
+    }
+    let shares: Vec<Vec<f64>> = lists
+        .iter()
+        .map(|values| {
+            let counts = bin_counts(values, &edges);
+            let total: u64 = counts.iter().sum();
+            counts
+                .iter()
+                .map(|&c| {
+                    if total == 0 {
+                        0.0
+                    } else {
+                        c as f64 / total as f64
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let highest = shares.iter().flatten().copied().fold(0.0, f64::max);
+    let bins = edges.len();
+    let labels = edges.iter().map(|&(low, _)| tick_label(low)).collect();
+    let axes = Axes {
+        x: -0.5..bins as f64 - 0.5,
+        y: value_range("series", 0.0, highest)?,
+        x_ticks: tick_count(bins),
+        x_origin: 0,
+        legend: (series.len() > 1).then_some(SeriesLabelPosition::UpperRight),
+        x_labels: Some(labels),
+    };
+    let sets = series.len();
+    let width = 0.8 / sets as f64;
+    render(options, axes, |chart| {
+        for (s, ((name, _), row)) in series.iter().zip(&shares).enumerate() {
+            let colour = palette(s);
+            let rects: Vec<Rectangle<(f64, f64)>> = row
+                .iter()
+                .enumerate()
+                .filter(|&(_, &share)| share > 0.0)
+                .map(|(k, &share)| {
+                    let x0 = k as f64 - 0.4 + width * s as f64;
+                    Rectangle::new([(x0, 0.0), (x0 + width, share)], colour.filled())
+                })
+                .collect();
+            let drawn = chart.draw_series(rects)?;
+            if sets > 1 {
+                drawn.label(*name).legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
+                });
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The axis label of a tree KPI, with its time unit.
+fn kpi_label(kpi: TreeKpi, unit: &str) -> String {
+    if kpi.is_time() {
+        format!(
+            "{} ({unit}s, {} bins)",
+            kpi.name(),
+            binning_name(kpi.binning())
+        )
+    } else {
+        format!("{} ({} bins)", kpi.name(), binning_name(kpi.binning()))
+    }
+}
+
+fn binning_name(b: Binning) -> &'static str {
+    match b {
+        Binning::Log2 => "power-of-two",
+        Binning::Linear => "equal-width",
+    }
+}
+
+/// The histograms of a [`CascadeTable`], one chart per tree KPI that has
+/// values, stacked ([`kpi_histograms`]); what `wom cascades --out` draws.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when no KPI of the table has a value.
+///
+/// # Example
+/// ```
+/// use wom::chart::cascade_table_charts;
+/// use wom::observed::{CascadeTable, TreeKpis};
+///
+/// let t = |size, virality| TreeKpis { size, depth: 1, structural_virality: virality,
+///                                     time_to_50: 1.0, time_to_90: 2.0 };
+/// let table = CascadeTable::from_trees(&[t(2, Some(1.0)), t(7, Some(12.0 / 7.0))], "minute");
+/// let svg = cascade_table_charts(&table, "two trees")?;
+/// assert_eq!(svg.matches("<svg x=").count(), 5);
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn cascade_table_charts(table: &CascadeTable, title: &str) -> Result<String> {
+    let mut charts = Vec::new();
+    for &kpi in TreeKpi::ALL {
+        let d = table.kpi(kpi);
+        if d.values.is_empty() {
+            continue;
+        }
+        let heading = if charts.is_empty() && !title.is_empty() {
+            format!("{title}: {} ({} trees)", kpi.name(), d.count)
+        } else {
+            format!("{} ({} trees)", kpi.name(), d.count)
+        };
+        charts.push(kpi_histograms(
+            &[(kpi.name(), &d.values)],
+            kpi.binning(),
+            &ChartOptions {
+                title: heading,
+                x_label: kpi_label(kpi, &table.time_unit),
+                y_label: "share of trees".to_string(),
+                ..ChartOptions::default()
+            },
+        )?);
+    }
+    if charts.is_empty() {
+        return Err(Error::param(
+            "table",
+            "no values",
+            "no tree KPI has a value",
+        ));
+    }
+    stack_vertically(&charts)
+}
+
+/// Simulated against observed trees, one chart per tree KPI that the
+/// comparison tested, stacked: both histograms on common bins
+/// ([`kpi_histograms`]), titled with the Kolmogorov–Smirnov D and p
+/// ([`compare`](crate::observed::compare)); observed times divided by the
+/// comparison's step length. What `wom cascades --compare --out` draws.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the comparison tested no KPI.
+///
+/// # Example
+/// ```
+/// use wom::chart::comparison_charts;
+/// use wom::observed::{CascadeTable, TreeKpis, compare};
+///
+/// let t = |size, depth| TreeKpis { size, depth, structural_virality: None,
+///                                  time_to_50: 0.0, time_to_90: 0.0 };
+/// let simulated = CascadeTable::from_trees(&[t(1, 0), t(2, 1), t(3, 1)], "step");
+/// let observed = CascadeTable::from_trees(&[t(4, 2), t(9, 3)], "minute");
+/// let c = compare(&simulated, &observed, None)?;
+/// // Size and depth are tested; times need a step length.
+/// let svg = comparison_charts(&simulated, &observed, &c, "model vs data")?;
+/// assert_eq!(svg.matches("<svg x=").count(), 2);
+/// assert!(svg.contains("KS D"));
+/// # Ok::<(), wom::Error>(())
+/// ```
+pub fn comparison_charts(
+    simulated: &CascadeTable,
+    observed: &CascadeTable,
+    comparison: &Comparison,
+    title: &str,
+) -> Result<String> {
+    let mut charts = Vec::new();
+    for &kpi in TreeKpi::ALL {
+        let Some(ks) = comparison.kpi(kpi).and_then(|k| k.ks) else {
+            continue;
+        };
+        let scale = if kpi.is_time() {
+            comparison.step_length.unwrap_or(1.0)
+        } else {
+            1.0
+        };
+        let scaled: Vec<ValueCount> = observed
+            .kpi(kpi)
+            .values
+            .iter()
+            .map(|v| ValueCount {
+                value: v.value / scale,
+                count: v.count,
+            })
+            .collect();
+        let p = if ks.p_value < 1e-15 {
+            "p < 1e-15".to_string()
+        } else {
+            format!("p = {}", tick_label(ks.p_value))
+        };
+        let method = match ks.method {
+            KsMethod::Exact => "exact",
+            KsMethod::Asymptotic => "asymptotic",
+        };
+        let heading = format!("{}: KS D = {:.3}, {p} ({method})", kpi.name(), ks.d);
+        let heading = if charts.is_empty() && !title.is_empty() {
+            format!("{title}: {heading}")
+        } else {
+            heading
+        };
+        charts.push(kpi_histograms(
+            &[
+                ("simulated", &simulated.kpi(kpi).values),
+                ("observed", &scaled),
+            ],
+            kpi.binning(),
+            &ChartOptions {
+                title: heading,
+                x_label: kpi_label(kpi, "step"),
+                y_label: "share of trees".to_string(),
+                ..ChartOptions::default()
+            },
+        )?);
+    }
+    if charts.is_empty() {
+        return Err(Error::param(
+            "comparison",
+            "no test",
+            "the comparison tested no KPI",
+        ));
+    }
+    stack_vertically(&charts)
+}
+
 /// Stacks SVG documents made by this module one above the other in a
 /// single document, for example an adoption curve over its channel
 /// breakdown.
@@ -1201,6 +1482,8 @@ struct Axes {
     x_origin: u64,
     /// Where the legend of the labelled series goes, if there is one.
     legend: Option<SeriesLabelPosition>,
+    /// Labels of the integer x positions (categories), instead of numbers.
+    x_labels: Option<Vec<String>>,
 }
 
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -1251,7 +1534,18 @@ where
     let mut chart = builder.build_cartesian_2d(axes.x, axes.y)?;
 
     let origin = axes.x_origin;
-    let x_format = move |v: &f64| tick_label(origin as f64 + *v);
+    let labels = axes.x_labels;
+    let x_format = move |v: &f64| match &labels {
+        None => tick_label(origin as f64 + *v),
+        Some(labels) => {
+            let k = v.round();
+            if (v - k).abs() < 1e-9 && k >= 0.0 {
+                labels.get(k as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        }
+    };
     let y_format = |v: &f64| tick_label(*v);
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(axes.x_ticks)

@@ -64,9 +64,13 @@ use crate::ensemble::{Ensemble, EnsembleOptions, Progress, RunBudget};
 use crate::error::{Error, Result};
 use crate::generate::Generator;
 use crate::id::NodeId;
-use crate::io::{EdgeListOptions, LoadReport, read_edge_list};
+use crate::io::{
+    ArcDirection, CascadeFormat, CascadeOptions, CascadeReport, CascadeSource, Cascades,
+    EdgeListOptions, LoadReport, read_cascades, read_edge_list,
+};
 use crate::kpi::{KpiReport, KpiSpec, Returns, Target};
 use crate::network::Network;
+use crate::observed::{CascadeTable, Comparison, compare};
 use crate::propagation::competition::CompetitionOptions;
 use crate::propagation::composite::CampaignOptions;
 use crate::propagation::lt::LtThresholds;
@@ -141,6 +145,121 @@ pub struct Scenario {
     /// sizes. `wom run` does not read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fit: Option<crate::fit::spec::FitSpec>,
+    /// Observed cascades to set beside the simulated ones: their tree KPIs
+    /// and a Kolmogorov–Smirnov comparison go into the results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<ObservedSpec>,
+}
+
+/// The `observed` object: a file of observed cascades whose trees are
+/// compared with the simulated ones ([`compare`]).
+///
+/// In JSON: `{"file": "trees.txt.gz", "format": "trees", "options":
+/// {"parents": "first", "cycles": "drop"}, "step_length": 60}`; for an
+/// activity log also `"kinds": ["RT"]` and `"direction"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservedSpec {
+    /// The file, plain or gzip; a relative path is relative to the
+    /// scenario file's folder (or the working folder for a scenario given
+    /// as text), as an edge list's.
+    pub file: PathBuf,
+    /// `trees`, `csv` or `activity`.
+    pub format: CascadeFormat,
+    /// Parents, cycles and id format ([`CascadeOptions`]).
+    #[serde(default)]
+    pub options: CascadeOptions,
+    /// Of an activity log: the kinds of lines that are arcs; empty takes
+    /// every kind.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Of an activity log: which way influence flows on a line (default
+    /// `reversed`: `u v` means u heard it from v, as for a retweet).
+    #[serde(default)]
+    pub direction: Option<ArcDirection>,
+    /// File time units per simulation step (60: minutes in the file, hours
+    /// in the model); without it the time KPIs are not compared.
+    #[serde(default)]
+    pub step_length: Option<f64>,
+}
+
+impl ObservedSpec {
+    /// The reader's view of it.
+    pub fn source(&self) -> CascadeSource {
+        CascadeSource {
+            path: self.file.clone(),
+            format: self.format,
+            options: self.options.clone(),
+            kinds: self.kinds.clone(),
+            direction: self.direction.unwrap_or(ArcDirection::Reversed),
+        }
+    }
+
+    /// The checks that need no file.
+    fn check(&self) -> Result<()> {
+        if self.file.as_os_str().is_empty() {
+            return Err(invalid("$.observed.file", "the file's path is empty"));
+        }
+        if self.format != CascadeFormat::Activity {
+            if !self.kinds.is_empty() {
+                return Err(invalid(
+                    "$.observed.kinds",
+                    format!(
+                        "kinds choose lines of an activity log; this file's format is {}",
+                        self.format.name()
+                    ),
+                ));
+            }
+            if self.direction.is_some() {
+                return Err(invalid(
+                    "$.observed.direction",
+                    format!(
+                        "the direction is that of an activity log's lines; this file's format \
+                         is {}",
+                        self.format.name()
+                    ),
+                ));
+            }
+        }
+        if let Some(l) = self.step_length
+            && !(l.is_finite() && l > 0.0)
+        {
+            return Err(invalid(
+                "$.observed.step_length",
+                format!("{l} is not a positive number (file time units per step)"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the file and its trees' KPIs.
+    ///
+    /// # Errors
+    /// Errors of the file keep its name and line; a kind the log does not
+    /// hold is an [`Error::InvalidDocument`] at `$.observed.kinds`.
+    pub fn read(&self) -> Result<(Cascades, CascadeTable)> {
+        self.check()?;
+        let read = read_cascades(&self.source()).map_err(|e| match e {
+            // The document names the file: say where.
+            Error::FileNotFound { .. } => invalid("$.observed.file", e.to_string()),
+            other => field_at("$.observed")(other),
+        })?;
+        let table = CascadeTable::from_cascades(&read.cascades, self.format.time_unit());
+        Ok((read, table))
+    }
+}
+
+/// The observed cascades of a results document, beside the simulated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedResults {
+    /// The file read.
+    pub file: PathBuf,
+    /// What reading it met and did (merged, dropped and kept counts).
+    pub report: CascadeReport,
+    /// The observed trees' KPI distributions.
+    pub trees: CascadeTable,
+    /// Simulated (the report's `tree_kpis`) against observed, KPI by KPI.
+    pub comparison: Comparison,
 }
 
 /// Where the network comes from.
@@ -596,6 +715,10 @@ pub struct Results {
     /// (when the scenario names a baseline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineResults>,
+    /// The observed cascades and their comparison with the simulated
+    /// ones, when the scenario has an `observed` section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<ObservedResults>,
 }
 
 impl Results {
@@ -778,11 +901,19 @@ impl Scenario {
             }
         })?;
         let mut scenario = Scenario::from_json_with(registry, &text)?;
-        if let GraphSpec::EdgeList { path: file, .. } = &mut scenario.graph
-            && file.is_relative()
-            && let Some(folder) = path.parent()
-        {
-            *file = folder.join(&*file);
+        if let Some(folder) = path.parent() {
+            let files = [
+                match &mut scenario.graph {
+                    GraphSpec::EdgeList { path: file, .. } => Some(file),
+                    GraphSpec::Generate { .. } => None,
+                },
+                scenario.observed.as_mut().map(|o| &mut o.file),
+            ];
+            for file in files.into_iter().flatten() {
+                if file.is_relative() {
+                    *file = folder.join(&*file);
+                }
+            }
         }
         if let (Some(fit), Some(folder)) = (&mut scenario.fit, path.parent()) {
             fit.resolve(folder);
@@ -853,6 +984,12 @@ impl Scenario {
                 .map_err(at("$.seeding.seeds.select.method"))?;
         }
         self.check_split()?;
+        if let Some(o) = &mut self.observed {
+            o.check()?;
+            if o.format == CascadeFormat::Activity && o.direction.is_none() {
+                o.direction = Some(ArcDirection::Reversed);
+            }
+        }
         self.ensemble.validate().map_err(field_at("$.ensemble"))?;
         if let Some(mut baseline) = self.baseline.take() {
             let checked = baseline.check(self, registry);
@@ -963,6 +1100,8 @@ impl Scenario {
     ) -> Result<Results> {
         let RunSettings { threads, progress } = settings;
         let progress = progress.unwrap_or(&|_| {});
+        // The observed file first: a bad line fails before the runs.
+        let observed = self.observed.as_ref().map(ObservedSpec::read).transpose()?;
         let chosen = self.seeds(network)?;
         let selection = chosen.selection.as_ref().map(SelectionFacts::from);
         let (seeds, proposed, cost) = (chosen.nodes, chosen.proposed, chosen.cost);
@@ -1010,6 +1149,22 @@ impl Scenario {
             }
             _ => None,
         };
+        let observed = match (observed, &self.observed) {
+            (Some((read, trees)), Some(spec)) => {
+                let simulated = report
+                    .tree_kpis
+                    .as_ref()
+                    .ok_or_else(|| invalid("$.observed", "the run kept no tree KPIs"))?;
+                Some(ObservedResults {
+                    file: spec.file.clone(),
+                    report: read.report,
+                    comparison: compare(simulated, &trees, spec.step_length)
+                        .map_err(field_at("$.observed"))?,
+                    trees,
+                })
+            }
+            _ => None,
+        };
         Ok(Results {
             wom_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: self.clone(),
@@ -1024,6 +1179,7 @@ impl Scenario {
             channels,
             report,
             baseline,
+            observed,
         })
     }
 

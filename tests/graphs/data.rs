@@ -360,3 +360,75 @@ fn twitter15_propagation_trees() {
         "{e}"
     );
 }
+
+/// Twitter15's trees as first-class data: the distributions of the tree
+/// KPIs, read with each user's first parent and cycles dropped (none are,
+/// under `first`). The figures were checked with a separate Python script
+/// applying the same rules (first parent of each user in line order after
+/// self-loops and arcs into the root are left out; sizes, depths and
+/// Wiener indices by breadth-first search; the ⌈q N⌉-th smallest delay
+/// minus the smallest).
+#[test]
+fn twitter15_tree_kpi_distributions() {
+    use wom::io::{CascadeFormat, CascadeOptions, CascadeSource, Cycles, Parents, read_cascades};
+    use wom::observed::{CascadeTable, TreeKpi};
+    let Some(dir) = data_dir("twitter15_tree_kpi_distributions") else {
+        return;
+    };
+    let path = dir.join("twitter15_trees.txt.gz");
+    assert!(path.is_file(), "data file {} is missing", path.display());
+    let source = CascadeSource {
+        path,
+        format: CascadeFormat::Trees,
+        options: CascadeOptions {
+            parents: Parents::First,
+            cycles: Cycles::Drop,
+            ..CascadeOptions::default()
+        },
+        kinds: Vec::new(),
+        direction: wom::io::ArcDirection::Reversed,
+    };
+    let read = read_cascades(&source).unwrap();
+    let table = CascadeTable::from_cascades(&read.cascades, "minute");
+    eprintln!("{table}");
+    // One tree per cascade.
+    assert_eq!(table.trees, 1_490);
+    let close = |x: Option<f64>, want: f64| {
+        let x = x.unwrap();
+        assert!(
+            (x - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{x} vs {want}"
+        );
+    };
+    // Size: 599,196 users in 1,490 trees; median 260, from 56 to 2,990.
+    let size = table.kpi(TreeKpi::Size);
+    close(size.mean, 599_196.0 / 1_490.0);
+    assert_eq!(
+        (size.min, size.median(), size.max()),
+        (Some(56.0), Some(260.0), Some(2_990.0))
+    );
+    // Depth: mean 3.6604, median 3, deepest 12.
+    let depth = table.kpi(TreeKpi::Depth);
+    close(depth.mean, 3.6604026845637585);
+    assert_eq!((depth.median(), depth.max()), (Some(3.0), Some(12.0)));
+    // Structural virality: defined for every tree (none is a lone node);
+    // mean 2.5088, median 2.3415, from 1.978 (a near star) to 5.103.
+    let sv = table.kpi(TreeKpi::StructuralVirality);
+    assert_eq!((sv.count, sv.undefined, sv.sampled), (1_490, 0, false));
+    close(sv.mean, 2.5087991441623076);
+    close(sv.median(), 2.3415022412131874);
+    close(sv.min, 1.978021978021978);
+    close(sv.max(), 5.102777660339069);
+    // Times in minutes: half a tree's users within a median 41.48 minutes,
+    // 90% within a median 525.25; the mean is pulled up by slow trees.
+    let t50 = table.kpi(TreeKpi::TimeTo50);
+    close(t50.median(), 41.48);
+    close(t50.mean, 2365.500959731543);
+    let t90 = table.kpi(TreeKpi::TimeTo90);
+    close(t90.median(), 525.25);
+    close(t90.quantile(0.9), 2898.63);
+    // Sizes are binned by powers of two: 32..64 holds the smallest.
+    assert_eq!(size.histogram.first().map(|b| b.low), Some(32.0));
+    let binned: u64 = size.histogram.iter().map(|b| b.count).sum();
+    assert_eq!(binned, 1_490);
+}

@@ -481,3 +481,190 @@ fn sweep_writes_the_table_and_the_chart() {
     assert_one_line_error(&out, "no `sweep` section");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Two Twitter15-style trees, one line repeated.
+const TREES: &str = "\
+a\t['ROOT', 'ROOT', '0.0']->['1', 'a', '0.0']
+a\t['1', 'a', '0.0']->['2', 'a', '30.0']
+a\t['1', 'a', '0.0']->['3', 'a', '60.0']
+a\t['3', 'a', '60.0']->['4', 'a', '120.0']
+b\t['ROOT', 'ROOT', '0.0']->['9', 'b', '0.0']
+b\t['9', 'b', '0.0']->['8', 'b', '90.0']
+b\t['9', 'b', '0.0']->['8', 'b', '90.0']
+";
+
+#[test]
+fn cascades_prints_the_distributions_and_the_report_and_draws_them() {
+    let dir = scratch("cascades");
+    let file = dir.join("trees.txt");
+    std::fs::write(&file, TREES).unwrap();
+    let svg = dir.join("trees.svg");
+    let out = wom(&[
+        "cascades",
+        file.to_str().unwrap(),
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    // The reader's report: read, merged, dropped.
+    assert!(
+        printed.contains("trees format, parents earliest, cycles error"),
+        "{printed}"
+    );
+    assert!(printed.contains("7 lines"), "{printed}");
+    assert!(printed.contains("merged: 1 repeated arcs"), "{printed}");
+    assert!(printed.contains("dropped: 0 self-loops"), "{printed}");
+    // The distributions: 2 trees, sizes 4 and 2 (mean 3).
+    assert!(printed.contains("2 trees; times in minutes"), "{printed}");
+    let size = printed
+        .lines()
+        .find(|l| l.starts_with("size "))
+        .expect("a size line");
+    assert!(size.contains(" 3 "), "{size}");
+    for kpi in ["depth", "structural_virality", "time_to_50", "time_to_90"] {
+        assert!(
+            printed.lines().any(|l| l.starts_with(kpi)),
+            "{kpi}: {printed}"
+        );
+    }
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(drawn.matches("<svg x=").count(), 5);
+    assert!(drawn.contains("share of trees"));
+
+    // As JSON.
+    let out = wom(&["cascades", file.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["trees"]["trees"], 2);
+    assert_eq!(doc["report"]["duplicate_arcs"], 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn cascades_compares_with_a_results_document_or_a_scenario() {
+    let dir = scratch("cascades-compare");
+    let file = dir.join("trees.txt");
+    std::fs::write(&file, TREES).unwrap();
+    let results = dir.join("results.json");
+    let scenario = example("independent_cascade.json");
+    let out = wom(&[
+        "run",
+        &scenario,
+        "--out",
+        results.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = dir.join("compare.svg");
+    let out = wom(&[
+        "cascades",
+        file.to_str().unwrap(),
+        "--compare",
+        results.to_str().unwrap(),
+        "--step-length",
+        "60",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("simulated against observed"), "{printed}");
+    assert!(printed.contains("KS D"), "{printed}");
+    assert!(printed.contains("step length 60"), "{printed}");
+    let size = printed
+        .lines()
+        .rfind(|l| l.starts_with("size "))
+        .expect("a comparison line");
+    assert!(size.contains("exact"), "{size}");
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawn.contains("KS D"));
+    assert!(drawn.contains("simulated") && drawn.contains("observed"));
+    // Without a step length the times are not compared.
+    let out = wom(&[
+        "cascades",
+        file.to_str().unwrap(),
+        "--compare",
+        results.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("give a step length"));
+    // A scenario is run to compare with.
+    let out = wom(&[
+        "cascades",
+        file.to_str().unwrap(),
+        "--compare",
+        &example("observed.json"),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("running"));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["simulated_trees"]["time_unit"], "step");
+    assert_eq!(doc["comparison"]["kpis"][0]["kpi"], "size");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn cascades_errors_name_the_file_and_line() {
+    let dir = scratch("cascades-errors");
+    let file = dir.join("bad.txt");
+    std::fs::write(
+        &file,
+        "['ROOT', 'ROOT', '0.0']->['1', 'a', '0.0']\n['1', 'a', '0.0']->['2', 'a', 'soon']\n",
+    )
+    .unwrap();
+    let out = wom(&["cascades", file.to_str().unwrap()]);
+    assert_one_line_error(&out, "bad.txt:2");
+    let csv = dir.join("bad.csv");
+    std::fs::write(&csv, "parent,child\n,ann\n").unwrap();
+    let out = wom(&["cascades", csv.to_str().unwrap()]);
+    assert_one_line_error(&out, "bad.csv:1");
+    let out = wom(&["cascades", "/no/such/file.txt"]);
+    assert_one_line_error(&out, "/no/such/file.txt");
+    // Options that would be ignored are refused.
+    let out = wom(&["cascades", csv.to_str().unwrap(), "--kinds", "RT"]);
+    assert_one_line_error(&out, "--kinds");
+    let out = wom(&["cascades", file.to_str().unwrap(), "--step-length", "60"]);
+    assert_one_line_error(&out, "--compare");
+    // A bad value is a usage error.
+    let out = wom(&["cascades", file.to_str().unwrap(), "--parents", "oldest"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("first, earliest or all"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn run_and_plot_show_a_scenarios_observed_comparison() {
+    let dir = scratch("observed-run");
+    let results = dir.join("results.json");
+    let out = wom(&[
+        "run",
+        &example("observed.json"),
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains("simulated trees against observed"),
+        "{printed}"
+    );
+    assert!(printed.contains("step length 60"), "{printed}");
+    let doc = Results::from_json(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    let observed = doc.observed.expect("the observed section's results");
+    assert_eq!(observed.report.cascades, 8);
+    let svg = dir.join("plot.svg");
+    let out = wom(&[
+        "plot",
+        results.to_str().unwrap(),
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawn.contains("simulated against trees.txt"), "plot");
+    assert!(drawn.contains("KS D"));
+    std::fs::remove_dir_all(&dir).ok();
+}

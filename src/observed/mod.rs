@@ -44,6 +44,21 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+mod compare;
+mod distribution;
+mod ks;
+
+pub use compare::{Comparison, KpiComparison, Side, compare};
+pub(crate) use distribution::TreeAccumulator;
+pub(crate) use distribution::time_to_share;
+pub use distribution::{
+    Bin, Binning, CascadeTable, Distribution, LINEAR_BINS, QUANTILES, Quantile, SAMPLE_CAP,
+    TreeKpi, TreeKpis, ValueCount,
+};
+#[cfg(feature = "charts")]
+pub(crate) use distribution::{bin_counts, common_edges};
+pub use ks::{EXACT_LIMIT, KsMethod, KsTest, ks_two_sample};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -375,5 +390,100 @@ impl ObservedCascade {
         times.sort_unstable_by(f64::total_cmp);
         let k = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len());
         times.get(k - 1).copied()
+    }
+
+    /// The KPIs of each tree of the cascade, one per root in index order
+    /// (see [`TreeKpis`] for the definitions, the same as for a simulated
+    /// run's trees).
+    ///
+    /// A tree is a root and the nodes below it; on a DAG each node counts
+    /// under its first parent, as in [`events`](Self::events) (the tree a
+    /// reader's [`Parents::First`](crate::io::Parents::First) would have
+    /// kept, when the arcs are in line order). A cascade with several roots
+    /// (an activity log, a CSV with several roots) gives several trees.
+    /// Times are measured from the tree's earliest node, in the cascade's
+    /// own unit.
+    ///
+    /// Time O(n log n + m), space O(n).
+    ///
+    /// ```
+    /// use wom::observed::{ObservedArc, ObservedCascade, ObservedNode};
+    ///
+    /// let node = |i: u64, time| ObservedNode { id: i.into(), time };
+    /// let arc = |parent, child| ObservedArc { parent, child };
+    /// // 0 -> 1 -> 2 from 100, and a lone node 3.
+    /// let c = ObservedCascade::new("two",
+    ///     vec![node(0, 100.0), node(1, 101.0), node(2, 104.0), node(3, 7.0)],
+    ///     vec![arc(0, 1), arc(1, 2)])?;
+    /// let trees = c.tree_kpis();
+    /// assert_eq!(trees.len(), 2);
+    /// assert_eq!((trees[0].size, trees[0].depth), (3, 2));
+    /// // Distances 1, 2, 1: mean 4/3.
+    /// assert_eq!(trees[0].structural_virality, Some(4.0 / 3.0));
+    /// // Half the nodes (2 of 3) had joined 1 after the first, 90% (3) 4 after.
+    /// assert_eq!((trees[0].time_to_50, trees[0].time_to_90), (1.0, 4.0));
+    /// assert_eq!((trees[1].size, trees[1].structural_virality), (1, None));
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn tree_kpis(&self) -> Vec<TreeKpis> {
+        let n = self.nodes.len();
+        // Root and depth of each node, parents first.
+        let mut root = vec![0u32; n];
+        let mut depth = vec![0u32; n];
+        for &v in &self.order {
+            let k = v as usize;
+            match self.first_parent[k] {
+                Some(p) => {
+                    root[k] = root[p as usize];
+                    depth[k] = depth[p as usize] + 1;
+                }
+                None => root[k] = v,
+            }
+        }
+        // Subtree sizes, children before parents.
+        let mut size = vec![1u64; n];
+        for &v in self.order.iter().rev() {
+            if let Some(p) = self.first_parent[v as usize] {
+                size[p as usize] += size[v as usize];
+            }
+        }
+        // Per tree: its index among the roots, depth, and Σ s (N − s).
+        let mut tree = vec![u32::MAX; n];
+        let roots: Vec<u32> = self.roots().collect();
+        for (t, &r) in roots.iter().enumerate() {
+            tree[r as usize] = t as u32;
+        }
+        let mut deepest = vec![0u32; roots.len()];
+        let mut pairs = vec![0.0f64; roots.len()];
+        let mut times: Vec<Vec<f64>> = roots
+            .iter()
+            .map(|&r| Vec::with_capacity(size[r as usize] as usize))
+            .collect();
+        for &v in &self.order {
+            let k = v as usize;
+            let t = tree[root[k] as usize] as usize;
+            deepest[t] = deepest[t].max(depth[k]);
+            times[t].push(self.nodes[k].time);
+            if self.first_parent[k].is_some() {
+                let big_n = size[root[k] as usize] as f64;
+                let s = size[k] as f64;
+                pairs[t] += s * (big_n - s);
+            }
+        }
+        roots
+            .iter()
+            .enumerate()
+            .map(|(t, &r)| {
+                let big_n = size[r as usize];
+                let nf = big_n as f64;
+                TreeKpis {
+                    size: big_n,
+                    depth: deepest[t],
+                    structural_virality: (big_n >= 2).then(|| 2.0 * pairs[t] / (nf * (nf - 1.0))),
+                    time_to_50: time_to_share(&mut times[t], 0.5),
+                    time_to_90: time_to_share(&mut times[t], 0.9),
+                }
+            })
+            .collect()
     }
 }
