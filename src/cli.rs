@@ -673,8 +673,10 @@ fn simulated_trees(registry: &Registry, path: &Path) -> Result<CascadeTable, Str
             .map_err(|e| format!("{}: {e}", path.display()))?
             .report
     } else {
-        let scenario = Scenario::from_file_with(registry, path)
+        let mut scenario = Scenario::from_file_with(registry, path)
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        // The comparison needs every simulated tree's KPIs.
+        scenario.kpis.tree_kpis = true;
         eprintln!("wom: running {} to compare with", path.display());
         scenario
             .run_with(registry, RunSettings::default())
@@ -683,8 +685,9 @@ fn simulated_trees(registry: &Registry, path: &Path) -> Result<CascadeTable, Str
     };
     report.tree_kpis.ok_or_else(|| {
         format!(
-            "{}: the results document has no tree_kpis (written by an older wom): run the \
-             scenario again",
+            "{}: the results document has no tree_kpis: its scenario measured no tree (set \
+             `kpis.tree_kpis: true`, or give it an `observed` section, and run it again), or \
+             pass the scenario itself to --compare",
             path.display()
         )
     })

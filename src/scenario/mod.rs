@@ -383,6 +383,11 @@ pub struct KpisSpec {
     /// What one adoption beyond the seeds is worth; gives the `roi` KPI.
     #[serde(default)]
     pub value_per_adoption: Option<f64>,
+    /// Also measure every cascade tree's KPIs (`report.tree_kpis`), to
+    /// compare with observed cascades; on whenever the scenario has an
+    /// `observed` section. Default `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tree_kpis: bool,
 }
 
 /// Declares the models a scenario document can name, one line each:
@@ -1340,6 +1345,7 @@ impl Scenario {
             seeding_cost,
             value_per_adoption: self.kpis.value_per_adoption,
             returns: Returns::AllAdopters,
+            tree_kpis: self.kpis.tree_kpis || self.observed.is_some(),
         };
         target_check(&spec, network)?;
         Ok(spec)

@@ -547,7 +547,29 @@ fn cascades_compares_with_a_results_document_or_a_scenario() {
     let file = dir.join("trees.txt");
     std::fs::write(&file, TREES).unwrap();
     let results = dir.join("results.json");
-    let scenario = example("independent_cascade.json");
+    // A results document measures every tree only when asked.
+    let plain = dir.join("plain.json");
+    let out = wom(&[
+        "run",
+        &example("independent_cascade.json"),
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = wom(&[
+        "cascades",
+        file.to_str().unwrap(),
+        "--compare",
+        plain.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "kpis.tree_kpis");
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(example("independent_cascade.json")).unwrap(),
+    )
+    .unwrap();
+    doc["kpis"]["tree_kpis"] = true.into();
+    let scenario = dir.join("scenario.json").display().to_string();
+    std::fs::write(&scenario, doc.to_string()).unwrap();
     let out = wom(&[
         "run",
         &scenario,

@@ -244,7 +244,17 @@ fn simulated_trees_have_the_observed_definitions() {
         budget: RunBudget::Runs(20),
         ..EnsembleOptions::default()
     };
-    let report = run_kpis(&network, &ic, &[0], &KpiSpec::default(), &options).unwrap();
+    let report = run_kpis(
+        &network,
+        &ic,
+        &[0],
+        &KpiSpec {
+            tree_kpis: true,
+            ..KpiSpec::default()
+        },
+        &options,
+    )
+    .unwrap();
     let sim = report.tree_kpis.as_ref().unwrap();
     assert_eq!(sim.trees, 20);
     assert_eq!(sim.time_unit, "step");
@@ -311,7 +321,17 @@ fn simulated_tree_distributions_count_every_tree() {
             batch_size,
             ..EnsembleOptions::default()
         };
-        run_kpis(&network, &ic, &[0, 5, 9], &KpiSpec::default(), &options).unwrap()
+        run_kpis(
+            &network,
+            &ic,
+            &[0, 5, 9],
+            &KpiSpec {
+                tree_kpis: true,
+                ..KpiSpec::default()
+            },
+            &options,
+        )
+        .unwrap()
     };
     let report = run(1, 64);
     let table = report.tree_kpis.clone().unwrap();
@@ -371,7 +391,17 @@ fn the_virality_sample_is_bounded_and_deterministic() {
             batch_size,
             ..EnsembleOptions::default()
         };
-        run_kpis(&network, &ic, &seeds, &KpiSpec::default(), &options).unwrap()
+        run_kpis(
+            &network,
+            &ic,
+            &seeds,
+            &KpiSpec {
+                tree_kpis: true,
+                ..KpiSpec::default()
+            },
+            &options,
+        )
+        .unwrap()
     };
     let report = run(1, 64);
     let sv = report
