@@ -164,6 +164,7 @@ fn noise_free_series_give_the_parameters_back() {
             close(fit.p.estimate, p, "p");
             close(fit.q.estimate, q, "q");
             assert!(fit.residual_se <= 1e-6 * m, "{}", fit.residual_se);
+            assert!(fit.converged, "{form:?} m={m} p={p} q={q}");
         }
     }
 }
@@ -300,4 +301,17 @@ fn mapped_network_bass_reproduces_the_continuous_curve() {
             "period {j}: simulated {mean}, F(t) = {exact}, tolerance {tolerance}"
         );
     }
+}
+
+/// A series with no bend towards saturation (pure exponential growth)
+/// has no finite least-squares m: the search creeps along m → ∞ until its
+/// iteration cap. The fit says so instead of passing the point where it
+/// stopped off as an estimate; a series with a peak converges.
+#[test]
+fn a_search_that_does_not_converge_says_so() {
+    let growth: Vec<f64> = (0..7).map(|i| f64::from(1u32 << i)).collect();
+    let fit = fit_bass(&growth, &BassFitOptions::default()).unwrap();
+    assert!(!fit.converged, "{} iterations", fit.iterations);
+    let fit = fit_bass(&SALES, &BassFitOptions::default()).unwrap();
+    assert!(fit.converged, "{} iterations", fit.iterations);
 }
