@@ -171,6 +171,14 @@ pub struct BassFit {
     pub start_from: StartFrom,
     /// Levenberg–Marquardt iterations of the winning search.
     pub iterations: u32,
+    /// Whether the winning search stopped at a minimum (no step lowered
+    /// the sum of squares, or the steps and gains fell below the
+    /// tolerances) rather than at its cap of 1,000 iterations. A search
+    /// still improving at the cap is usually creeping along m → ∞ on a
+    /// series with no sign of saturation: m, and with it p, is not
+    /// identified, and the estimates and standard errors are those of the
+    /// point where it stopped.
+    pub converged: bool,
 }
 
 impl BassFit {
@@ -408,6 +416,9 @@ fn feasible(theta: [f64; 3]) -> bool {
         && theta[1] + theta[2] > 0.0
 }
 
+/// The iteration cap of one Levenberg–Marquardt search.
+const MAX_ITERATIONS: u32 = 1000;
+
 struct Problem<'a> {
     sales: &'a [f64],
     form: BassForm,
@@ -447,14 +458,16 @@ impl Problem<'_> {
         (jtj, jtr)
     }
 
-    /// Levenberg–Marquardt from `start`: the point reached, its RSS and the
-    /// iterations taken.
-    fn minimise(&self, start: [f64; 3]) -> ([f64; 3], f64, u32) {
+    /// Levenberg–Marquardt from `start`: the point reached, its RSS, the
+    /// iterations taken and whether it stopped at a minimum (not at the
+    /// iteration cap).
+    fn minimise(&self, start: [f64; 3]) -> ([f64; 3], f64, u32, bool) {
         let mut theta = start;
         let mut rss = self.rss(theta);
         let mut lambda = 1e-3;
         let mut iterations = 0;
-        while iterations < 1000 && lambda < 1e20 {
+        let mut converged = false;
+        while iterations < MAX_ITERATIONS && lambda < 1e20 {
             iterations += 1;
             let (jtj, jtr) = self.normal_equations(theta);
             let mut improved = false;
@@ -490,10 +503,13 @@ impl Problem<'_> {
                 lambda *= 4.0;
             }
             if !improved {
+                converged = true;
                 break;
             }
         }
-        (theta, rss, iterations)
+        // Only reached with the damping at its ceiling: no step helps.
+        converged |= lambda >= 1e20;
+        (theta, rss, iterations, converged)
     }
 }
 
@@ -556,11 +572,11 @@ pub fn fit_bass(sales: &[f64], options: &BassFitOptions) -> Result<BassFit> {
             }
         }
     }
-    let mut best: Option<([f64; 3], f64, u32, StartFrom)> = None;
+    let mut best: Option<([f64; 3], f64, u32, StartFrom, bool)> = None;
     for (start, from) in starts {
-        let (theta, rss, iterations) = problem.minimise(start);
+        let (theta, rss, iterations, converged) = problem.minimise(start);
         if rss.is_finite() && best.as_ref().is_none_or(|b| rss < b.1 * (1.0 - 1e-12)) {
-            best = Some((theta, rss, iterations, from));
+            best = Some((theta, rss, iterations, from, converged));
         }
     }
     let degenerate = || {
@@ -570,7 +586,7 @@ pub fn fit_bass(sales: &[f64], options: &BassFitOptions) -> Result<BassFit> {
             "no Bass curve fits this series with defined standard errors (is there a rise and a fall, or at least a bend?)",
         )
     };
-    let (theta, rss, iterations, start_from) = best.ok_or_else(degenerate)?;
+    let (theta, rss, iterations, start_from, converged) = best.ok_or_else(degenerate)?;
     let (jtj, _) = problem.normal_equations(theta);
     let inverse = invert3(jtj).ok_or_else(degenerate)?;
     let n = sales.len();
@@ -619,6 +635,7 @@ pub fn fit_bass(sales: &[f64], options: &BassFitOptions) -> Result<BassFit> {
         fitted,
         start_from,
         iterations,
+        converged,
     })
 }
 

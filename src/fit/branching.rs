@@ -205,8 +205,8 @@ fn poisson_like(c: f64, s: f64, level: f64, name: &str) -> (Parameter, f64) {
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for no cascade, a sample with no seed or
-/// with fewer nodes than seeds (naming `sizes[i]`), or a level outside
-/// (0, 1).
+/// with fewer nodes than seeds, sizes whose total passes `u64::MAX`
+/// (naming `sizes[i]`), or a level outside (0, 1).
 pub fn fit_borel(sizes: &[SizeSample], level: f64) -> Result<BorelFit> {
     check_level(level)?;
     check_sizes(sizes)?;
@@ -227,6 +227,9 @@ fn check_sizes(sizes: &[SizeSample]) -> Result<()> {
     if sizes.is_empty() {
         return Err(Error::param("sizes", "[]", "no cascade to fit"));
     }
+    // The seeds never exceed the sizes, so a total of sizes that fits in
+    // u64 bounds every sum the fits take.
+    let mut total: u64 = 0;
     for (i, s) in sizes.iter().enumerate() {
         if s.seeds == 0 || s.size < s.seeds {
             return Err(Error::param(
@@ -235,6 +238,13 @@ fn check_sizes(sizes: &[SizeSample]) -> Result<()> {
                 "a cascade needs at least one seed and at least as many nodes as seeds",
             ));
         }
+        total = total.checked_add(s.size).ok_or_else(|| {
+            Error::param(
+                &format!("sizes[{i}]"),
+                format!("size {}", s.size),
+                format!("the sizes add up to more than {} nodes", u64::MAX),
+            )
+        })?;
     }
     Ok(())
 }

@@ -26,7 +26,8 @@
 //! reported interval is the **profile-likelihood** (likelihood-ratio)
 //! interval `{p : 2(ℓ(p̂) - ℓ(p)) <= χ²₁(level)}`, which stays inside
 //! [0, 1] and is accurate at small counts; the standard error is the Wald
-//! one, `1 / sqrt(-ℓ''(p̂))`.
+//! one, `1 / sqrt(-ℓ''(p̂))`, which means little when p̂ is 0 or 1 (no
+//! success or no failure): read the interval then.
 //!
 //! # Per arc: EM
 //! Saito, Nakano & Kimura (2008): with `P_v = 1 - Π_{a ∈ B_v} (1 - κ_a)`

@@ -369,10 +369,20 @@ pub fn read_sizes(path: impl AsRef<Path>) -> Result<(Vec<SizeSample>, ReadReport
         fields.iter().any(|f| f.parse::<u64>().is_err())
     })?;
     let (size, seeds) = match &table.header {
-        Some((_, line)) => (
-            table
-                .column("size")
-                .ok_or_else(|| table.bad(*line, "the header must name a size column"))?,
+        Some((fields, line)) => (
+            table.column("size").ok_or_else(|| {
+                let odd = fields
+                    .iter()
+                    .find(|f| f.parse::<u64>().is_err())
+                    .map_or("", String::as_str);
+                table.bad(
+                    *line,
+                    format!(
+                        "{odd:?} is not an integer size, so the line was read as a header, \
+                         but it names no size column"
+                    ),
+                )
+            })?,
             table.column("seeds"),
         ),
         None => (0, None),

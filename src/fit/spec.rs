@@ -491,6 +491,15 @@ impl FitReport {
                 f.r_squared,
                 sig(f.peak_time())
             );
+            if !f.converged {
+                let _ = writeln!(
+                    out,
+                    "  warning: the search was still improving after {} iterations (m drifting \
+                     towards infinity?): the series may show no sign of saturation, and these \
+                     estimates and standard errors are those of the point where it stopped",
+                    f.iterations
+                );
+            }
         }
         if let Some(i) = &self.ic {
             let u = &i.uniform;

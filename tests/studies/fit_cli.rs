@@ -287,6 +287,11 @@ fn branching_from_sizes_and_trees() {
     std::fs::write(&sizes, "size,seeds\n4,1\n2,3\n").unwrap();
     let out = wom(&["fit", "branching", "--sizes", path(&sizes)]);
     assert_error(&out, &["sizes.txt:3", "below its 3 seeds"]);
+    // A first size that is not an integer makes the line read as a
+    // header; the error says why, not only that a column is missing.
+    std::fs::write(&sizes, "2.5\n3\n").unwrap();
+    let out = wom(&["fit", "branching", "--sizes", path(&sizes)]);
+    assert_error(&out, &["sizes.txt:1", "\"2.5\"", "not an integer"]);
     let out = wom(&["fit", "branching"]);
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();

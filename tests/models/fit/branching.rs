@@ -147,3 +147,15 @@ fn overdispersed_galton_watson_cascades() {
     let kd = trees.dispersion.unwrap();
     assert!((kd - k).abs() < 0.25, "k = {kd}");
 }
+
+/// Sizes whose sum passes u64 are refused by name, not summed with an
+/// overflow (a panic in a debug build, a wrapped, wrong R in a release
+/// one).
+#[test]
+fn sizes_too_large_to_sum_are_refused() {
+    let sizes = [SizeSample::single(u64::MAX), SizeSample::single(u64::MAX)];
+    let err = fit_borel(&sizes, 0.95).unwrap_err();
+    assert!(err.to_string().contains("sizes[1]"), "{err}");
+    let err = fit_negative_binomial_sizes(&sizes, 0.95).unwrap_err();
+    assert!(err.to_string().contains("sizes[1]"), "{err}");
+}
