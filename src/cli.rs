@@ -1054,14 +1054,7 @@ fn run_scenario(
     let out_file = out
         .map(|file| std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display())))
         .transpose()?;
-    let bar =
-        ProgressBar::with_draw_target(Some(scenario.planned_runs()), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs ({eta} left)")
-            .map_err(|e| e.to_string())?
-            .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(Duration::from_millis(200));
+    let bar = runs_bar(scenario.planned_runs(), "runs")?;
     let done = AtomicU64::new(0);
     let progress = |runs: u64| {
         let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
@@ -1102,6 +1095,21 @@ fn run_scenario(
     }
 }
 
+/// A progress bar on stderr over `len` runs, ticking, the count followed
+/// by `what`.
+fn runs_bar(len: u64, what: &str) -> Result<ProgressBar, String> {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {what} ({{eta}} left)"
+        ))
+        .map_err(|e| e.to_string())?
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Ok(bar)
+}
+
 /// Where `wom sweep` writes.
 struct Outputs<'a> {
     csv: Option<&'a Path>,
@@ -1131,16 +1139,7 @@ fn sweep(
     };
     let total = scenario.planned_sweep_runs(registry).map_err(named)?;
     let points = scenario.sweep_points(registry).map_err(named)?.len();
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} runs of {msg} ({eta} left)",
-        )
-        .map_err(|e| e.to_string())?
-        .progress_chars("=> "),
-    );
-    bar.set_message(format!("{points} points"));
-    bar.enable_steady_tick(Duration::from_millis(200));
+    let bar = runs_bar(total, &format!("runs of {points} points"))?;
     let done = AtomicU64::new(0);
     let progress = |runs: u64| {
         let total = done.fetch_add(runs, Ordering::Relaxed) + runs;

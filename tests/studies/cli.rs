@@ -7,18 +7,18 @@ use std::process::{Command, Output};
 
 use wom::scenario::Results;
 
-fn wom(args: &[&str]) -> Output {
+pub(crate) fn wom(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wom"))
         .args(args)
         .output()
         .expect("the wom binary runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
 
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("wom-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir

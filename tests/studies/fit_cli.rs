@@ -3,31 +3,16 @@
 //! JSON path.
 #![cfg(feature = "cli")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
+
+use crate::cli::{scratch, text, wom};
 
 use wom::fit::bass::{BassFitOptions, fit_bass};
 use wom::fit::ic::TimedCascade;
 use wom::io::{EdgeListOptions, read_edge_list};
 use wom::propagation::{IndependentCascade, Recorder, Simulation};
 use wom::{Network, Relation};
-
-fn wom(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wom"))
-        .args(args)
-        .output()
-        .expect("the wom binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wom-fit-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
