@@ -378,6 +378,20 @@ impl Scenario {
             if steps.first() == Some(&Step::Key("sweep".to_string())) {
                 return Err(invalid(&at, "a sweep cannot vary its own fields"));
             }
+            if steps.first() == Some(&Step::Key("fit".to_string())) {
+                return Err(invalid(
+                    &at,
+                    "a sweep runs the scenario and does not fit: `$.fit` changes no point \
+                     (`wom fit` reads it)",
+                ));
+            }
+            if steps[..] == [Step::Key("ensemble".into()), Step::Key("threads".into())] {
+                return Err(invalid(
+                    &at,
+                    "the threads change no result, and the sweep runs every point on its own \
+                     threads (`wom sweep --threads`, or `ensemble.threads` as written)",
+                ));
+            }
             let now = slot(&mut template, &steps).map_err(|e| invalid(&at, e))?;
             let integer = now.is_u64() || now.is_i64();
             if !(now.is_number() || now.is_null()) {
@@ -537,8 +551,7 @@ impl Scenario {
         Ok(self
             .sweep_points(registry)?
             .iter()
-            .map(|(_, p)| p.planned_runs())
-            .sum())
+            .fold(0u64, |total, (_, p)| total.saturating_add(p.planned_runs())))
     }
 }
 
