@@ -254,3 +254,26 @@ fn a_sweep_of_huge_run_counts_plans_without_overflow() {
     let registry = wom::scenario::Registry::builtin();
     assert_eq!(scenario.planned_sweep_runs(&registry).unwrap(), u64::MAX);
 }
+
+#[test]
+fn a_kpi_the_points_lack_stops_the_sweep_after_the_first_points() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let scenario = Scenario::from_json(&doc(json!({"vary": [
+        {"path": "$.model.independent_cascade.p", "values": [0.01, 0.02, 0.03, 0.04, 0.05]}
+    ], "kpis": ["adoptoin"]})))
+    .unwrap();
+    let runs = AtomicU64::new(0);
+    let tell = |n: u64| {
+        runs.fetch_add(n, Ordering::Relaxed);
+    };
+    let e = scenario
+        .sweep(wom::scenario::RunSettings {
+            threads: Some(1),
+            progress: Some(&tell),
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("$.sweep.kpis[0]"), "{e}");
+    // One thread: the first point's 120 runs, not the five points'.
+    assert_eq!(runs.load(Ordering::Relaxed), 120);
+}
