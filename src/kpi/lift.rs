@@ -47,6 +47,11 @@
 //! Each arm alone is run exactly as [`Ensemble::kpis`] runs it (to the
 //! bit); only the width of the paired intervals depends on the pairing.
 //!
+//! When not every adopter is the campaign's (a competition's rival), an
+//! arm whose [`KpiSpec::returns`] is the quantity `adopted:<channel>` of a
+//! model with that channel counts only the adoptions through that channel
+//! as its adopters (A and the adoption steps above), as its return does.
+//!
 //! # Example
 //! ```
 //! use wom::Network;
@@ -77,7 +82,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseKpi, Kpi, KpiBatch, KpiReport, KpiSpec, KpiWorker, Layout};
+use super::{BaseKpi, Kpi, KpiBatch, KpiReport, KpiSpec, KpiWorker, Layout, Returns};
+use crate::ChannelId;
 use crate::ensemble::{Accumulate, Ensemble, EnsembleOptions, Moments, drive};
 use crate::error::{Error, Result};
 use crate::network::Network;
@@ -355,7 +361,8 @@ pub(crate) trait Side: Sync {
 pub(crate) trait SideRun {
     /// Makes run `run`.
     fn run(&mut self, run: u64) -> Result<()>;
-    /// The last run's adoption, return and cost.
+    /// The last run's adoption (the campaign's own adopters: see
+    /// [`own_channel`]), return and cost.
     fn figures(&self) -> (f64, f64, f64);
     /// The last run's adoptions as (node, step).
     fn adoptions(&self) -> &[(u32, u32)];
@@ -369,7 +376,14 @@ impl<S: Model + ?Sized> SideRun for KpiWorker<'_, S> {
     }
     fn figures(&self) -> (f64, f64, f64) {
         let (g, c) = self.returns_and_cost();
-        (self.values()[BaseKpi::Adoption.index()], g, c)
+        let adopted = if self.obs.own.is_some() {
+            // Every node adopts at most once: the recorded adoptions are
+            // the own brand's adopters.
+            self.adoptions().len() as f64
+        } else {
+            self.values()[BaseKpi::Adoption.index()]
+        };
+        (adopted, g, c)
     }
     fn adoptions(&self) -> &[(u32, u32)] {
         KpiWorker::adoptions(self)
@@ -388,6 +402,20 @@ pub(crate) struct Prepared<'a, S: ?Sized> {
     options: &'a EnsembleOptions,
     target: Vec<bool>,
     layout: Layout,
+    own: Option<ChannelId>,
+}
+
+/// The channel of the campaign's own adopters when not every adopter is
+/// the campaign's: a return counted by the quantity `adopted:<channel>`
+/// of a model with that channel (brand A of a competition, whose seeds
+/// and adoptions are reported through channel `brand_a`).
+fn own_channel<S: Model + ?Sized>(model: &S, spec: &KpiSpec) -> Option<ChannelId> {
+    let Returns::Quantity { name, .. } = &spec.returns else {
+        return None;
+    };
+    let channel = name.strip_prefix("adopted:")?;
+    let index = model.channel_names().iter().position(|c| c == channel)?;
+    u16::try_from(index).ok().map(ChannelId)
 }
 
 impl<'a, S: Model + Sync + ?Sized> Prepared<'a, S> {
@@ -414,13 +442,14 @@ impl<'a, S: Model + Sync + ?Sized> Prepared<'a, S> {
             options,
             target,
             layout,
+            own: own_channel(model, spec),
         })
     }
 }
 
 impl<S: Model + Sync + ?Sized> Side for Prepared<'_, S> {
     fn worker(&self) -> Box<dyn SideRun + '_> {
-        Box::new(KpiWorker::new(
+        let mut worker = KpiWorker::new(
             self.network,
             self.model,
             self.seeds,
@@ -429,7 +458,9 @@ impl<S: Model + Sync + ?Sized> Side for Prepared<'_, S> {
             &self.layout,
             self.options,
             true,
-        ))
+        );
+        worker.record_only(self.own);
+        Box::new(worker)
     }
     fn report(&self, total: KpiBatch) -> KpiReport {
         self.layout.report(self.model, self.options, total)
@@ -461,7 +492,8 @@ pub(crate) fn run_pair(
         let mut c = campaign.worker();
         let mut b = baseline.worker();
         let mut compare = Compare::new(n, lift.discount_rate);
-        let mut figures = vec![Moments::default(); FIGURES.len()];
+        // The figures, then each arm's adoption (for the variance ratio).
+        let mut figures = vec![Moments::default(); FIGURES.len() + 2];
         for run in from..to {
             c.run(run)?;
             b.run(run)?;
@@ -474,7 +506,11 @@ pub(crate) fn run_pair(
             };
             let head = [ac - ab, dg, dc, roi];
             let tail = compare.pair(c.adoptions(), b.adoptions());
-            for (m, v) in figures.iter_mut().zip(head.into_iter().chain(tail)) {
+            let arms = [ac, ab];
+            for (m, v) in figures
+                .iter_mut()
+                .zip(head.into_iter().chain(tail).chain(arms))
+            {
                 m.push(v);
             }
         }
@@ -495,10 +531,10 @@ pub(crate) fn run_pair(
             estimate: m.estimate(),
         })
         .collect();
-    let sd = |r: &KpiReport| r.base(BaseKpi::Adoption).map_or(0.0, |e| e.std_dev);
-    let paired = total.lift.first().map_or(0.0, |m| m.estimate().std_dev);
+    let sd = |k: usize| total.lift.get(k).map_or(0.0, |m| m.estimate().std_dev);
+    let paired = sd(0);
     let variance_ratio = (paired > 0.0)
-        .then(|| (sd(&campaign_report).powi(2) + sd(&baseline_report).powi(2)) / paired.powi(2));
+        .then(|| (sd(FIGURES.len()).powi(2) + sd(FIGURES.len() + 1).powi(2)) / paired.powi(2));
     Ok(LiftResult {
         lift: LiftReport {
             runs: campaign_report.runs,

@@ -488,6 +488,9 @@ struct RunObserver<'a> {
     forest: Forest,
     /// Whether to keep the run's adoptions.
     record: bool,
+    /// Records only the adoptions through this channel (the campaign's
+    /// own brand), when set.
+    own: Option<crate::ChannelId>,
     /// The run's adoptions as (node, step), when recorded.
     adoptions: Vec<(u32, u32)>,
 }
@@ -504,6 +507,7 @@ impl<'a> RunObserver<'a> {
             target_adopted: 0,
             forest: Forest::new(network.node_count()),
             record: false,
+            own: None,
             adoptions: Vec::new(),
         }
     }
@@ -556,7 +560,7 @@ impl Observer for RunObserver<'_> {
             self.by_role[r.min(last)] += 1;
         }
         self.forest.push(e);
-        if self.record {
+        if self.record && self.own.is_none_or(|c| c == e.channel) {
             self.adoptions.push((e.node, e.step));
         }
     }
@@ -1174,8 +1178,14 @@ impl<'a, S: Model + ?Sized> KpiWorker<'a, S> {
         &self.values
     }
 
+    /// Records only the adoptions through channel `own` (with `Some`).
+    fn record_only(&mut self, own: Option<crate::ChannelId>) {
+        self.obs.own = own;
+    }
+
     /// The last run's adoptions as (node, step), in the order they
-    /// happened (empty unless the worker records).
+    /// happened (empty unless the worker records; only those through
+    /// the channel of [`record_only`](Self::record_only) if set).
     fn adoptions(&self) -> &[(u32, u32)] {
         &self.obs.adoptions
     }

@@ -378,6 +378,20 @@ impl Scenario {
             if steps.first() == Some(&Step::Key("sweep".to_string())) {
                 return Err(invalid(&at, "a sweep cannot vary its own fields"));
             }
+            if steps.first() == Some(&Step::Key("fit".to_string())) {
+                return Err(invalid(
+                    &at,
+                    "a sweep runs the scenario and does not fit: `$.fit` changes no point \
+                     (`wom fit` reads it)",
+                ));
+            }
+            if steps[..] == [Step::Key("ensemble".into()), Step::Key("threads".into())] {
+                return Err(invalid(
+                    &at,
+                    "the threads change no result, and the sweep runs every point on its own \
+                     threads (`wom sweep --threads`, or `ensemble.threads` as written)",
+                ));
+            }
             let now = slot(&mut template, &steps).map_err(|e| invalid(&at, e))?;
             let integer = now.is_u64() || now.is_i64();
             if !(now.is_number() || now.is_null()) {
@@ -468,38 +482,44 @@ impl Scenario {
         } else {
             None
         };
+        let one = |(values, point): &(Vec<f64>, Scenario)| -> Result<SweepPoint> {
+            let mut point = point.clone();
+            // The sweep's pool runs everything.
+            point.ensemble.threads = None;
+            let settings = RunSettings {
+                threads: None,
+                progress,
+            };
+            let results = match &network {
+                Some((net, report)) => point.run_on(registry, settings, net, report.clone()),
+                None => point.run_checked(registry, settings),
+            }
+            .map_err(|e| at_point(sweep, values, e))?;
+            let mut kpis = results.report.kpis;
+            if let Some(b) = results.baseline {
+                kpis.extend(b.lift.kpis.into_iter().map(|k| Kpi {
+                    name: format!("lift:{}", k.name),
+                    estimate: k.estimate,
+                }));
+            }
+            Ok(SweepPoint {
+                values: values.clone(),
+                runs: results.report.runs,
+                kpis,
+            })
+        };
+        // A chunk of points as wide as the pool at a time: a thread waiting
+        // inside one point's ensemble may start another point, so without
+        // the chunks every point (and its network) could be under way at
+        // once. The first chunk also tells whether `kpis` are the points'.
         let run = || {
-            points
-                .par_iter()
-                .map(|(values, point)| {
-                    let mut point = point.clone();
-                    // The sweep's pool runs everything.
-                    point.ensemble.threads = None;
-                    let settings = RunSettings {
-                        threads: None,
-                        progress,
-                    };
-                    let results = match &network {
-                        Some((net, report)) => {
-                            point.run_on(registry, settings, net, report.clone())
-                        }
-                        None => point.run_checked(registry, settings),
-                    }
-                    .map_err(|e| at_point(sweep, values, e))?;
-                    let mut kpis = results.report.kpis;
-                    if let Some(b) = results.baseline {
-                        kpis.extend(b.lift.kpis.into_iter().map(|k| Kpi {
-                            name: format!("lift:{}", k.name),
-                            estimate: k.estimate,
-                        }));
-                    }
-                    Ok(SweepPoint {
-                        values: values.clone(),
-                        runs: results.report.runs,
-                        kpis,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()
+            let width = rayon::current_num_threads().max(1);
+            let mut rows: Vec<SweepPoint> = Vec::with_capacity(points.len());
+            for chunk in points.chunks(width) {
+                rows.extend(chunk.par_iter().map(one).collect::<Result<Vec<_>>>()?);
+                check_kpis(sweep, &rows)?;
+            }
+            Ok::<_, Error>(rows)
         };
         let threads = threads.or(checked.ensemble.threads);
         let rows = match threads {
@@ -510,20 +530,6 @@ impl Scenario {
                 .map_err(|e| Error::param("threads", t, e.to_string()))?
                 .install(run)?,
         };
-        if let Some(first) = rows.first() {
-            for (i, name) in sweep.kpis.iter().enumerate() {
-                if first.kpi(name).is_none() {
-                    let names: Vec<&str> = first.kpis.iter().map(|k| k.name.as_str()).collect();
-                    return Err(invalid(
-                        format!("$.sweep.kpis[{i}]"),
-                        format!(
-                            "no KPI is named `{name}`; the points have {}",
-                            names.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
         Ok(SweepResults {
             wom_version: env!("CARGO_PKG_VERSION").to_string(),
             parameters: sweep.vary.iter().map(|v| v.path.clone()).collect(),
@@ -537,9 +543,27 @@ impl Scenario {
         Ok(self
             .sweep_points(registry)?
             .iter()
-            .map(|(_, p)| p.planned_runs())
-            .sum())
+            .fold(0u64, |total, (_, p)| total.saturating_add(p.planned_runs())))
     }
+}
+
+/// Checks that every KPI of the sweep's chart is one the first point has.
+fn check_kpis(sweep: &SweepSpec, rows: &[SweepPoint]) -> Result<()> {
+    if let Some(first) = rows.first() {
+        for (i, name) in sweep.kpis.iter().enumerate() {
+            if first.kpi(name).is_none() {
+                let names: Vec<&str> = first.kpis.iter().map(|k| k.name.as_str()).collect();
+                return Err(invalid(
+                    format!("$.sweep.kpis[{i}]"),
+                    format!(
+                        "no KPI is named `{name}`; the points have {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A point's run error, naming the point.

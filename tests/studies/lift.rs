@@ -377,6 +377,31 @@ mod scenario {
     }
 
     #[test]
+    fn a_competition_is_measured_by_its_own_brand() {
+        // Brand A's campaign against the same market without A's seeds:
+        // the rival's adopters are not the campaign's, so the lift counts
+        // brand A's adopters (Libai, Muller & Peres: customers of the
+        // firm's product), as the return does.
+        let doc = include_str!("../../examples/scenarios/competition.json");
+        let mut v: serde_json::Value = serde_json::from_str(doc).unwrap();
+        v["ensemble"]["budget"]["runs"] = 60.into();
+        let doc = with(&v.to_string(), r#"{"against": "no_seeds"}"#);
+        let results = Scenario::from_json(&doc).unwrap().run(None).unwrap();
+        let b = results.baseline.as_ref().unwrap();
+        let ours = |r: &wom::kpi::KpiReport| r.kpi("adopted:brand_a").unwrap().mean;
+        assert_eq!(ours(&b.report), 0.0);
+        let added = b.lift.kpi("incremental_adoption").unwrap().mean;
+        assert!((added - ours(&results.report)).abs() < 1e-9, "{added}");
+        // Without discounting, expansion is the added adoption.
+        assert!((b.lift.kpi("expansion").unwrap().mean - added).abs() < 1e-9);
+        // The variance ratio is of brand A's adopters too.
+        let sd = results.report.kpi("adopted:brand_a").unwrap().std_dev;
+        let paired = b.lift.kpi("incremental_adoption").unwrap().std_dev;
+        assert_eq!(paired, sd);
+        assert!((b.lift.variance_ratio.unwrap() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn bad_baselines_are_refused_at_their_path() {
         let e = err(&with(IC, r#"{"against": "no_seeds", "discount_rate": -1}"#));
         assert!(e.contains("$.baseline.discount_rate"), "{e}");

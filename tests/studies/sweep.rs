@@ -218,3 +218,62 @@ fn bad_sweeps_are_refused_at_their_path_before_anything_runs() {
         .to_string();
     assert!(e.contains("no `sweep`"), "{e}");
 }
+
+#[test]
+fn fields_that_change_no_point_are_refused() {
+    // `wom sweep` runs every point on the sweep's threads and does not
+    // fit: varying the threads or the fit section would change nothing
+    // the points report.
+    let mut v: Value = serde_json::from_str(&doc(json!({"vary": [
+        {"path": "$.ensemble.threads", "values": [1, 2]}
+    ]})))
+    .unwrap();
+    v["ensemble"]["threads"] = json!(2);
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(
+        e.contains("$.sweep.vary[0].path") && e.contains("threads"),
+        "{e}"
+    );
+    v["sweep"] = json!({"vary": [{"path": "$.fit.bass.level", "values": [0.9, 0.95]}]});
+    v["fit"] = json!({"bass": {"series": "sales.csv"}});
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(
+        e.contains("$.sweep.vary[0].path") && e.contains("fit"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_sweep_of_huge_run_counts_plans_without_overflow() {
+    let mut v: Value = serde_json::from_str(&doc(json!({"vary": [
+        {"path": "$.model.independent_cascade.p", "values": [0.1, 0.2]}
+    ]})))
+    .unwrap();
+    v["ensemble"]["budget"]["runs"] = json!(u64::MAX);
+    let scenario = Scenario::from_json(&v.to_string()).unwrap();
+    let registry = wom::scenario::Registry::builtin();
+    assert_eq!(scenario.planned_sweep_runs(&registry).unwrap(), u64::MAX);
+}
+
+#[test]
+fn a_kpi_the_points_lack_stops_the_sweep_after_the_first_points() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let scenario = Scenario::from_json(&doc(json!({"vary": [
+        {"path": "$.model.independent_cascade.p", "values": [0.01, 0.02, 0.03, 0.04, 0.05]}
+    ], "kpis": ["adoptoin"]})))
+    .unwrap();
+    let runs = AtomicU64::new(0);
+    let tell = |n: u64| {
+        runs.fetch_add(n, Ordering::Relaxed);
+    };
+    let e = scenario
+        .sweep(wom::scenario::RunSettings {
+            threads: Some(1),
+            progress: Some(&tell),
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("$.sweep.kpis[0]"), "{e}");
+    // One thread: the first point's 120 runs, not the five points'.
+    assert_eq!(runs.load(Ordering::Relaxed), 120);
+}
