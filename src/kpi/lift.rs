@@ -174,6 +174,10 @@ impl std::fmt::Display for LiftReport {
                  smaller than from independent runs",
                 super::number(r)
             ),
+            None if self.runs < 2 => writeln!(
+                f,
+                "one pair of runs: no variance to compare with independent runs"
+            ),
             None => writeln!(f, "incremental_adoption did not vary between pairs"),
         }
     }

@@ -284,6 +284,9 @@ pub(super) struct Pairing<'a> {
     pub(super) spec: &'a KpiSpec,
     pub(super) registry: &'a Registry,
     pub(super) lift: LiftOptions,
+    /// The campaign's rival rule and seeds, in a competition, for the
+    /// baseline to keep.
+    pub(super) rivals: RefCell<Option<(crate::seeding::SeedRule, Vec<u32>)>>,
     pub(super) out: RefCell<Option<Paired>>,
 }
 

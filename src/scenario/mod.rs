@@ -1128,6 +1128,7 @@ impl Scenario {
             spec: &r.spec,
             registry,
             lift: r.lift,
+            rivals: std::cell::RefCell::new(None),
             out: std::cell::RefCell::new(None),
         });
         let run = Runner {
@@ -1527,15 +1528,33 @@ impl Runner<'_> {
             Err(competition) => competition,
         };
         let path = format!("{}.competition", self.model_path);
-        // The rival pays nothing from our budget; its rules pick among the
-        // nodes that are not our seeds.
-        let rivals = rival_seeds
-            .propose(
-                self.network,
-                self.options.master_seed.wrapping_add(1),
-                self.seeds,
-            )
-            .map_err(at(&format!("{path}.rival_seeds")))?;
+        // A baseline keeps the campaign's rivals when its rule is the same
+        // and they are none of the baseline's seeds: the counterfactual
+        // changes our campaign, not the rival's.
+        let kept = self.campaign.and_then(|(_, pairing)| {
+            let campaign = pairing.rivals.borrow();
+            campaign
+                .as_ref()
+                .filter(|(rule, r)| {
+                    rule == rival_seeds && r.iter().all(|v| !self.seeds.contains(v))
+                })
+                .map(|(_, r)| r.clone())
+        });
+        let rivals = match kept {
+            Some(rivals) => rivals,
+            // The rival pays nothing from our budget; its rules pick among
+            // the nodes that are not our seeds.
+            None => rival_seeds
+                .propose(
+                    self.network,
+                    self.options.master_seed.wrapping_add(1),
+                    self.seeds,
+                )
+                .map_err(at(&format!("{path}.rival_seeds")))?,
+        };
+        if let Some(pairing) = self.pairing {
+            *pairing.rivals.borrow_mut() = Some((rival_seeds.clone(), rivals.clone()));
+        }
         let model =
             CompetitiveCascade::new(self.network, *o, self.seeds, &rivals).map_err(at(&path))?;
         let all: Vec<u32> = self.seeds.iter().chain(&rivals).copied().collect();

@@ -399,6 +399,25 @@ mod scenario {
         let paired = b.lift.kpi("incremental_adoption").unwrap().std_dev;
         assert_eq!(paired, sd);
         assert!((b.lift.variance_ratio.unwrap() - 1.0).abs() < 1e-9);
+        // The rival seeds the same 40 nodes in both: the counterfactual
+        // changes brand A's campaign, not the rival's.
+        assert_eq!(b.seeds.rival_ids, results.seeds.rival_ids);
+        assert_eq!(b.seeds.rival_ids.as_ref().map(Vec::len), Some(40));
+        // Another campaign whose seeds take some of the rival's nodes: the
+        // rival's rule picks again among the nodes left.
+        let taken = results.seeds.rival_ids.as_ref().unwrap()[..3].to_vec();
+        let other = format!(
+            r#"{{"against": {{"campaign": {{"seeding": {{"seeds": {{"ids": {}}}}}}}}}}}"#,
+            serde_json::to_string(&taken).unwrap()
+        );
+        let results = Scenario::from_json(&with(&v.to_string(), &other))
+            .unwrap()
+            .run(None)
+            .unwrap();
+        let b = results.baseline.unwrap();
+        let rivals = b.seeds.rival_ids.unwrap();
+        assert_eq!(rivals.len(), 40);
+        assert!(taken.iter().all(|t| !rivals.contains(t)));
     }
 
     #[test]
