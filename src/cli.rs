@@ -1054,21 +1054,10 @@ fn run_scenario(
     let out_file = out
         .map(|file| std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display())))
         .transpose()?;
-    let bar = runs_bar(scenario.planned_runs(), "runs")?;
-    let done = AtomicU64::new(0);
-    let progress = |runs: u64| {
-        let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
-        bar.set_position(total);
-    };
-    let results = scenario.run_with(
-        registry,
-        RunSettings {
-            threads,
-            progress: Some(&progress),
-        },
-    );
-    bar.finish_and_clear();
-    let results = results.map_err(|e| format!("{}: {e}", path.display()))?;
+    let results = with_runs_bar(scenario.planned_runs(), "runs", threads, |settings| {
+        scenario.run_with(registry, settings)
+    })?
+    .map_err(|e| format!("{}: {e}", path.display()))?;
     let json = results.to_json().map_err(|e| e.to_string())?;
     match (out, out_file) {
         (Some(file), Some(mut f)) => {
@@ -1095,9 +1084,15 @@ fn run_scenario(
     }
 }
 
-/// A progress bar on stderr over `len` runs, ticking, the count followed
-/// by `what`.
-fn runs_bar(len: u64, what: &str) -> Result<ProgressBar, String> {
+/// Calls `run` with `threads` and a progress callback that moves a bar on
+/// stderr over `len` runs (the count followed by `what`), and clears the
+/// bar when it returns.
+fn with_runs_bar<T>(
+    len: u64,
+    what: &str,
+    threads: Option<usize>,
+    run: impl FnOnce(RunSettings<'_>) -> T,
+) -> Result<T, String> {
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(&format!(
@@ -1107,7 +1102,17 @@ fn runs_bar(len: u64, what: &str) -> Result<ProgressBar, String> {
         .progress_chars("=> "),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
-    Ok(bar)
+    let done = AtomicU64::new(0);
+    let progress = |runs: u64| {
+        let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
+        bar.set_position(total);
+    };
+    let out = run(RunSettings {
+        threads,
+        progress: Some(&progress),
+    });
+    bar.finish_and_clear();
+    Ok(out)
 }
 
 /// Where `wom sweep` writes.
@@ -1139,21 +1144,11 @@ fn sweep(
     };
     let total = scenario.planned_sweep_runs(registry).map_err(named)?;
     let points = scenario.sweep_points(registry).map_err(named)?.len();
-    let bar = runs_bar(total, &format!("runs of {points} points"))?;
-    let done = AtomicU64::new(0);
-    let progress = |runs: u64| {
-        let total = done.fetch_add(runs, Ordering::Relaxed) + runs;
-        bar.set_position(total);
-    };
-    let results = scenario.sweep_with(
-        registry,
-        RunSettings {
-            threads,
-            progress: Some(&progress),
-        },
-    );
-    bar.finish_and_clear();
-    let results = results.map_err(named)?;
+    let what = format!("runs of {points} points");
+    let results = with_runs_bar(total, &what, threads, |settings| {
+        scenario.sweep_with(registry, settings)
+    })?
+    .map_err(named)?;
     if let Some(file) = out.csv {
         write_file(
             file,
