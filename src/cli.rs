@@ -720,11 +720,14 @@ fn cascades(
         other => other.to_string(),
     })?;
     let observed = CascadeTable::from_cascades(&read.cascades, source.format.time_unit());
-    // Find an unwritable chart before any simulation runs.
+    // Find an unwritable chart, or one that is an input, before any
+    // simulation runs.
+    let mut inputs: Vec<&Path> = vec![&source.path];
+    inputs.extend(flags.compare.as_deref());
     let out_file = flags
         .out
-        .as_ref()
-        .map(|f| std::fs::File::create(f).map_err(|e| format!("{}: {e}", f.display())))
+        .as_deref()
+        .map(|f| OutFile::open(f, &inputs))
         .transpose()?;
     let title = source
         .path
@@ -794,9 +797,8 @@ fn cascades(
             (text, svg)
         }
     };
-    if let (Some(mut f), Some(svg), Some(path)) = (out_file, svg, &flags.out) {
-        f.write_all(svg.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+    if let (Some(f), Some(svg)) = (out_file, svg) {
+        f.commit(svg.as_bytes())?;
     }
     stdout(&text)
 }
@@ -841,6 +843,11 @@ fn split(
 ) -> Result<(), String> {
     let mut scenario =
         Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Find an unwritable chart, or one that is an input, before the splits
+    // run.
+    let inputs = scenario_inputs(path, &scenario);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let chart_file = chart_file.map(|f| OutFile::open(f, &inputs)).transpose()?;
     // The options' lists, checked as the document's are, naming the option.
     let defaults = SplitPlan {
         budgets: vec![0.0],
@@ -942,7 +949,7 @@ fn split(
             ..chart::ChartOptions::default()
         };
         let svg = chart::budget_frontier(&report, &chart_options).map_err(|e| e.to_string())?;
-        std::fs::write(file, svg).map_err(|e| format!("{}: {e}", file.display()))?;
+        file.commit(svg.as_bytes())?;
     }
     Ok(())
 }
@@ -1050,19 +1057,19 @@ fn run_scenario(
             path.display()
         );
     }
-    // Find an unwritable output before the ensemble runs, not after.
-    let out_file = out
-        .map(|file| std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display())))
-        .transpose()?;
+    // Find an unwritable output, or one that is an input, before the
+    // ensemble runs, not after.
+    let inputs = scenario_inputs(path, &scenario);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let out_file = out.map(|file| OutFile::open(file, &inputs)).transpose()?;
     let results = with_runs_bar(scenario.planned_runs(), "runs", threads, |settings| {
         scenario.run_with(registry, settings)
     })?
     .map_err(|e| format!("{}: {e}", path.display()))?;
     let json = results.to_json().map_err(|e| e.to_string())?;
     match (out, out_file) {
-        (Some(file), Some(mut f)) => {
-            f.write_all(json.as_bytes())
-                .map_err(|e| format!("{}: {e}", file.display()))?;
+        (Some(_), Some(f)) => {
+            f.commit(json.as_bytes())?;
             let mut text = results.report.to_string();
             if let Some(b) = &results.baseline {
                 text.push_str(&format!(
@@ -1142,6 +1149,12 @@ fn sweep(
             path.display()
         ));
     };
+    // Every output opened (and checked against the inputs) before the
+    // points run; each written whole once everything is ready.
+    let inputs = scenario_inputs(path, &scenario);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let open = |file: Option<&Path>| file.map(|f| OutFile::open(f, &inputs)).transpose();
+    let (csv, json, chart_file) = (open(out.csv)?, open(out.json)?, open(out.chart)?);
     let total = scenario.planned_sweep_runs(registry).map_err(named)?;
     let points = scenario.sweep_points(registry).map_err(named)?.len();
     let what = format!("runs of {points} points");
@@ -1149,35 +1162,37 @@ fn sweep(
         scenario.sweep_with(registry, settings)
     })?
     .map_err(named)?;
-    if let Some(file) = out.csv {
-        write_file(
-            file,
-            results.to_csv().map_err(|e| e.to_string())?.as_bytes(),
-        )?;
+    let svg = match chart_file {
+        None => None,
+        Some(f) => {
+            let panels = spec
+                .kpis
+                .iter()
+                .map(|kpi| {
+                    let options = chart::ChartOptions {
+                        title: kpi.clone(),
+                        x_label: results.parameters[0].trim_start_matches("$.").to_string(),
+                        y_label: format!("{kpi} (mean, 95% interval)"),
+                        ..chart::ChartOptions::default()
+                    };
+                    chart::parameter_curves(&results.series(kpi), &options)
+                        .map_err(|e| format!("the chart of `{kpi}`: {e}"))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Some((
+                f,
+                chart::stack_vertically(&panels).map_err(|e| e.to_string())?,
+            ))
+        }
+    };
+    if let Some(f) = csv {
+        f.commit(results.to_csv().map_err(|e| e.to_string())?.as_bytes())?;
     }
-    if let Some(file) = out.json {
-        write_file(
-            file,
-            results.to_json().map_err(|e| e.to_string())?.as_bytes(),
-        )?;
+    if let Some(f) = json {
+        f.commit(results.to_json().map_err(|e| e.to_string())?.as_bytes())?;
     }
-    if let Some(file) = out.chart {
-        let panels = spec
-            .kpis
-            .iter()
-            .map(|kpi| {
-                let options = chart::ChartOptions {
-                    title: kpi.clone(),
-                    x_label: results.parameters[0].trim_start_matches("$.").to_string(),
-                    y_label: format!("{kpi} (mean, 95% interval)"),
-                    ..chart::ChartOptions::default()
-                };
-                chart::parameter_curves(&results.series(kpi), &options)
-                    .map_err(|e| format!("the chart of `{kpi}`: {e}"))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let svg = chart::stack_vertically(&panels).map_err(|e| e.to_string())?;
-        write_file(file, svg.as_bytes())?;
+    if let Some((f, svg)) = svg {
+        f.commit(svg.as_bytes())?;
     }
     stdout(&sweep_table(&results, &spec.kpis))
 }
@@ -1528,10 +1543,23 @@ fn fit_run(
     network: Option<&crate::Network>,
     output: &FitOutput,
 ) -> Result<(), String> {
-    // Find an unwritable chart file before the fits run.
-    if let Some(file) = &output.plot {
-        std::fs::File::create(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    // Find an unwritable chart file, or one that is a data file, before
+    // the fits run.
+    let mut inputs: Vec<&Path> = Vec::new();
+    if let Some(b) = &spec.bass {
+        inputs.push(&b.series);
     }
+    if let Some(ic) = &spec.ic {
+        inputs.push(&ic.cascades);
+    }
+    if let Some(b) = &spec.branching {
+        inputs.extend(b.sizes.iter().chain(&b.trees).map(PathBuf::as_path));
+    }
+    let plot_file = output
+        .plot
+        .as_deref()
+        .map(|f| OutFile::open(f, &inputs))
+        .transpose()?;
     let report = spec.run(network).map_err(|e| e.to_string())?;
     if output.json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
@@ -1539,11 +1567,11 @@ fn fit_run(
     } else {
         stdout(&report.text())?;
     }
-    if let Some(file) = &output.plot {
+    if let Some(f) = plot_file {
         let svg = report
             .chart(network, output.runs, output.seed)
             .map_err(|e| e.to_string())?;
-        write_file(file, svg.as_bytes())?;
+        f.commit(svg.as_bytes())?;
     }
     Ok(())
 }
@@ -1552,7 +1580,7 @@ fn plot(path: &Path, out: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let results = Results::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let svg = plot_svg(&results).map_err(|e| e.to_string())?;
-    write_file(out, svg.as_bytes())
+    write_file(out, svg.as_bytes(), &[path])
 }
 
 /// The chart `wom plot` draws of a results document, as SVG text: the
@@ -1620,8 +1648,109 @@ fn stdout(text: &str) -> Result<(), String> {
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::File::create(path)
-        .and_then(|mut f| f.write_all(bytes))
-        .map_err(|e| format!("{}: {e}", path.display()))
+/// A file a command will write, opened before the work starts: the output
+/// must not be one of the command's inputs, and its folder must take a
+/// new file. The bytes go to a temporary file beside it, renamed into place
+/// only once complete, so an error, a signal or a full disk part-way
+/// leaves the previous file as it was; a symlink at the path is replaced,
+/// its target left alone.
+struct OutFile {
+    path: PathBuf,
+    temp: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl OutFile {
+    fn open(path: &Path, inputs: &[&Path]) -> Result<OutFile, String> {
+        let named = |e: std::io::Error| format!("{}: {e}", path.display());
+        if let Some(input) = inputs.iter().find(|i| same_file(path, i)) {
+            return Err(format!(
+                "{}: this output is {}, an input of the command: refused, so that nothing \
+                 it holds is lost",
+                path.display(),
+                input.display()
+            ));
+        }
+        let name = path
+            .file_name()
+            .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(".{}.wom-partial", std::process::id()));
+        let temp = folder.join(temp_name);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(named)?;
+        Ok(OutFile {
+            path: path.to_path_buf(),
+            temp,
+            file: Some(file),
+        })
+    }
+
+    /// Writes `bytes` and renames the file into place.
+    fn commit(mut self, bytes: &[u8]) -> Result<(), String> {
+        let named = |e: std::io::Error| format!("{}: {e}", self.path.display());
+        let mut file = self.file.take().expect("an open file until committed");
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(named)?;
+        drop(file);
+        std::fs::rename(&self.temp, &self.path).map_err(named)
+    }
+}
+
+impl Drop for OutFile {
+    fn drop(&mut self) {
+        // Not committed: the partial file goes, the previous one stays.
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Whether `a` and `b` name one existing file (through symlinks or hard
+/// links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
+}
+
+/// The files a scenario run reads: the document, its edge list and its
+/// observed cascades.
+fn scenario_inputs(path: &Path, scenario: &Scenario) -> Vec<PathBuf> {
+    let mut inputs = vec![path.to_path_buf()];
+    if let crate::scenario::GraphSpec::EdgeList { path, .. } = &scenario.graph {
+        inputs.push(path.clone());
+    }
+    if let Some(o) = &scenario.observed {
+        inputs.push(o.file.clone());
+    }
+    inputs
+}
+
+/// Writes a whole file as [`OutFile`] does, refusing an output that is one
+/// of `inputs`.
+fn write_file(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), String> {
+    OutFile::open(path, inputs)?.commit(bytes)
 }

@@ -690,3 +690,143 @@ fn run_and_plot_show_a_scenarios_observed_comparison() {
     assert!(drawn.contains("KS D"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A scenario on a small edge list in `dir`, with `runs` runs and seed
+/// `seed` (an id the list may not have).
+fn edge_list_scenario(dir: &Path, runs: u64, seed: u64) -> PathBuf {
+    std::fs::write(dir.join("edges.txt"), "0 1\n1 2\n2 3\n3 0\n").unwrap();
+    let doc = serde_json::json!({
+        "graph": {"edge_list": {"path": "edges.txt"}},
+        "seeding": {"seeds": {"ids": [seed]}},
+        "model": {"independent_cascade": {"kind": "uniform", "p": 0.5}},
+        "ensemble": {"budget": {"runs": runs}, "batch_size": 64}
+    });
+    let path = dir.join("scenario.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_results_as_they_were() {
+    let dir = scratch("out-failed");
+    let scenario = edge_list_scenario(&dir, 10, 99);
+    let out = dir.join("results.json");
+    std::fs::write(&out, "previous results").unwrap();
+    let run = wom(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&run, "99");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous results");
+    // No partial file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("wom-partial")),
+        "{names:?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn an_interrupted_run_leaves_the_previous_results_as_they_were() {
+    let dir = scratch("out-killed");
+    let scenario = edge_list_scenario(&dir, 1_000_000_000, 0);
+    let out = dir.join("results.json");
+    std::fs::write(&out, "previous results").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wom"))
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it read, open its output and run a while, then kill it.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before the signal"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous results");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_before_anything_runs() {
+    let dir = scratch("out-input");
+    let scenario = edge_list_scenario(&dir, 10, 0);
+    let edges = dir.join("edges.txt");
+    let before = std::fs::read(&edges).unwrap();
+    for input in [&scenario, &edges] {
+        let run = wom(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            input.to_str().unwrap(),
+        ]);
+        assert_one_line_error(&run, "an input of the command");
+    }
+    assert_eq!(std::fs::read(&edges).unwrap(), before);
+    assert!(wom::scenario::Scenario::from_file(&scenario).is_ok());
+    // Through a symlink too; a symlink elsewhere is replaced, its target
+    // left alone.
+    #[cfg(unix)]
+    {
+        let link = dir.join("link.json");
+        std::os::unix::fs::symlink(&edges, &link).unwrap();
+        let run = wom(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            link.to_str().unwrap(),
+        ]);
+        assert_one_line_error(&run, "an input of the command");
+        let target = dir.join("target.txt");
+        std::fs::write(&target, "kept").unwrap();
+        let other = dir.join("other.json");
+        std::os::unix::fs::symlink(&target, &other).unwrap();
+        let run = wom(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            other.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
+        assert!(Results::from_json(&std::fs::read_to_string(&other).unwrap()).is_ok());
+        assert!(
+            !std::fs::symlink_metadata(&other)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    // A results document drawn onto itself.
+    let results = dir.join("results.json");
+    let run = wom(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    let kept = std::fs::read(&results).unwrap();
+    let plot = wom(&[
+        "plot",
+        results.to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&plot, "an input of the command");
+    assert_eq!(std::fs::read(&results).unwrap(), kept);
+    std::fs::remove_dir_all(dir).unwrap();
+}
