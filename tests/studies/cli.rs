@@ -733,30 +733,43 @@ fn a_failed_run_leaves_the_previous_results_as_they_were() {
 }
 
 #[test]
+#[cfg(unix)]
 fn an_interrupted_run_leaves_the_previous_results_as_they_were() {
     let dir = scratch("out-killed");
     let scenario = edge_list_scenario(&dir, 1_000_000_000, 0);
     let out = dir.join("results.json");
     std::fs::write(&out, "previous results").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wom"))
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Let it read, open its output and run a while, then kill it.
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the run ended before the signal"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous results");
+    // Ctrl-C, a polite kill, and one that cannot be caught.
+    for signal in ["INT", "TERM", "KILL"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wom"))
+            .args([
+                "run",
+                scenario.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Let it read, open its output and run a while, then signal it.
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before the signal"
+        );
+        let sent = Command::new("kill")
+            .args(["-s", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "{signal}: {status:?}");
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "previous results",
+            "{signal}"
+        );
+    }
     std::fs::remove_dir_all(dir).unwrap();
 }
 
