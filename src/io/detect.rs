@@ -2,9 +2,10 @@
 //! errors of a failed read.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
+use crate::Location;
 use crate::error::{Error, Result};
 
 /// Size of the read buffers.
@@ -58,6 +59,11 @@ pub(super) fn read_error(name: &str, gzip: bool, complete: u64, e: io::Error) ->
 /// `input` (the first without its byte-order mark, each with its line end),
 /// until the input ends or `each` fails; returns the number of lines read.
 /// A failed read is the error of [`read_error`] for the lines read so far.
+/// The longest line a line-oriented reader accepts, in bytes (its line
+/// break included): far above any edge-list or cascade record, and a bound
+/// on the memory a file without line breaks can take.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 pub(super) fn for_each_line<B: io::BufRead>(
     mut input: B,
     name: &str,
@@ -68,12 +74,27 @@ pub(super) fn for_each_line<B: io::BufRead>(
     let mut line_no: u64 = 0;
     loop {
         buf.clear();
-        match input.read_until(b'\n', &mut buf) {
+        // At most one byte past the limit is read, so that a file with no
+        // line break (`/dev/zero`, a gzip of zeros) costs MAX_LINE_BYTES of
+        // memory, not all of it.
+        match (&mut input)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+        {
             Ok(0) => return Ok(line_no),
             Ok(_) => {}
             Err(e) => return Err(read_error(name, gzip, line_no, e)),
         }
         line_no += 1;
+        if buf.len() > MAX_LINE_BYTES {
+            return Err(Error::MalformedLine {
+                location: Location::new(name, line_no),
+                reason: format!(
+                    "the line is longer than {MAX_LINE_BYTES} bytes (1 MiB), the most a line \
+                     may hold: is this a text file of one record per line?"
+                ),
+            });
+        }
         let mut line = buf.as_slice();
         if line_no == 1 {
             line = line.strip_prefix(BOM).unwrap_or(line);

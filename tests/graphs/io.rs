@@ -1216,3 +1216,41 @@ proptest! {
         prop_assert_eq!(r.lines, r.records + r.comment_lines + r.blank_lines);
     }
 }
+
+#[test]
+fn a_line_longer_than_the_limit_is_an_error_not_an_allocation() {
+    use wom::io::MAX_LINE_BYTES;
+    let options = EdgeListOptions::default();
+    // A comment line of exactly the limit (break included) is read.
+    let mut text = vec![b'#'; MAX_LINE_BYTES - 1];
+    text.extend_from_slice(b"\n0 1\n");
+    let loaded = read_edge_list_from(text.as_slice(), "long.txt", &options).unwrap();
+    assert_eq!(loaded.report.records, 1);
+    // One byte more is refused, naming the file and the line.
+    let mut text = vec![b'#'; MAX_LINE_BYTES];
+    text.extend_from_slice(b"\n0 1\n");
+    let e = read_edge_list_from(text.as_slice(), "long.txt", &options).unwrap_err();
+    assert!(
+        matches!(&e, Error::MalformedLine { location, reason }
+            if location.line == 1 && location.file == "long.txt" && reason.contains("longer than")),
+        "{e}"
+    );
+    // 64 MiB of zeros without a break, gzipped to a few kilobytes: refused
+    // at its first line after reading one megabyte.
+    let zeros = gzip(&vec![0u8; 64 << 20]);
+    assert!(zeros.len() < 1 << 20);
+    let e = read_edge_list_from(zeros.as_slice(), "zeros.gz", &options).unwrap_err();
+    assert!(
+        matches!(&e, Error::MalformedLine { location, .. } if location.line == 1),
+        "{e}"
+    );
+    // The cascade readers share the loop.
+    let long_tree = format!("{}\n", "x".repeat(MAX_LINE_BYTES + 10));
+    let e = wom::io::read_propagation_trees_from(
+        long_tree.as_bytes(),
+        "trees.txt",
+        &wom::io::CascadeOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("longer than"), "{e}");
+}

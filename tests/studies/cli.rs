@@ -843,3 +843,11 @@ fn an_output_that_is_an_input_is_refused_before_anything_runs() {
     assert_eq!(std::fs::read(&results).unwrap(), kept);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn stats_of_an_endless_file_without_line_breaks_is_refused() {
+    // /dev/zero never ends and never breaks a line: refused at line 1.
+    let out = wom(&["stats", "/dev/zero"]);
+    assert_one_line_error(&out, "longer than");
+}
