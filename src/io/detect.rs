@@ -55,15 +55,16 @@ pub(super) fn read_error(name: &str, gzip: bool, complete: u64, e: io::Error) ->
     }
 }
 
-/// Calls `each` with the 1-based number and the bytes of every line of
-/// `input` (the first without its byte-order mark, each with its line end),
-/// until the input ends or `each` fails; returns the number of lines read.
-/// A failed read is the error of [`read_error`] for the lines read so far.
 /// The longest line a line-oriented reader accepts, in bytes (its line
 /// break included): far above any edge-list or cascade record, and a bound
 /// on the memory a file without line breaks can take.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// Calls `each` with the 1-based number and the bytes of every line of
+/// `input` (the first without its byte-order mark, each with its line end),
+/// until the input ends or `each` fails; returns the number of lines read.
+/// A failed read is the error of [`read_error`] for the lines read so far;
+/// a line longer than [`MAX_LINE_BYTES`] is a [`Error::MalformedLine`].
 pub(super) fn for_each_line<B: io::BufRead>(
     mut input: B,
     name: &str,
