@@ -665,6 +665,7 @@ fn report_text(r: &CascadeReport) -> String {
 
 /// The simulated trees of a results document, or of a scenario run here.
 fn simulated_trees(registry: &Registry, path: &Path) -> Result<CascadeTable, String> {
+    crate::io::check_regular_file(path).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
@@ -1577,6 +1578,7 @@ fn fit_run(
 }
 
 fn plot(path: &Path, out: &Path) -> Result<(), String> {
+    crate::io::check_regular_file(path).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let results = Results::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let svg = plot_svg(&results).map_err(|e| e.to_string())?;
@@ -1671,6 +1673,25 @@ impl OutFile {
                 input.display()
             ));
         }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(format!("{}: a folder, not a file to write", path.display()));
+            }
+            // A device or a pipe (`/dev/stdout`, `/dev/null`) is a stream:
+            // written to directly, never replaced by a rename.
+            Ok(meta) if !meta.is_file() => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(named)?;
+                return Ok(OutFile {
+                    path: path.to_path_buf(),
+                    temp: path.to_path_buf(),
+                    file: Some(file),
+                });
+            }
+            _ => {}
+        }
         let name = path
             .file_name()
             .ok_or_else(|| format!("{}: not a file name", path.display()))?;
@@ -1698,10 +1719,14 @@ impl OutFile {
     fn commit(mut self, bytes: &[u8]) -> Result<(), String> {
         let named = |e: std::io::Error| format!("{}: {e}", self.path.display());
         let mut file = self.file.take().expect("an open file until committed");
+        let stream = self.temp == self.path;
         file.write_all(bytes)
-            .and_then(|()| file.sync_all())
+            .and_then(|()| if stream { Ok(()) } else { file.sync_all() })
             .map_err(named)?;
         drop(file);
+        if self.temp == self.path {
+            return Ok(());
+        }
         std::fs::rename(&self.temp, &self.path).map_err(named)
     }
 }
@@ -1709,7 +1734,7 @@ impl OutFile {
 impl Drop for OutFile {
     fn drop(&mut self) {
         // Not committed: the partial file goes, the previous one stays.
-        if self.file.take().is_some() {
+        if self.file.take().is_some() && self.temp != self.path {
             let _ = std::fs::remove_file(&self.temp);
         }
     }

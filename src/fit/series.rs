@@ -75,6 +75,7 @@ fn split(line: &str) -> Vec<String> {
 
 fn read_table(path: &Path, is_header: impl Fn(&[String]) -> bool) -> Result<Table> {
     let file = path.display().to_string();
+    crate::io::check_regular_file(path)?;
     let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::FileNotFound {

@@ -15,7 +15,43 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// A UTF-8 byte-order mark.
 pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Checks that `path` is a regular file (through symlinks), so that
+/// reading it cannot wait forever: a FIFO, a character device (`/dev/zero`,
+/// a terminal) or a socket is refused as [`Error::Io`] naming the file, a
+/// folder too. A path that does not exist passes, for the read to report
+/// it.
+///
+/// # Errors
+/// [`Error::Io`] (kind `InvalidInput`) for anything but a regular file.
+///
+/// # Example
+/// ```
+/// # #[cfg(unix)] {
+/// let e = wom::io::check_regular_file("/dev/null".as_ref()).unwrap_err();
+/// assert!(e.to_string().contains("not a regular file"), "{e}");
+/// # }
+/// ```
+pub fn check_regular_file(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file (a FIFO, a device or a socket, which wom does not read: it could wait forever)"
+    };
+    Err(io_error(
+        &path.display().to_string(),
+        None,
+        io::Error::new(io::ErrorKind::InvalidInput, what),
+    ))
+}
+
 pub(super) fn open(path: &Path) -> Result<File> {
+    check_regular_file(path)?;
     File::open(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             Error::FileNotFound {

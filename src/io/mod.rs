@@ -103,7 +103,7 @@ pub use cascades::{
     Cycles, Parents, read_activity, read_activity_from, read_cascade_csv, read_cascade_csv_from,
     read_cascades, read_propagation_trees, read_propagation_trees_from,
 };
-pub use detect::MAX_LINE_BYTES;
+pub use detect::{MAX_LINE_BYTES, check_regular_file};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
     ArcDirection, BothWays, Columns, Comments, CsvOptions, Duplicates, EdgeListOptions,

@@ -892,6 +892,7 @@ impl Scenario {
     /// [`from_json_with`](Scenario::from_json_with).
     pub fn from_file_with(registry: &Registry, path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
+        crate::io::check_regular_file(path)?;
         let text = std::fs::read_to_string(path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
                 Error::FileNotFound {

@@ -846,8 +846,35 @@ fn an_output_that_is_an_input_is_refused_before_anything_runs() {
 
 #[test]
 #[cfg(target_os = "linux")]
-fn stats_of_an_endless_file_without_line_breaks_is_refused() {
-    // /dev/zero never ends and never breaks a line: refused at line 1.
+fn devices_and_fifos_are_refused_not_waited_on() {
+    // /dev/zero never ends; a FIFO with no writer would block forever.
     let out = wom(&["stats", "/dev/zero"]);
-    assert_one_line_error(&out, "longer than");
+    assert_one_line_error(&out, "not a regular file");
+    let dir = scratch("fifo");
+    let fifo = dir.join("edges.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for args in [
+        vec!["stats", fifo.to_str().unwrap()],
+        vec!["run", fifo.to_str().unwrap()],
+        vec!["plot", fifo.to_str().unwrap(), "--out", "/dev/null"],
+        vec!["fit", "bass", fifo.to_str().unwrap()],
+        vec!["cascades", fifo.to_str().unwrap()],
+    ] {
+        let out = wom(&args);
+        assert_one_line_error(&out, "not a regular file");
+    }
+    // A device as the output is written to, not replaced by a rename.
+    let out = wom(&["run", &example("bass.json"), "--out", "/dev/null"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let out = wom(&["run", &example("bass.json"), "--out", dir.to_str().unwrap()]);
+    assert_one_line_error(&out, "a folder");
+    std::fs::remove_dir_all(dir).unwrap();
 }
