@@ -417,6 +417,12 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `wom` alone, or a command without its subcommand: the help
+            // (usage and commands) on stderr, and a usage error's status.
+            eprint!("{}", e.render());
+            return ExitCode::from(2);
+        }
         Err(e) if !e.use_stderr() => {
             // --help and --version: clap's text on stdout, and success.
             return match e.print() {

@@ -878,3 +878,19 @@ fn devices_and_fifos_are_refused_not_waited_on() {
     assert_one_line_error(&out, "a folder");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn wom_alone_prints_its_usage_and_commands() {
+    let out = wom(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Usage: wom <COMMAND>") && err.contains("Commands:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sweep") && err.contains("cascades") && err.contains("fit"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
