@@ -740,25 +740,33 @@ fn cascades(
         .path
         .file_name()
         .map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+    // What every form of the output opens with: the file, how it was read
+    // and the observed trees.
+    let mut doc = serde_json::json!({
+        "file": file,
+        "format": source.format.name(),
+        "options": source.options,
+        "report": read.report,
+        "trees": observed,
+    });
+    let header = format!(
+        "{file} ({} format, parents {}, cycles {})\n{}\n",
+        source.format.name(),
+        name_of(&source.options.parents),
+        name_of(&source.options.cycles),
+        report_text(&read.report)
+    );
+    let pretty = |doc: &serde_json::Value| {
+        serde_json::to_string_pretty(doc)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string())
+    };
     let (text, svg) = match &flags.compare {
         None => {
             let text = if flags.json {
-                let doc = serde_json::json!({
-                    "file": file,
-                    "format": source.format.name(),
-                    "options": source.options,
-                    "report": read.report,
-                    "trees": observed,
-                });
-                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
+                pretty(&doc)?
             } else {
-                format!(
-                    "{file} ({} format, parents {}, cycles {})\n{}\n{observed}",
-                    source.format.name(),
-                    name_of(&source.options.parents),
-                    name_of(&source.options.cycles),
-                    report_text(&read.report)
-                )
+                format!("{header}{observed}")
             };
             let svg = match &out_file {
                 Some(_) => Some(
@@ -773,24 +781,14 @@ fn cascades(
             let comparison =
                 compare(&simulated, &observed, flags.step_length).map_err(|e| e.to_string())?;
             let text = if flags.json {
-                let doc = serde_json::json!({
-                    "file": file,
-                    "format": source.format.name(),
-                    "options": source.options,
-                    "report": read.report,
-                    "trees": observed,
-                    "simulated": path.display().to_string(),
-                    "simulated_trees": simulated,
-                    "comparison": comparison,
-                });
-                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
+                doc["simulated"] = serde_json::json!(path.display().to_string());
+                doc["simulated_trees"] = serde_json::json!(simulated);
+                doc["comparison"] = serde_json::json!(comparison);
+                pretty(&doc)?
             } else {
                 format!(
-                    "{file} ({} format, parents {}, cycles {})\n{}\nobserved {observed}\nsimulated ({}) {simulated}\nsimulated against observed: {comparison}",
-                    source.format.name(),
-                    name_of(&source.options.parents),
-                    name_of(&source.options.cycles),
-                    report_text(&read.report),
+                    "{header}observed {observed}\nsimulated ({}) {simulated}\nsimulated against \
+                     observed: {comparison}",
                     path.display()
                 )
             };
