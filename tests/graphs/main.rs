@@ -8,6 +8,8 @@ mod common;
 mod cascades;
 mod data;
 mod freeze;
+#[cfg(feature = "cli")]
+mod fuzz;
 mod generators;
 mod io;
 mod layouts;

@@ -1,0 +1,7 @@
+//! Fuzz target `edge_list`: see `fuzz/harness.rs` for what it checks.
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::edge_list(data));
