@@ -13,11 +13,11 @@
 
 use std::io::Write;
 
+use wom::ensemble::RunBudget;
 use wom::io::{
     ArcDirection, BothWays, CascadeOptions, Comments, CsvOptions, Cycles, Duplicates,
     EdgeListOptions, ExtraColumns, Header, IdFormat, Loaded, Parents, SelfLoops, Weights,
 };
-use wom::ensemble::RunBudget;
 use wom::scenario::{GraphSpec, Results, Scenario};
 use wom::{Error, Relation};
 
@@ -40,7 +40,11 @@ fn split(data: &[u8]) -> (u8, &[u8]) {
 }
 
 fn ids(bit: bool) -> IdFormat {
-    if bit { IdFormat::Text } else { IdFormat::Integer }
+    if bit {
+        IdFormat::Text
+    } else {
+        IdFormat::Integer
+    }
 }
 
 /// Edge-list options from one byte: every choice that changes how a line is
@@ -57,7 +61,8 @@ fn edge_list_options(b: u8) -> EdgeListOptions {
         } else {
             ArcDirection::Reversed
         },
-        self_loops: [SelfLoops::Keep, SelfLoops::Drop, SelfLoops::Error][usize::from(b >> 2 & 3) % 3],
+        self_loops: [SelfLoops::Keep, SelfLoops::Drop, SelfLoops::Error]
+            [usize::from(b >> 2 & 3) % 3],
         duplicates: [
             Duplicates::Keep,
             Duplicates::Drop,
@@ -108,8 +113,16 @@ fn layout(mut options: EdgeListOptions, b: u8) -> EdgeListOptions {
 /// of its report, and its summary can be computed.
 fn check_loaded(loaded: &Loaded) {
     let graph = &loaded.graph;
-    assert_eq!(graph.node_count() as u64, loaded.report.nodes, "nodes against the report");
-    assert_eq!(graph.arc_count() as u64, loaded.report.arcs, "arcs against the report");
+    assert_eq!(
+        graph.node_count() as u64,
+        loaded.report.nodes,
+        "nodes against the report"
+    );
+    assert_eq!(
+        graph.arc_count() as u64,
+        loaded.report.arcs,
+        "arcs against the report"
+    );
     match graph.freeze() {
         Ok(network) => {
             assert_eq!(network.node_count(), graph.node_count());
@@ -126,7 +139,9 @@ fn check_error(e: &Error) {
     let text = e.to_string();
     assert!(!text.trim().is_empty(), "an empty error message: {e:?}");
     assert!(
-        !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
         "a raw control character in an error message: {text:?}"
     );
 }
@@ -146,7 +161,8 @@ fn check_xml(text: &str) {
     assert!(
         !text
             .chars()
-            .any(|c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')),
+            .any(|c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{FFFE}' | '\u{FFFF}')),
         "a character XML forbids in the chart"
     );
 }
@@ -171,7 +187,11 @@ pub fn edge_list(data: &[u8]) {
 pub fn edge_list_gzip(data: &[u8]) {
     let (a, rest) = split(data);
     let options = edge_list_options(a);
-    let cut = if a & 8 == 0 { rest.len() } else { rest.len() / 2 };
+    let cut = if a & 8 == 0 {
+        rest.len()
+    } else {
+        rest.len() / 2
+    };
     let mut gz = Vec::new();
     for part in [&rest[..cut], &rest[cut..]] {
         if part.is_empty() && !gz.is_empty() {
@@ -278,7 +298,10 @@ pub fn cascades(data: &[u8]) {
     let trees: Vec<_> = read.cascades.iter().flat_map(|c| c.tree_kpis()).collect();
     for t in &trees {
         assert!(t.size >= 1, "a tree without its root");
-        assert!(u64::from(t.depth) < t.size as u64, "a tree deeper than its size");
+        assert!(
+            u64::from(t.depth) < t.size as u64,
+            "a tree deeper than its size"
+        );
     }
     let table = wom::observed::CascadeTable::from_trees(&trees, "step");
     let svg = wom::chart::cascade_table_charts(&table, "fuzz");
@@ -300,7 +323,10 @@ pub fn scenario_parse(data: &[u8]) {
     let written = serde_json::to_string(scenario).expect("a scenario writes as JSON");
     let again = Scenario::from_json(&written)
         .unwrap_or_else(|e| panic!("a scenario wom wrote does not read back: {e}\n{written}"));
-    assert_eq!(scenario, &again, "a scenario changed on its way through JSON");
+    assert_eq!(
+        scenario, &again,
+        "a scenario changed on its way through JSON"
+    );
 }
 
 /// Whether a scenario's graph is small enough for `scenario_run`.

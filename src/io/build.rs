@@ -4,7 +4,7 @@
 use petgraph::graph::NodeIndex;
 
 use super::intern::{Interner, lossy};
-use super::options::{ArcDirection, BothWays, Duplicates, Policy, SelfLoops, Weights};
+use super::options::{ArcDirection, BothWays, Duplicates, NodeOrder, Policy, SelfLoops, Weights};
 use super::report::{LoadReport, Loaded};
 use crate::actor::BuiltinActor;
 use crate::error::{Error, Location, Result};
@@ -300,12 +300,32 @@ impl<'a> Builder<'a> {
         Ok(skip)
     }
 
+    /// Puts nodes and records in canonical order ([`NodeOrder::Sorted`]):
+    /// ids sorted, records by (source, target, trust), the line last so
+    /// that the order is total.
+    fn sort(&mut self) {
+        let rank = self.ids.sort();
+        let new = |i: u32| rank.get(i as usize).copied().unwrap_or(i);
+        for e in &mut self.edges {
+            (e.u, e.v) = (new(e.u), new(e.v));
+        }
+        self.edges.sort_unstable_by(|a, b| {
+            (a.u, a.v)
+                .cmp(&(b.u, b.v))
+                .then(a.trust.total_cmp(&b.trust))
+                .then(a.line.cmp(&b.line))
+        });
+    }
+
     pub(super) fn finish(mut self) -> Result<Loaded> {
         if self.report.records == 0 {
             return Err(Error::EmptyInput {
                 file: self.name.to_string(),
                 what: "edges",
             });
+        }
+        if self.policy.node_order == NodeOrder::Sorted {
+            self.sort();
         }
         let skip = self.resolve_duplicates()?;
         let undirected = self.policy.direction == Relation::Friendship;

@@ -160,8 +160,9 @@ impl Interner {
                     return Err(Error::MalformedLine {
                         location: Location::new(name, line),
                         reason: format!(
-                            "node id {:?} is not an unsigned integer \
-                             (use IdFormat::Text to keep ids as names)",
+                            "node id {:?} is not an unsigned integer (to keep ids as \
+                             names, read them as text: \"ids\": \"text\" in a scenario, \
+                             --text-ids on the command line)",
                             lossy(token)
                         ),
                     });
@@ -225,6 +226,45 @@ impl Interner {
                 let index = u32::try_from(next).map_err(|_| too_many())?;
                 map.insert(Box::from(text), index);
                 Ok(index)
+            }
+        }
+    }
+
+    /// Renumbers the ids in sorted order (integers by value, text by its
+    /// bytes) and returns, for each old index, its new one.
+    pub(super) fn sort(&mut self) -> Vec<u32> {
+        fn ranks(order: &[u32]) -> Vec<u32> {
+            let mut rank = vec![0; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                if let Some(r) = rank.get_mut(old as usize) {
+                    *r = new as u32;
+                }
+            }
+            rank
+        }
+        match self {
+            Interner::Integer { dense, map, ids } => {
+                let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+                order.sort_unstable_by_key(|&i| ids.get(i as usize).copied());
+                let rank = ranks(&order);
+                let renumber = |i: &mut u32| *i = rank.get(*i as usize).copied().unwrap_or(*i);
+                dense
+                    .iter_mut()
+                    .filter(|i| **i != ABSENT)
+                    .for_each(renumber);
+                map.values_mut().for_each(renumber);
+                ids.sort_unstable();
+                rank
+            }
+            Interner::Text { map } => {
+                let mut names: Vec<(&str, u32)> = map.iter().map(|(k, &i)| (&**k, i)).collect();
+                names.sort_unstable();
+                let order: Vec<u32> = names.iter().map(|&(_, i)| i).collect();
+                let rank = ranks(&order);
+                for i in map.values_mut() {
+                    *i = rank.get(*i as usize).copied().unwrap_or(*i);
+                }
+                rank
             }
         }
     }

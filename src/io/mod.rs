@@ -69,6 +69,14 @@
 //! `0..n` of the graph and back: [`SocialGraph::node`] and
 //! [`SocialGraph::id_of`].
 //!
+//! **Line order matters by default.** The dense indices, the order of each
+//! node's arcs, and so the network's fingerprint, the nodes random seed
+//! rules draw and every simulated result, follow the order of the file's
+//! lines: the same lines in another order give an isomorphic graph with
+//! other results. [`NodeOrder::Sorted`] (`"node_order": "sorted"`) sorts
+//! nodes by id and records by (source, target, trust) first, so that any
+//! order of the same lines gives the same graph, bit for bit.
+//!
 //! # Example
 //! ```
 //! use wom::io::{read_edge_list_from, EdgeListOptions};
@@ -107,6 +115,6 @@ pub use detect::{MAX_LINE_BYTES, check_regular_file};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
     ArcDirection, BothWays, Columns, Comments, CsvOptions, Duplicates, EdgeListOptions,
-    ExtraColumns, Header, IdFormat, SelfLoops, Weights,
+    ExtraColumns, Header, IdFormat, NodeOrder, SelfLoops, Weights,
 };
 pub use report::{LoadReport, Loaded};

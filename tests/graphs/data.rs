@@ -432,3 +432,68 @@ fn twitter15_tree_kpi_distributions() {
     let binned: u64 = size.histogram.iter().map(|b| b.count).sum();
     assert_eq!(binned, 1_490);
 }
+
+/// The lines of ego-Facebook in another order (a fixed permutation: sorted
+/// by a mixed hash of their index).
+fn shuffled_facebook(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("facebook_combined.txt")).expect("ego-Facebook");
+    let mut lines: Vec<(u64, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            // splitmix64's finaliser
+            let mut x = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (x ^ (x >> 31), line)
+        })
+        .collect();
+    lines.sort_unstable();
+    lines.iter().map(|(_, l)| format!("{l}\n")).collect()
+}
+
+/// Shuffling ego-Facebook's lines changes the graph's node order, its
+/// fingerprint and a study with random seeds (the documented dependence of
+/// the default `first_seen` order); with `node_order: sorted` the graph,
+/// the fingerprint and the study's results are the same bits.
+#[test]
+fn facebook_line_order_matters_only_without_sorted_node_order() {
+    let Some(dir) = data_dir("facebook_line_order_matters_only_without_sorted_node_order") else {
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("wom-line-order-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let shuffled = tmp.join("facebook_shuffled.txt");
+    std::fs::write(&shuffled, shuffled_facebook(&dir)).unwrap();
+    let original = dir.join("facebook_combined.txt");
+    let study = |path: &Path, order: &str| {
+        let doc = format!(
+            r#"{{"graph": {{"edge_list": {{"path": {path:?}, "options":
+                   {{"direction": "undirected", "node_order": "{order}"}}}}}},
+                "seeding": {{"seeds": {{"random": {{"count": 10}}}}}},
+                "model": {{"independent_cascade": {{"kind": "uniform", "p": 0.02}}}},
+                "ensemble": {{"budget": {{"runs": 200}}, "master_seed": 7}}}}"#,
+            path = path.display().to_string()
+        );
+        let results = wom::scenario::Scenario::from_json(&doc)
+            .unwrap()
+            .run(None)
+            .unwrap();
+        (
+            results.network.clone(),
+            results.seeds.clone(),
+            results.report.clone(),
+        )
+    };
+    let (net_a, seeds_a, report_a) = study(&original, "first_seen");
+    let (net_b, seeds_b, report_b) = study(&shuffled, "first_seen");
+    assert_ne!(net_a.fingerprint, net_b.fingerprint);
+    assert_ne!(seeds_a, seeds_b);
+    assert_ne!(report_a.kpis, report_b.kpis);
+    let (net_a, seeds_a, report_a) = study(&original, "sorted");
+    let (net_b, seeds_b, report_b) = study(&shuffled, "sorted");
+    assert_eq!(net_a.fingerprint, net_b.fingerprint);
+    assert_eq!(seeds_a, seeds_b);
+    assert_eq!(report_a, report_b);
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
