@@ -1585,7 +1585,8 @@ fn plot(path: &Path, out: &Path) -> Result<(), String> {
     crate::io::check_regular_file(path).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let results = Results::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let svg = plot_svg(&results).map_err(|e| e.to_string())?;
+    let svg = plot_svg(&results)
+        .map_err(|e| format!("{}: cannot draw these results: {e}", path.display()))?;
     write_file(out, svg.as_bytes(), &[path])
 }
 

@@ -151,6 +151,20 @@ pub enum Error {
         location: Option<Location>,
     },
 
+    /// More records (edge-list lines or CSV rows) than the reader's cap
+    /// (`max_records` of the read options).
+    #[error(
+        "too many records: the limit is {limit}{} (raise the reader's max_records \
+         option to read more)",
+        At(location)
+    )]
+    TooManyRecords {
+        /// The largest number of records allowed.
+        limit: u64,
+        /// Where the record that went over the limit was read.
+        location: Option<Location>,
+    },
+
     /// More arcs than the execution layer's index type can hold.
     #[error("too many arcs: the limit is {limit}")]
     TooManyArcs {

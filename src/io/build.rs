@@ -174,6 +174,12 @@ impl<'a> Builder<'a> {
                 self.policy.default_trust
             }
         };
+        if self.report.records >= self.policy.max_records {
+            return Err(Error::TooManyRecords {
+                limit: self.policy.max_records,
+                location: Some(Location::new(self.name, line)),
+            });
+        }
         self.report.records += 1;
         if u == v {
             self.report.self_loops += 1;
@@ -195,6 +201,18 @@ impl<'a> Builder<'a> {
             ArcDirection::AsListed => (u, v),
             ArcDirection::Reversed => (v, u),
         };
+        if self.edges.len() == self.edges.capacity() {
+            // Grows as push would, but a failed allocation is an error,
+            // not an abort.
+            let more = self.edges.len().max(1024);
+            self.edges
+                .try_reserve(more)
+                .map_err(|_| Error::AllocationFailed {
+                    what: format!("the records of {}", self.name),
+                    bytes: (self.edges.len().saturating_add(more) as u64)
+                        .saturating_mul(std::mem::size_of::<RawEdge>() as u64),
+                })?;
+        }
         self.edges.push(RawEdge { u, v, trust, line });
         Ok(())
     }

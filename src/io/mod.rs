@@ -114,7 +114,7 @@ pub use cascades::{
 pub use detect::{MAX_LINE_BYTES, check_regular_file};
 pub use edge_list::{read_edge_list, read_edge_list_from};
 pub use options::{
-    ArcDirection, BothWays, Columns, Comments, CsvOptions, Duplicates, EdgeListOptions,
-    ExtraColumns, Header, IdFormat, NodeOrder, SelfLoops, Weights,
+    ArcDirection, BothWays, Columns, Comments, CsvOptions, DEFAULT_MAX_RECORDS, Duplicates,
+    EdgeListOptions, ExtraColumns, Header, IdFormat, NodeOrder, SelfLoops, Weights,
 };
 pub use report::{LoadReport, Loaded};

@@ -6,6 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, check_probability};
 use crate::network::limits::MAX_NODES;
+
+/// The default cap on the records (lines or rows) a reader accepts:
+/// 100 million. Reading holds 24 bytes per record until the graph is built,
+/// so the cap keeps a small compressed file that expands to billions of
+/// lines from taking the machine's memory (at the cap, about 3.2 GB of
+/// buffers); raise it with `max_records` for larger graphs.
+pub const DEFAULT_MAX_RECORDS: u64 = 100_000_000;
 use crate::tie::Relation;
 // Items named in the documentation only.
 #[cfg(doc)]
@@ -391,6 +398,10 @@ pub struct EdgeListOptions {
     /// [`SocialGraph`](crate::SocialGraph) holds (larger values act as the
     /// ceiling).
     pub max_nodes: u64,
+    /// The most records (lines holding an edge) accepted; one more is an
+    /// [`Error::TooManyRecords`] naming the line. Default
+    /// [`DEFAULT_MAX_RECORDS`].
+    pub max_records: u64,
     /// The header lines to skip before the records. Default
     /// [`Header::None`].
     pub header: Header,
@@ -422,6 +433,7 @@ impl Default for EdgeListOptions {
             comments: Comments::default(),
             default_trust: 1.0,
             max_nodes: MAX_NODES,
+            max_records: DEFAULT_MAX_RECORDS,
             header: Header::default(),
             columns: Columns::default(),
             extra_columns: ExtraColumns::default(),
@@ -479,6 +491,9 @@ pub struct CsvOptions {
     /// [`Error::TooManyNodes`] naming the line. Default and ceiling
     /// [`MAX_NODES`] (`u32::MAX - 1`).
     pub max_nodes: u64,
+    /// The most records (rows) accepted, as for an edge list
+    /// ([`EdgeListOptions::max_records`]). Default [`DEFAULT_MAX_RECORDS`].
+    pub max_records: u64,
     /// The order of the nodes and records, as for an edge list
     /// ([`EdgeListOptions::node_order`]). Default [`NodeOrder::FirstSeen`].
     pub node_order: NodeOrder,
@@ -498,6 +513,7 @@ impl Default for CsvOptions {
             ids: IdFormat::Text,
             default_trust: 1.0,
             max_nodes: MAX_NODES,
+            max_records: DEFAULT_MAX_RECORDS,
             node_order: NodeOrder::default(),
         }
     }
@@ -534,6 +550,7 @@ pub(super) struct Policy {
     pub(super) ids: IdFormat,
     pub(super) default_trust: f64,
     pub(super) max_nodes: u64,
+    pub(super) max_records: u64,
     pub(super) weights: Weights,
     pub(super) both_ways: BothWays,
     pub(super) node_order: NodeOrder,
@@ -549,7 +566,7 @@ impl Policy {
         if used.windows(2).any(|w| w[0] == w[1]) {
             return Err(Error::param(
                 "columns",
-                format!("{c:?}"),
+                c.describe(),
                 "source, target, weight and time must be different columns",
             ));
         }
@@ -581,6 +598,7 @@ impl Policy {
             ids: o.ids,
             default_trust: check_default_trust(o.default_trust)?,
             max_nodes: o.max_nodes.min(MAX_NODES),
+            max_records: o.max_records,
             weights: o.weights,
             both_ways: o.both_ways,
             node_order: o.node_order,
@@ -620,6 +638,7 @@ impl Policy {
             ids: o.ids,
             default_trust: check_default_trust(o.default_trust)?,
             max_nodes: o.max_nodes.min(MAX_NODES),
+            max_records: o.max_records,
             weights: Weights::Probability,
             both_ways: BothWays::Keep,
             node_order: o.node_order,

@@ -91,6 +91,18 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target as a person would name it: `every node`, `role
+    /// "consumer"`, `groups ["fans"]`, `3 nodes`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::All => "every node".to_string(),
+            Target::Role(name) => format!("role {name:?}"),
+            Target::Groups(names) => format!("groups {names:?}"),
+            Target::Nodes(nodes) if nodes.len() == 1 => "1 node".to_string(),
+            Target::Nodes(nodes) => format!("{} nodes", nodes.len()),
+        }
+    }
+
     /// The target as one flag per node.
     ///
     /// # Errors
@@ -140,7 +152,7 @@ impl Target {
         if !mask.contains(&true) {
             return Err(Error::param(
                 "target",
-                format!("{self:?}"),
+                self.describe(),
                 "the target audience has no node",
             ));
         }

@@ -144,10 +144,11 @@ impl NetworkId {
         } else {
             Err(Error::param(
                 "network",
-                format!("{:?}", network.id()),
+                network.id().value(),
                 format!(
-                    "{what} was prepared for network {:?}: prepare it again for this one",
-                    self
+                    "{what} was prepared for network {} (fingerprint): prepare it again \
+                     for this one",
+                    self.value()
                 ),
             ))
         }

@@ -105,7 +105,9 @@ fn assert_line(result: wom::Result<Loaded>, want: u64) -> Error {
         Error::InvalidWeight { location, .. } | Error::ProbabilityOutOfRange { location, .. } => {
             location.as_ref().expect("a location").line
         }
-        Error::TooManyNodes { location, .. } => location.as_ref().expect("a location").line,
+        Error::TooManyNodes { location, .. } | Error::TooManyRecords { location, .. } => {
+            location.as_ref().expect("a location").line
+        }
         Error::SelfLoop { location, .. } | Error::DuplicateEdge { location, .. } => location.line,
         other => panic!("error without a line: {other:?}"),
     };
@@ -377,6 +379,33 @@ fn too_many_nodes_names_the_line() {
     // Exactly at the limit is fine.
     let loaded = edges("1 2\n2 1\n", &options).unwrap();
     assert_eq!(loaded.report.nodes, 2);
+}
+
+/// A gzip bomb of `1 2` lines (10 million of them, 40 MB, compressed to
+/// about 40 kB) stops at the record cap, naming the line, in CSV as in edge
+/// lists; the default cap is 100 million and exactly the cap is accepted.
+#[test]
+fn too_many_records_stops_a_gzip_bomb_at_the_cap() {
+    assert_eq!(EdgeListOptions::default().max_records, 100_000_000);
+    assert_eq!(CsvOptions::default().max_records, 100_000_000);
+    let bomb = gzip("1 2\n".repeat(10_000_000).as_bytes());
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let options = EdgeListOptions {
+        max_records: 1_000,
+        ..directed()
+    };
+    let e = assert_line(read_edge_list_from(&bomb[..], "bomb.gz", &options), 1_001);
+    assert!(matches!(e, Error::TooManyRecords { limit: 1_000, .. }), "{e:?}");
+    assert!(e.to_string().contains("max_records"), "{e}");
+    // Comment and blank lines do not count; exactly the cap is fine.
+    let loaded = edges("# c\n1 2\n\n2 3\n", &EdgeListOptions { max_records: 2, ..directed() });
+    assert_eq!(loaded.unwrap().report.records, 2);
+    let csv_options = CsvOptions {
+        max_records: 2,
+        ..CsvOptions::default()
+    };
+    let e = assert_line(csv("source,target\na,b\nb,c\nc,a\n", &csv_options), 4);
+    assert!(matches!(e, Error::TooManyRecords { limit: 2, .. }), "{e:?}");
 }
 
 #[test]
