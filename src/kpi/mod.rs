@@ -92,12 +92,13 @@ pub enum Target {
 
 impl Target {
     /// The target as a person would name it: `every node`, `role
-    /// "consumer"`, `groups ["fans"]`, `3 nodes`.
+    /// "consumer"`, `groups ["fans"]`, `3 nodes`, `an empty list of nodes`.
     pub fn describe(&self) -> String {
         match self {
             Target::All => "every node".to_string(),
             Target::Role(name) => format!("role {name:?}"),
             Target::Groups(names) => format!("groups {names:?}"),
+            Target::Nodes(nodes) if nodes.is_empty() => "an empty list of nodes".to_string(),
             Target::Nodes(nodes) if nodes.len() == 1 => "1 node".to_string(),
             Target::Nodes(nodes) => format!("{} nodes", nodes.len()),
         }
