@@ -90,7 +90,7 @@ impl Builder {
     pub(super) fn new(n: usize, kind: Relation, expected_edges: f64) -> Result<Self> {
         check_nodes(n as u128)?;
         let arcs = (expected_edges * kind.arcs_per_edge() as f64).clamp(0.0, MAX_ARCS as f64);
-        let mut graph = SocialGraph::with_capacity(n, arcs as usize);
+        let mut graph = SocialGraph::try_with_capacity(n, arcs as usize)?;
         for i in 0..n {
             graph.add_actor(
                 NodeId::Num(i as u64),

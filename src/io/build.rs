@@ -426,7 +426,7 @@ impl<'a> Builder<'a> {
             Some(_) => 0.0,
             None => w,
         };
-        let mut graph = SocialGraph::with_capacity(ids.len(), arc_capacity);
+        let mut graph = SocialGraph::try_with_capacity(ids.len(), arc_capacity)?;
         for id in ids {
             graph.add_actor(id, BuiltinActor::default())?;
         }

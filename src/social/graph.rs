@@ -189,6 +189,40 @@ impl<A: Actor, T: Tie> SocialGraph<A, T> {
         }
     }
 
+    /// An empty graph with room for `nodes` actors and `arcs` ties, or
+    /// [`Error::AllocationFailed`] when the memory cannot be had (where
+    /// [`with_capacity`](SocialGraph::with_capacity) would abort the
+    /// process). The room is first asked for with fallible allocation, then
+    /// handed to petgraph, which has no fallible constructor: on a system
+    /// that overcommits memory, a request the system grants may still fail
+    /// later when the memory is touched.
+    ///
+    /// # Errors
+    /// [`Error::AllocationFailed`] naming the part and its bytes.
+    ///
+    /// # Example
+    /// ```
+    /// use wom::{Error, SocialGraph};
+    ///
+    /// let g: SocialGraph = SocialGraph::try_with_capacity(10, 20)?;
+    /// assert_eq!(g.node_count(), 0);
+    /// let huge = SocialGraph::<wom::BuiltinActor, wom::SocialTie>::try_with_capacity(usize::MAX / 8, 0);
+    /// assert!(matches!(huge, Err(Error::AllocationFailed { .. })));
+    /// # Ok::<(), wom::Error>(())
+    /// ```
+    pub fn try_with_capacity(nodes: usize, arcs: usize) -> Result<Self> {
+        fn probe<X>(what: &str, n: usize) -> Result<()> {
+            let mut v: Vec<X> = Vec::new();
+            v.try_reserve_exact(n).map_err(|_| Error::AllocationFailed {
+                what: what.to_string(),
+                bytes: (n as u64).saturating_mul(std::mem::size_of::<X>() as u64),
+            })
+        }
+        probe::<petgraph::graph::Node<A, u32>>("the graph's nodes", nodes)?;
+        probe::<petgraph::graph::Edge<T, u32>>("the graph's arcs", arcs)?;
+        Ok(Self::with_capacity(nodes, arcs))
+    }
+
     /// Wraps a petgraph graph of your own. Node `i` gets the external id
     /// `i` (an integer).
     ///

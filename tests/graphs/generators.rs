@@ -1549,6 +1549,44 @@ fn too_many_nodes_is_an_error_before_any_allocation() {
     assert!(matches!(r, Err(Error::TooManyNodes { .. })), "{r:?}");
 }
 
+/// Billions of nodes (within the u32 index limit, 128 to 256 GB of
+/// petgraph nodes) are an allocation error, not an abort of the process: G(n, p),
+/// G(n, m) and Barabási–Albert ask for their memory fallibly before they
+/// touch any of it.
+#[test]
+fn a_graph_larger_than_memory_is_an_allocation_error() {
+    let n = 4_000_000_000;
+    let results = [
+        gnp(
+            &Gnp {
+                n,
+                p: 1e-12,
+                direction: Relation::Friendship,
+            },
+            0,
+        ),
+        gnm(
+            &Gnm {
+                n,
+                m: 10,
+                direction: Relation::Follow,
+            },
+            0,
+        ),
+        // Two billion nodes, for the arcs to stay within the u32 limit.
+        barabasi_albert(&BarabasiAlbert { n: n / 2, m: 1 }, 0),
+    ];
+    for r in results {
+        match r {
+            Err(Error::AllocationFailed { what, bytes }) => {
+                assert_eq!(what, "the graph's nodes");
+                assert!(bytes >= 2_000_000_000 * 32, "{bytes}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 #[test]
 fn certainly_too_many_arcs_is_an_error_before_generating() {
     // 200,000 nodes at p = 0.5: ~1e10 edges, past the u32 arc limit.

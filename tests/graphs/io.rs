@@ -395,10 +395,19 @@ fn too_many_records_stops_a_gzip_bomb_at_the_cap() {
         ..directed()
     };
     let e = assert_line(read_edge_list_from(&bomb[..], "bomb.gz", &options), 1_001);
-    assert!(matches!(e, Error::TooManyRecords { limit: 1_000, .. }), "{e:?}");
+    assert!(
+        matches!(e, Error::TooManyRecords { limit: 1_000, .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("max_records"), "{e}");
     // Comment and blank lines do not count; exactly the cap is fine.
-    let loaded = edges("# c\n1 2\n\n2 3\n", &EdgeListOptions { max_records: 2, ..directed() });
+    let loaded = edges(
+        "# c\n1 2\n\n2 3\n",
+        &EdgeListOptions {
+            max_records: 2,
+            ..directed()
+        },
+    );
     assert_eq!(loaded.unwrap().report.records, 2);
     let csv_options = CsvOptions {
         max_records: 2,

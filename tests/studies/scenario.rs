@@ -1036,12 +1036,10 @@ fn selectors_serve_their_own_diffusion_stand_in_for_other_models_and_heuristics_
 /// (`Nodes([])`).
 #[test]
 fn an_empty_target_is_named_in_words() {
-    let (path, reason) = run_error_path(&doc(
-        r#""seeding": {"seeds": {"random": {"count": 3}}},
+    let (path, reason) = run_error_path(&doc(r#""seeding": {"seeds": {"random": {"count": 3}}},
            "kpis": {"target": {"ids": []}},
            "model": {"independent_cascade": {"kind": "uniform", "p": 0.1}},
-           "ensemble": {"budget": {"runs": 10}}"#,
-    ));
+           "ensemble": {"budget": {"runs": 10}}"#));
     assert_eq!(path, "$.kpis.target");
     assert!(reason.contains("an empty list of nodes"), "{reason}");
     assert!(!reason.contains("Nodes("), "{reason}");
