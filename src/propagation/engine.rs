@@ -84,7 +84,16 @@ pub struct Simulation<'a, S: Model> {
     repeated: usize,
 }
 
-/// The step limit of a [`Simulation`] unless set otherwise.
+/// The step limit of a [`Simulation`] unless set otherwise: a million.
+///
+/// A limit, not a length: diffusions on social networks end by themselves
+/// in tens or hundreds of steps, and the limit only stops runs that never
+/// end (an SIS above its epidemic threshold, a model that keeps talking),
+/// late enough that no run which would end is cut short in practice. Such
+/// a run costs time in proportion to the limit but no more memory than
+/// [`MAX_CURVE_POINTS`](crate::ensemble::MAX_CURVE_POINTS) points per
+/// curve; set `max_steps` to what the study's time scale means (50 weekly
+/// steps is a year).
 pub const DEFAULT_MAX_STEPS: u32 = 1_000_000;
 
 impl<'a, S: Model> Simulation<'a, S> {

@@ -1044,3 +1044,32 @@ fn an_empty_target_is_named_in_words() {
     assert!(reason.contains("an empty list of nodes"), "{reason}");
     assert!(!reason.contains("Nodes("), "{reason}");
 }
+
+/// A 3-node SIS that never dies out runs to its step limit (here 50,000
+/// steps); its KPIs count every step, but every curve stops at
+/// `MAX_CURVE_POINTS` points, so memory and the results document stay
+/// bounded by the cap, not by the step limit.
+#[test]
+fn curves_of_runs_that_never_end_stop_at_the_cap() {
+    use wom::ensemble::MAX_CURVE_POINTS;
+    let text = r#"{"graph": {"generate": {"generator": {"model": "gnp", "n": 3, "p": 1.0}, "seed": 1}},
+        "seeding": {"seeds": {"random": {"count": 3}}},
+        "model": {"sis": {"beta": 1.0, "gamma": 0.0}},
+        "ensemble": {"budget": {"runs": 4}, "master_seed": 1, "max_steps": 50000}}"#;
+    let results = Scenario::from_json(text).unwrap().run(Some(1)).unwrap();
+    let report = &results.report;
+    assert_eq!(report.finished_runs, 0);
+    let steps = report
+        .kpis
+        .iter()
+        .find(|k| k.name == "steps")
+        .expect("steps");
+    assert_eq!(steps.estimate.mean, 50_000.0);
+    assert_eq!(report.curves.adoption.len(), MAX_CURVE_POINTS);
+    assert_eq!(report.curves.reach.len(), MAX_CURVE_POINTS);
+    for q in &report.curves.quantities {
+        assert_eq!(q.points.len(), MAX_CURVE_POINTS, "{}", q.name);
+    }
+    let json = results.to_json().unwrap();
+    assert!(json.len() < 8 << 20, "{} bytes", json.len());
+}
