@@ -10,7 +10,7 @@
 //!   document and writes its results document (JSON), with a progress bar
 //!   on stderr; with `--out` it also prints the KPI table; with `--shard
 //!   I/N` it runs only shard I (0-based) of N of the study's runs and
-//!   writes that shard's part ([`ShardPart`](crate::scenario::ShardPart));
+//!   writes that shard's part ([`ShardPart`]);
 //! * `wom merge PART... [--out FILE]` merges the parts of every shard into
 //!   the results document, byte for byte that of the unsplit run (see
 //!   docs/scale.md);
