@@ -233,6 +233,16 @@ pub(crate) struct PairShape {
     value: Option<f64>,
 }
 
+impl PairBatch {
+    /// Whether both arms' statistics fit their shapes and the lift has
+    /// its figures (a check of statistics read from a file).
+    pub(crate) fn fits(&self, shape: &PairShape) -> bool {
+        self.campaign.fits(&shape.campaign)
+            && self.baseline.fits(&shape.baseline)
+            && self.lift.len() == FIGURES.len() + 2
+    }
+}
+
 impl PairShape {
     /// Both arms' reports and the paired differences of the runs in
     /// `total`.

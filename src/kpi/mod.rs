@@ -1219,7 +1219,34 @@ pub(crate) struct Folded {
     pub(crate) paired: Option<(KpiReport, LiftReport)>,
 }
 
+impl KpiBatch {
+    /// Whether its lists have the lengths `shape` reports (every batch a
+    /// worker makes has them): a check of statistics read from a file.
+    fn fits(&self, shape: &ReportShape) -> bool {
+        self.values.len() == shape.names.len()
+            && self.by_channel.len() == shape.sources.len()
+            && self.quantities.len() == shape.quantity_names.len()
+            && self.tree_kpis.is_well_formed()
+            && self.kept.iter().all(|r| r.len() == shape.names.len())
+    }
+}
+
 impl Fold {
+    /// Checks that every batch has the lists its shape reports, so that a
+    /// damaged part is refused rather than misread.
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
+        let bad = match self {
+            Fold::Kpis { shape, batches } => batches.iter().position(|b| !b.fits(shape)),
+            Fold::Paired { shape, batches } => batches.iter().position(|b| !b.fits(shape)),
+        };
+        match bad {
+            None => Ok(()),
+            Some(i) => Err(format!(
+                "the statistics of its batch {i} do not have the lists its report needs"
+            )),
+        }
+    }
+
     /// Batches held.
     pub(crate) fn batches(&self) -> usize {
         match self {

@@ -639,6 +639,16 @@ impl TreeAccumulator {
         }
     }
 
+    /// Whether it holds one slot per tree KPI everywhere (what
+    /// [`table`](Self::table) indexes): a check of statistics read from a
+    /// file.
+    pub(crate) fn is_well_formed(&self) -> bool {
+        let k = TreeKpi::ALL.len();
+        self.exact.len() == k
+            && self.undefined.len() == k
+            && self.dense.as_ref().is_none_or(|d| d.len() == k)
+    }
+
     pub(crate) fn merge(&mut self, o: TreeAccumulator) {
         self.trees += o.trees;
         for (a, b) in self.exact.iter_mut().zip(o.exact) {

@@ -417,30 +417,18 @@ impl ShardPart {
             }
         }
         let count = first.shard.count;
-        let mut order: Vec<Option<usize>> = vec![None; usize::try_from(count).unwrap_or(0)];
         for (k, p) in parts.iter().enumerate() {
-            let slot = usize::try_from(p.shard.index)
-                .ok()
-                .and_then(|i| order.get_mut(i))
-                .ok_or_else(|| {
-                    mismatch(
-                        Some(k),
-                        None,
-                        format!(
-                            "shard {} is out of range: the shards of {count} are 0 to {}",
-                            p.shard,
-                            count.saturating_sub(1)
-                        ),
-                    )
-                })?;
-            if let Some(j) = *slot {
+            if p.shard.index >= count {
                 return Err(mismatch(
                     Some(k),
-                    Some(j),
-                    format!("shard {} is given twice", p.shard),
+                    None,
+                    format!(
+                        "shard {} is out of range: the shards of {count} are 0 to {}",
+                        p.shard,
+                        count.saturating_sub(1)
+                    ),
                 ));
             }
-            *slot = Some(k);
             let expected = p.shard.batches(p.total_batches);
             if (p.batches.from..p.batches.to) != expected
                 || p.fold.batches() as u64 != expected.end - expected.start
@@ -461,24 +449,44 @@ impl ShardPart {
                     ),
                 ));
             }
+            p.fold.check().map_err(|reason| {
+                mismatch(Some(k), None, format!("{reason}: the part is damaged"))
+            })?;
         }
-        let mut ordered = Vec::with_capacity(order.len());
-        for (i, slot) in order.iter().enumerate() {
-            match slot {
-                Some(k) => ordered.push(parts[*k]),
-                None => {
-                    return Err(mismatch(
-                        None,
-                        None,
-                        format!(
-                            "shard {i}/{count} is missing: the merge needs every part, shards \
-                             0/{count} to {}/{count}",
-                            count - 1
-                        ),
-                    ));
-                }
+        // The positions in shard order (a stable sort: of two copies of a
+        // shard, the one given first comes first).
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.sort_by_key(|&k| parts[k].shard.index);
+        for pair in order.windows(2) {
+            let (j, k) = (pair[0], pair[1]);
+            if parts[j].shard.index == parts[k].shard.index {
+                return Err(mismatch(
+                    Some(k),
+                    Some(j),
+                    format!("shard {} is given twice", parts[k].shard),
+                ));
             }
         }
+        // Distinct indices below `count`, sorted: the first that is not
+        // its position is missing, or the one after the last.
+        let missing = order
+            .iter()
+            .enumerate()
+            .find(|&(i, &k)| parts[k].shard.index != i as u64)
+            .map(|(i, _)| i as u64)
+            .or_else(|| (order.len() as u64 != count).then_some(order.len() as u64));
+        if let Some(i) = missing {
+            return Err(mismatch(
+                None,
+                None,
+                format!(
+                    "shard {i}/{count} is missing: the merge needs every part, shards 0/{count} \
+                     to {}/{count}",
+                    count - 1
+                ),
+            ));
+        }
+        let ordered: Vec<&ShardPart> = order.iter().map(|&k| parts[k]).collect();
         let folds: Vec<&Fold> = ordered.iter().map(|p| &p.fold).collect();
         let folded = Fold::finish(&folds)
             .ok_or_else(|| mismatch(None, None, "no part to merge".to_string()))?;

@@ -160,6 +160,46 @@ fn parts_that_are_not_one_study_are_refused_naming_the_part() {
 }
 
 #[test]
+fn damaged_parts_are_refused_not_misread() {
+    let a = parts(&Scenario::from_json(&study(7, 0.1)).unwrap(), 2);
+    let edit = |part: &ShardPart, change: &dyn Fn(&mut serde_json::Value)| {
+        let mut doc: serde_json::Value = serde_json::from_str(&part.to_json().unwrap()).unwrap();
+        change(&mut doc);
+        ShardPart::from_json(&doc.to_string()).unwrap()
+    };
+    let cases: [(&str, &dyn Fn(&mut serde_json::Value)); 4] = [
+        ("a KPI's statistics missing", &|d| {
+            let values = &mut d["fold"]["paired"]["batches"][0]["campaign"]["values"];
+            values.as_array_mut().unwrap().pop();
+        }),
+        ("a tree KPI's counts missing", &|d| {
+            let exact = &mut d["fold"]["paired"]["batches"][1]["baseline"]["tree_kpis"]["exact"];
+            exact.as_array_mut().unwrap().pop();
+        }),
+        ("a batch missing", &|d| {
+            d["fold"]["paired"]["batches"].as_array_mut().unwrap().pop();
+        }),
+        ("a count of shards out of all proportion", &|d| {
+            d["shard"]["count"] = serde_json::json!(u64::MAX);
+        }),
+    ];
+    for (what, change) in cases {
+        let damaged = edit(&a[1], change);
+        match ShardPart::merge([&a[0], &damaged]) {
+            Err(Error::ShardMismatch { reason, .. }) => {
+                assert!(
+                    reason.contains("damaged") || reason.contains("split into"),
+                    "{what}: {reason}"
+                );
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+        // Alone or first, too.
+        assert!(ShardPart::merge([&damaged, &a[0]]).is_err(), "{what}");
+    }
+}
+
+#[test]
 fn a_half_width_budget_cannot_be_sharded() {
     let text = study(7, 0.1).replace(
         r#"{"runs": 90}"#,
