@@ -1169,16 +1169,21 @@ impl ShardSink {
         let mut slot = self
             .fold
             .lock()
-            .map_err(|_| Error::param("shard", "", "a worker thread failed"))?;
+            .map_err(|_| Error::param("shard", self.describe(), "a worker thread failed"))?;
         if slot.is_some() {
             return Err(Error::param(
                 "shard",
-                "",
+                self.describe(),
                 "this scenario runs more than one ensemble, which a shard cannot hold",
             ));
         }
         *slot = Some(fold);
         Ok(())
+    }
+
+    /// The shard's batches, for messages.
+    fn describe(&self) -> String {
+        format!("batches {}..{}", self.batches.start, self.batches.end)
     }
 
     /// The statistics recorded, if the ensemble ran.

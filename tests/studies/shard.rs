@@ -159,15 +159,18 @@ fn parts_that_are_not_one_study_are_refused_naming_the_part() {
     assert!(reason.contains("no part"), "{reason}");
 }
 
+/// A change made to a part's JSON.
+type Edit = dyn Fn(&mut serde_json::Value);
+
 #[test]
 fn damaged_parts_are_refused_not_misread() {
     let a = parts(&Scenario::from_json(&study(7, 0.1)).unwrap(), 2);
-    let edit = |part: &ShardPart, change: &dyn Fn(&mut serde_json::Value)| {
+    let edit = |part: &ShardPart, change: &Edit| {
         let mut doc: serde_json::Value = serde_json::from_str(&part.to_json().unwrap()).unwrap();
         change(&mut doc);
         ShardPart::from_json(&doc.to_string()).unwrap()
     };
-    let cases: [(&str, &dyn Fn(&mut serde_json::Value)); 4] = [
+    let cases: [(&str, &Edit); 4] = [
         ("a KPI's statistics missing", &|d| {
             let values = &mut d["fold"]["paired"]["batches"][0]["campaign"]["values"];
             values.as_array_mut().unwrap().pop();
