@@ -8,7 +8,12 @@
 //!
 //! * `wom run SCENARIO [--out FILE] [--threads N]` runs a scenario
 //!   document and writes its results document (JSON), with a progress bar
-//!   on stderr; with `--out` it also prints the KPI table;
+//!   on stderr; with `--out` it also prints the KPI table; with `--shard
+//!   I/N` it runs only shard I (0-based) of N of the study's runs and
+//!   writes that shard's part ([`ShardPart`]);
+//! * `wom merge PART... [--out FILE]` merges the parts of every shard into
+//!   the results document, byte for byte that of the unsplit run (see
+//!   docs/scale.md);
 //! * `wom stats EDGELIST [--directed] [--text-ids] [--sources N]
 //!   [--seed S]` prints the graph's summary and its structural figures
 //!   (triangles, clustering, diameters, reciprocity, assortativity; see
@@ -98,7 +103,7 @@ use crate::io::{
     EdgeListOptions, IdFormat, Parents, read_cascades, read_edge_list,
 };
 use crate::observed::{CascadeTable, compare};
-use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario};
+use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario, Shard, ShardPart};
 use crate::seeding::{
     DEFAULT_SEED_SHARES, Diffusion, Objective, RunModel, SeedRule, SplitPlan, Work, rr_estimate,
 };
@@ -125,6 +130,21 @@ enum Command {
         /// Worker threads (results are identical for any number).
         #[arg(long)]
         threads: Option<usize>,
+        /// Run only shard I of N (0-based: 0/4 to 3/4) of the study's runs
+        /// and write its part for `wom merge` (docs/scale.md).
+        #[arg(long, value_name = "I/N", value_parser = parse_shard, allow_hyphen_values = true)]
+        shard: Option<Shard>,
+    },
+    /// Merge the parts of a study run with `wom run --shard I/N` into its
+    /// results document, byte for byte that of the unsplit run.
+    Merge {
+        /// The parts, one per shard, in any order.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Write the results here instead of to stdout (and print the KPI
+        /// table to stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Print a graph's summary as JSON: nodes, arcs, self-loops, degrees,
     /// components, then triangles, clustering, exact and effective
@@ -458,7 +478,15 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             scenario,
             out,
             threads,
+            shard: None,
         } => run_scenario(registry, &scenario, out.as_deref(), threads),
+        Command::Run {
+            scenario,
+            out,
+            threads,
+            shard: Some(shard),
+        } => run_shard(registry, &scenario, out.as_deref(), threads, shard),
+        Command::Merge { parts, out } => merge(&parts, out.as_deref()),
         Command::Stats {
             edgelist,
             directed,
@@ -1071,9 +1099,15 @@ fn run_scenario(
         scenario.run_with(registry, settings)
     })?
     .map_err(|e| format!("{}: {e}", path.display()))?;
+    write_results(&results, out_file)
+}
+
+/// Writes a results document to `out_file` and its KPI table to stdout,
+/// or the document to stdout without a file.
+fn write_results(results: &Results, out_file: Option<OutFile>) -> Result<(), String> {
     let json = results.to_json().map_err(|e| e.to_string())?;
-    match (out, out_file) {
-        (Some(_), Some(f)) => {
+    match out_file {
+        Some(f) => {
             f.commit(json.as_bytes())?;
             let mut text = results.report.to_string();
             if let Some(b) = &results.baseline {
@@ -1092,8 +1126,102 @@ fn run_scenario(
             }
             stdout(&text)
         }
-        _ => stdout(&format!("{json}\n")),
+        None => stdout(&format!("{json}\n")),
     }
+}
+
+/// `--shard I/N`.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse::<Shard>().map_err(|e| match e {
+        crate::Error::InvalidParameter { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+/// `wom run SCENARIO --shard I/N`: runs the shard's runs and writes its
+/// part.
+fn run_shard(
+    registry: &Registry,
+    path: &Path,
+    out: Option<&Path>,
+    threads: Option<usize>,
+    shard: Shard,
+) -> Result<(), String> {
+    if let Some(t) = threads
+        && !(1..=MAX_THREADS).contains(&t)
+    {
+        return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
+    }
+    let scenario =
+        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (runs, batches) = scenario.shard_runs(shard).map_err(|e| match e {
+        crate::Error::InvalidParameter { reason, .. } => {
+            format!("{}: --shard {shard}: {reason}", path.display())
+        }
+        other => format!("{}: --shard {shard}: {other}", path.display()),
+    })?;
+    let inputs = scenario_inputs(path, &scenario);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let out_file = out.map(|file| OutFile::open(file, &inputs)).transpose()?;
+    let part = with_runs_bar(runs.end - runs.start, "runs", threads, |settings| {
+        scenario.run_shard_with(registry, settings, shard)
+    })?
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    let json = part.to_json().map_err(|e| e.to_string())? + "\n";
+    match (out, out_file) {
+        (Some(out), Some(f)) => {
+            f.commit(json.as_bytes())?;
+            stdout(&format!(
+                "shard {shard} of {}: runs {}..{} (batches {}..{} of {}) written to {}\n",
+                path.display(),
+                runs.start,
+                runs.end,
+                batches.start,
+                batches.end,
+                part.total_batches,
+                out.display()
+            ))
+        }
+        _ => stdout(&json),
+    }
+}
+
+/// `wom merge PART... [--out FILE]`.
+fn merge(paths: &[PathBuf], out: Option<&Path>) -> Result<(), String> {
+    let inputs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let out_file = out.map(|file| OutFile::open(file, &inputs)).transpose()?;
+    let mut parts = Vec::with_capacity(paths.len());
+    for path in paths {
+        let named = |e: String| format!("{}: {e}", path.display());
+        crate::io::check_regular_file(path).map_err(|e| named(e.to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| named(e.to_string()))?;
+        let part = ShardPart::from_json(&text)
+            .map_err(|e| named(format!("not a part written by `wom run --shard I/N` ({e})")))?;
+        parts.push(part);
+    }
+    let results = ShardPart::merge(&parts).map_err(|e| match e {
+        crate::Error::ShardMismatch {
+            part,
+            other,
+            reason,
+        } => {
+            let file = |k: usize| {
+                paths
+                    .get(k)
+                    .map_or(String::new(), |p| p.display().to_string())
+            };
+            let mut message = match part {
+                Some(k) => format!("{}: {reason}", file(k)),
+                None => reason,
+            };
+            if let Some(o) = other {
+                message.push_str(&format!(" (the other part: {})", file(o)));
+            }
+            message
+        }
+        other => other.to_string(),
+    })?;
+    write_results(&results, out_file)
 }
 
 /// Calls `run` with `threads` and a progress callback that moves a bar on

@@ -226,6 +226,25 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    /// Shard parts that do not make one study together
+    /// ([`ShardPart::merge`](crate::scenario::ShardPart::merge)): another
+    /// scenario or master seed, another number of shards, a shard given
+    /// twice or missing.
+    #[error(
+        "{}{reason}{}",
+        part.map(|p| format!("part {p}: ")).unwrap_or_default(),
+        other.map(|o| format!(" (compared with part {o})")).unwrap_or_default()
+    )]
+    ShardMismatch {
+        /// The position (0-based, in the order given) of the part at
+        /// fault; `None` when no one part is (a shard missing).
+        part: Option<usize>,
+        /// The position of the part it was compared with, if any.
+        other: Option<usize>,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {

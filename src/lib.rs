@@ -162,6 +162,9 @@ pub mod guides {
     /// `docs/scenario.md`.
     #[doc = include_str!("../docs/scenario.md")]
     pub struct Scenario;
+    /// `docs/scale.md`.
+    #[doc = include_str!("../docs/scale.md")]
+    pub struct Scale;
     /// `docs/seeding.md`.
     #[doc = include_str!("../docs/seeding.md")]
     pub struct Seeding;

@@ -225,11 +225,94 @@ impl Estimate {
 }
 
 /// Streaming mean and variance (Welford), mergeable (Chan et al.).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+///
+/// In a shard part (`scenario::ShardPart`) it is written as `[n, mean,
+/// m2]` with the two figures as the bits of their `f64`, so that every
+/// value (an infinity, a NaN) reads back to the same bits.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(into = "[u64; 3]", from = "[u64; 3]")]
 pub(crate) struct Moments {
     n: u64,
     mean: f64,
     m2: f64,
+}
+
+impl From<Moments> for [u64; 3] {
+    fn from(m: Moments) -> Self {
+        [m.n, m.mean.to_bits(), m.m2.to_bits()]
+    }
+}
+
+impl From<[u64; 3]> for Moments {
+    fn from([n, mean, m2]: [u64; 3]) -> Self {
+        Moments {
+            n,
+            mean: f64::from_bits(mean),
+            m2: f64::from_bits(m2),
+        }
+    }
+}
+
+/// Serde of `f64` figures as the bits of the number (a `u64`), for the
+/// statistics of shard parts: exact for every value, infinities and NaN
+/// included, whatever the JSON reader's float parsing.
+pub(crate) mod bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes `x` as its bits.
+    pub(crate) fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        x.to_bits().serialize(s)
+    }
+
+    /// Reads a number written by [`serialize`].
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        u64::deserialize(d).map(f64::from_bits)
+    }
+
+    /// Serde of an optional `f64` as the bits of the number.
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        /// Writes `x` as its bits, or `null`.
+        pub(crate) fn serialize<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+            x.map(f64::to_bits).serialize(s)
+        }
+
+        /// Reads a value written by [`serialize`].
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<f64>, D::Error> {
+            Option::<u64>::deserialize(d).map(|b| b.map(f64::from_bits))
+        }
+    }
+
+    /// Serde of rows of optional `f64` (runs' kept values) as bits.
+    pub(crate) mod rows {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        /// Writes every value as its bits, `null` for `None`.
+        pub(crate) fn serialize<S: Serializer>(
+            rows: &[Vec<Option<f64>>],
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            let as_bits: Vec<Vec<Option<u64>>> = rows
+                .iter()
+                .map(|r| r.iter().map(|x| x.map(f64::to_bits)).collect())
+                .collect();
+            as_bits.serialize(s)
+        }
+
+        /// Reads rows written by [`serialize`].
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Vec<Vec<Option<f64>>>, D::Error> {
+            let as_bits = Vec::<Vec<Option<u64>>>::deserialize(d)?;
+            Ok(as_bits
+                .into_iter()
+                .map(|r| r.into_iter().map(|x| x.map(f64::from_bits)).collect())
+                .collect())
+        }
+    }
 }
 
 impl Moments {
@@ -346,7 +429,7 @@ pub const MAX_CURVE_POINTS: usize = 10_001;
 /// so the moments of those points equal those of its last point; curves of
 /// different lengths therefore pad with their last point. At most
 /// [`MAX_CURVE_POINTS`] points are kept.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct CurveMoments {
     points: Vec<Moments>,
     runs: u64,
@@ -500,16 +583,73 @@ where
     F: Fn(u64, u64) -> Result<A> + Sync,
 {
     options.validate()?;
+    on_pool(options, || drive_batches(options, progress, &batch))
+}
+
+/// Calls `work` on the pool the options name: rayon's global pool, or one
+/// of `options.threads` threads.
+fn on_pool<T: Send>(
+    options: &EnsembleOptions,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     match options.threads {
-        None => drive_batches(options, progress, &batch),
+        None => work(),
         Some(t) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(t)
                 .build()
                 .map_err(|e| Error::param("threads", t, e.to_string()))?;
-            pool.install(|| drive_batches(options, progress, &batch))
+            pool.install(work)
         }
     }
+}
+
+/// The batches of a run count of `runs` in batches of `batch_size`: the
+/// last may be short.
+pub(crate) fn batch_count(runs: u64, batch_size: u64) -> u64 {
+    runs.div_ceil(batch_size.max(1))
+}
+
+/// Runs batches `batches` (batch indices) of a [`RunBudget::Runs`] budget
+/// of `runs` runs, in parallel on the pool the options name, and returns
+/// each batch's statistics in batch order, unmerged: a shard of a study,
+/// whose batches a merge folds in order with every other shard's exactly
+/// as [`drive`] folds them.
+pub(crate) fn drive_shard<A, F>(
+    options: &EnsembleOptions,
+    progress: &Progress<'_>,
+    runs: u64,
+    batches: std::ops::Range<u64>,
+    batch: F,
+) -> Result<Vec<A>>
+where
+    A: Accumulate,
+    F: Fn(u64, u64) -> Result<A> + Sync,
+{
+    options.validate()?;
+    let b = options.batch_size;
+    on_pool(options, || {
+        let mut out = Vec::new();
+        let mut start = batches.start;
+        while start < batches.end {
+            let end = start.saturating_add(CHUNK_BATCHES).min(batches.end);
+            let chunk: Vec<Result<A>> = (start..end)
+                .into_par_iter()
+                .map(|k| {
+                    let lo = k.saturating_mul(b);
+                    let hi = k.saturating_add(1).saturating_mul(b).min(runs);
+                    let result = batch(lo, hi);
+                    progress(hi - lo);
+                    result
+                })
+                .collect();
+            for one in chunk {
+                out.push(one?);
+            }
+            start = end;
+        }
+        Ok(out)
+    })
 }
 
 fn drive_batches<A, F>(options: &EnsembleOptions, progress: &Progress<'_>, batch: &F) -> Result<A>
@@ -635,6 +775,9 @@ pub struct Ensemble<'a, S: ?Sized> {
     pub(crate) seeds: &'a [u32],
     pub(crate) options: EnsembleOptions,
     pub(crate) progress: &'a Progress<'a>,
+    /// A shard of a scenario's runs: only its batches run, and their
+    /// statistics are left here for its part file.
+    pub(crate) shard: Option<&'a crate::kpi::ShardSink>,
 }
 
 impl<S: ?Sized> fmt::Debug for Ensemble<'_, S> {
@@ -657,6 +800,7 @@ impl<'a, S: Model + Sync + ?Sized> Ensemble<'a, S> {
             seeds,
             options: EnsembleOptions::default(),
             progress: &|_| {},
+            shard: None,
         }
     }
 
@@ -672,6 +816,12 @@ impl<'a, S: Model + Sync + ?Sized> Ensemble<'a, S> {
     #[must_use]
     pub fn progress(mut self, progress: &'a Progress<'a>) -> Self {
         self.progress = progress;
+        self
+    }
+
+    /// The ensemble running only the batches of `shard`, when given.
+    pub(crate) fn shard(mut self, shard: Option<&'a crate::kpi::ShardSink>) -> Self {
+        self.shard = shard;
         self
     }
 

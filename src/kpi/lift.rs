@@ -82,7 +82,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseKpi, Kpi, KpiBatch, KpiReport, KpiSpec, KpiWorker, Layout, Returns};
+use super::{
+    BaseKpi, Fold, Kpi, KpiBatch, KpiReport, KpiSpec, KpiWorker, Layout, ReportShape, Returns,
+    ShardSink, fold_batches,
+};
 use crate::ChannelId;
 use crate::ensemble::{Accumulate, Ensemble, EnsembleOptions, Moments, drive};
 use crate::error::{Error, Result};
@@ -208,11 +211,69 @@ const FIGURES: [&str; 8] = [
 ];
 
 /// Statistics of a batch of paired runs.
-#[derive(Debug, Default)]
-struct PairBatch {
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PairBatch {
     campaign: KpiBatch,
     baseline: KpiBatch,
     lift: Vec<Moments>,
+}
+
+/// What the reports of paired runs need besides their statistics: both
+/// arms' report shapes, the discount rate and the value of an adoption
+/// (the latter two as the bits of their numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PairShape {
+    campaign: ReportShape,
+    baseline: ReportShape,
+    #[serde(with = "crate::ensemble::bits")]
+    discount_rate: f64,
+    #[serde(with = "crate::ensemble::bits::option")]
+    value: Option<f64>,
+}
+
+impl PairBatch {
+    /// Whether both arms' statistics fit their shapes and the lift has
+    /// its figures (a check of statistics read from a file).
+    pub(crate) fn fits(&self, shape: &PairShape) -> bool {
+        self.campaign.fits(&shape.campaign)
+            && self.baseline.fits(&shape.baseline)
+            && self.lift.len() == FIGURES.len() + 2
+    }
+}
+
+impl PairShape {
+    /// Both arms' reports and the paired differences of the runs in
+    /// `total`.
+    pub(crate) fn finish(&self, total: PairBatch) -> LiftResult {
+        let value = self.value;
+        let campaign_report = self.campaign.report(total.campaign);
+        let baseline_report = self.baseline.report(total.baseline);
+        let kpis: Vec<Kpi> = FIGURES
+            .iter()
+            .zip(&total.lift)
+            .filter(|(name, _)| **name != "incremental_roi" || value.is_some())
+            .map(|(name, m)| Kpi {
+                name: (*name).to_string(),
+                estimate: m.estimate(),
+            })
+            .collect();
+        let sd = |k: usize| total.lift.get(k).map_or(0.0, |m| m.estimate().std_dev);
+        let paired = sd(0);
+        let variance_ratio = (paired > 0.0)
+            .then(|| (sd(FIGURES.len()).powi(2) + sd(FIGURES.len() + 1).powi(2)) / paired.powi(2));
+        LiftResult {
+            lift: LiftReport {
+                runs: campaign_report.runs,
+                discount_rate: self.discount_rate,
+                kpis,
+                variance_ratio,
+            },
+            campaign: campaign_report,
+            baseline: baseline_report,
+        }
+    }
 }
 
 impl Accumulate for PairBatch {
@@ -342,7 +403,7 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
             baseline.spec,
             &self.options,
         )?;
-        run_pair(&campaign, &base, lift, self.progress)
+        run_pair(&campaign, &base, lift, self.progress, self.shard)
     }
 }
 
@@ -351,8 +412,8 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
 pub(crate) trait Side: Sync {
     /// A worker for one batch.
     fn worker(&self) -> Box<dyn SideRun + '_>;
-    /// The arm's report of the runs in `total`.
-    fn report(&self, total: KpiBatch) -> KpiReport;
+    /// What the arm's report needs besides the runs' statistics.
+    fn shape(&self) -> ReportShape;
     /// The arm's KPI spec.
     fn spec(&self) -> &KpiSpec;
     /// The ensemble options both arms run with.
@@ -466,8 +527,8 @@ impl<S: Model + Sync + ?Sized> Side for Prepared<'_, S> {
         worker.record_only(self.own);
         Box::new(worker)
     }
-    fn report(&self, total: KpiBatch) -> KpiReport {
-        self.layout.report(self.model, self.options, total)
+    fn shape(&self) -> ReportShape {
+        self.layout.shape(self.model, self.options)
     }
     fn spec(&self) -> &KpiSpec {
         self.spec
@@ -481,18 +542,20 @@ impl<S: Model + Sync + ?Sized> Side for Prepared<'_, S> {
 }
 
 /// Runs two arms in pairs (the options and network are the campaign's)
-/// and reports both and their paired differences.
+/// and reports both and their paired differences; with a shard, only its
+/// batches, left in the sink.
 pub(crate) fn run_pair(
     campaign: &dyn Side,
     baseline: &dyn Side,
     lift: &LiftOptions,
     progress: &crate::ensemble::Progress<'_>,
+    shard: Option<&ShardSink>,
 ) -> Result<LiftResult> {
     lift.validate()?;
     let options = campaign.options();
     let n = campaign.network().node_count();
     let value = campaign.spec().value_per_adoption;
-    let total: PairBatch = drive(options, progress, |from, to| {
+    let batch = |from, to| {
         let mut c = campaign.worker();
         let mut b = baseline.worker();
         let mut compare = Compare::new(n, lift.discount_rate);
@@ -523,30 +586,19 @@ pub(crate) fn run_pair(
             baseline: b.finish(),
             lift: figures,
         })
-    })?;
-    let campaign_report = campaign.report(total.campaign);
-    let baseline_report = baseline.report(total.baseline);
-    let kpis: Vec<Kpi> = FIGURES
-        .iter()
-        .zip(&total.lift)
-        .filter(|(name, _)| **name != "incremental_roi" || value.is_some())
-        .map(|(name, m)| Kpi {
-            name: (*name).to_string(),
-            estimate: m.estimate(),
-        })
-        .collect();
-    let sd = |k: usize| total.lift.get(k).map_or(0.0, |m| m.estimate().std_dev);
-    let paired = sd(0);
-    let variance_ratio = (paired > 0.0)
-        .then(|| (sd(FIGURES.len()).powi(2) + sd(FIGURES.len() + 1).powi(2)) / paired.powi(2));
-    Ok(LiftResult {
-        lift: LiftReport {
-            runs: campaign_report.runs,
-            discount_rate: lift.discount_rate,
-            kpis,
-            variance_ratio,
-        },
-        campaign: campaign_report,
-        baseline: baseline_report,
-    })
+    };
+    let shape = PairShape {
+        campaign: campaign.shape(),
+        baseline: baseline.shape(),
+        discount_rate: lift.discount_rate,
+        value,
+    };
+    let Some(sink) = shard else {
+        let total: PairBatch = drive(options, progress, batch)?;
+        return Ok(shape.finish(total));
+    };
+    let batches: Vec<PairBatch> = sink.drive(options, progress, batch)?;
+    let result = shape.finish(fold_batches(&batches));
+    sink.record(Fold::Paired { shape, batches })?;
+    Ok(result)
 }

@@ -728,6 +728,45 @@ impl Layout {
         options: &EnsembleOptions,
         total: KpiBatch,
     ) -> KpiReport {
+        self.shape(model, options).report(total)
+    }
+
+    /// What a report of `model`'s runs needs besides their statistics.
+    fn shape<S: Model + ?Sized>(&self, model: &S, options: &EnsembleOptions) -> ReportShape {
+        let mut sources = vec!["seeds".to_string()];
+        sources.extend(model.channel_names());
+        ReportShape {
+            model: model.name().to_string(),
+            sources,
+            names: self.names.clone(),
+            quantity_names: self.quantity_names.clone(),
+            tree_kpis: self.tree_kpis,
+            master_seed: options.master_seed,
+            keep_runs: options.keep_runs,
+        }
+    }
+}
+
+/// Everything a [`KpiReport`] holds besides the runs' statistics: the
+/// model's name, the sources and KPIs in order, and the options the report
+/// echoes. A shard part keeps it, so that the merge makes the report
+/// without the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReportShape {
+    model: String,
+    /// `seeds`, then the model's channels.
+    sources: Vec<String>,
+    names: Vec<String>,
+    quantity_names: Vec<String>,
+    tree_kpis: bool,
+    master_seed: u64,
+    keep_runs: bool,
+}
+
+impl ReportShape {
+    /// The report of the runs in `total`.
+    pub(crate) fn report(&self, total: KpiBatch) -> KpiReport {
         let layout = self;
         let len = total.adoption.len().max(total.reach.len()).max(
             total
@@ -738,12 +777,11 @@ impl Layout {
                 .max()
                 .unwrap_or(0),
         );
-        let mut sources = vec!["seeds".to_string()];
-        sources.extend(model.channel_names());
+        let sources = self.sources.clone();
         KpiReport {
-            model: model.name().to_string(),
+            model: self.model.clone(),
             runs: total.runs(),
-            master_seed: options.master_seed,
+            master_seed: self.master_seed,
             finished_runs: total.finished,
             kpis: layout
                 .names
@@ -785,14 +823,16 @@ impl Layout {
                 .iter()
                 .map(|(&adopters, &trees)| TreeCount { adopters, trees })
                 .collect(),
-            per_run: options.keep_runs.then_some(total.kept),
+            per_run: self.keep_runs.then_some(total.kept),
             tree_kpis: layout.tree_kpis.then(|| total.tree_kpis.table("step")),
         }
     }
 }
 
-/// Statistics of a batch of runs.
-#[derive(Debug, Clone, Default)]
+/// Statistics of a batch of runs (in a shard part, every figure as its
+/// bits).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct KpiBatch {
     values: Vec<Moments>,
     finished: u64,
@@ -806,6 +846,7 @@ pub(crate) struct KpiBatch {
     /// The KPIs of every tree of every run.
     tree_kpis: TreeAccumulator,
     /// Every run's KPI values, when kept.
+    #[serde(with = "crate::ensemble::bits::rows")]
     kept: Vec<Vec<Option<f64>>>,
 }
 
@@ -1069,16 +1110,211 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
             seeds,
             ref options,
             progress,
+            ..
         } = *self;
         let target = spec.target.mask(network)?;
         let layout = Layout::new(network, model, spec)?;
         self.check()?;
-        let total: KpiBatch = drive(options, progress, |from, to| {
+        let batch = |from, to| {
             kpi_batch(
                 network, model, seeds, spec, &target, &layout, options, from, to,
             )
-        })?;
-        Ok(layout.report(model, options, total))
+        };
+        let Some(sink) = self.shard else {
+            let total: KpiBatch = drive(options, progress, batch)?;
+            return Ok(layout.report(model, options, total));
+        };
+        let batches: Vec<KpiBatch> = sink.drive(options, progress, batch)?;
+        let shape = layout.shape(model, options);
+        let report = shape.report(fold_batches(&batches));
+        sink.record(Fold::Kpis { shape, batches })?;
+        Ok(report)
+    }
+}
+
+/// The left fold of `batches` in order from empty statistics: what
+/// [`drive`] makes of them.
+pub(crate) fn fold_batches<A: Accumulate + Clone>(batches: &[A]) -> A {
+    let mut total = A::default();
+    for b in batches {
+        total.merge(b.clone());
+    }
+    total
+}
+
+/// Where the ensemble of a shard (`scenario::ShardPart`) runs only the
+/// shard's batches and leaves their statistics.
+#[derive(Debug)]
+pub(crate) struct ShardSink {
+    /// The study's runs.
+    pub(crate) runs: u64,
+    /// The shard's batches, as batch indices.
+    pub(crate) batches: std::ops::Range<u64>,
+    fold: std::sync::Mutex<Option<Fold>>,
+}
+
+impl ShardSink {
+    /// A sink for batches `batches` of a study of `runs` runs.
+    pub(crate) fn new(runs: u64, batches: std::ops::Range<u64>) -> Self {
+        ShardSink {
+            runs,
+            batches,
+            fold: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Runs the shard's batches ([`crate::ensemble::drive_shard`]).
+    pub(crate) fn drive<A, F>(
+        &self,
+        options: &EnsembleOptions,
+        progress: &crate::ensemble::Progress<'_>,
+        batch: F,
+    ) -> Result<Vec<A>>
+    where
+        A: Accumulate,
+        F: Fn(u64, u64) -> Result<A> + Sync,
+    {
+        crate::ensemble::drive_shard(options, progress, self.runs, self.batches.clone(), batch)
+    }
+
+    /// Keeps the statistics of the shard's one ensemble.
+    pub(crate) fn record(&self, fold: Fold) -> Result<()> {
+        let mut slot = self
+            .fold
+            .lock()
+            .map_err(|_| Error::param("shard", self.describe(), "a worker thread failed"))?;
+        if slot.is_some() {
+            return Err(Error::param(
+                "shard",
+                self.describe(),
+                "this scenario runs more than one ensemble, which a shard cannot hold",
+            ));
+        }
+        *slot = Some(fold);
+        Ok(())
+    }
+
+    /// The shard's batches, for messages.
+    fn describe(&self) -> String {
+        format!("batches {}..{}", self.batches.start, self.batches.end)
+    }
+
+    /// The statistics recorded, if the ensemble ran.
+    pub(crate) fn take(&self) -> Option<Fold> {
+        self.fold.lock().ok().and_then(|mut f| f.take())
+    }
+}
+
+/// The statistics of a shard's batches, in batch order, with what the
+/// report needs besides: a plain ensemble's, or the campaign's and the
+/// baseline's of a paired one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum Fold {
+    /// [`Ensemble::kpis`].
+    Kpis {
+        /// The report's shape.
+        shape: ReportShape,
+        /// Each batch's statistics.
+        batches: Vec<KpiBatch>,
+    },
+    /// [`Ensemble::lift`] (a scenario with a baseline).
+    Paired {
+        /// Both reports' shapes and the lift's options.
+        shape: lift::PairShape,
+        /// Each batch's statistics.
+        batches: Vec<lift::PairBatch>,
+    },
+}
+
+/// The reports a fold makes: the campaign's, and with a baseline the
+/// baseline's and the lift.
+#[derive(Debug)]
+pub(crate) struct Folded {
+    /// The campaign's report.
+    pub(crate) report: KpiReport,
+    /// The baseline's report and the lift, for a paired fold.
+    pub(crate) paired: Option<(KpiReport, LiftReport)>,
+}
+
+impl KpiBatch {
+    /// Whether its lists have the lengths `shape` reports (every batch a
+    /// worker makes has them): a check of statistics read from a file.
+    fn fits(&self, shape: &ReportShape) -> bool {
+        self.values.len() == shape.names.len()
+            && self.by_channel.len() == shape.sources.len()
+            && self.quantities.len() == shape.quantity_names.len()
+            && self.tree_kpis.is_well_formed()
+            && self.kept.iter().all(|r| r.len() == shape.names.len())
+    }
+}
+
+impl Fold {
+    /// Checks that every batch has the lists its shape reports, so that a
+    /// damaged part is refused rather than misread.
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
+        let bad = match self {
+            Fold::Kpis { shape, batches } => batches.iter().position(|b| !b.fits(shape)),
+            Fold::Paired { shape, batches } => batches.iter().position(|b| !b.fits(shape)),
+        };
+        match bad {
+            None => Ok(()),
+            Some(i) => Err(format!(
+                "the statistics of its batch {i} do not have the lists its report needs"
+            )),
+        }
+    }
+
+    /// Batches held.
+    pub(crate) fn batches(&self) -> usize {
+        match self {
+            Fold::Kpis { batches, .. } => batches.len(),
+            Fold::Paired { batches, .. } => batches.len(),
+        }
+    }
+
+    /// Whether `other` makes the same reports from its batches (the same
+    /// kind, KPIs, sources and options).
+    pub(crate) fn same_shape(&self, other: &Fold) -> bool {
+        match (self, other) {
+            (Fold::Kpis { shape: a, .. }, Fold::Kpis { shape: b, .. }) => a == b,
+            (Fold::Paired { shape: a, .. }, Fold::Paired { shape: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The reports of the batches of `folds`, in order: the batches folded
+    /// one by one from empty statistics, as an unsplit run folds them, so
+    /// the reports are bit-identical to its. The shape is the first fold's
+    /// (the caller checks [`same_shape`](Fold::same_shape)).
+    pub(crate) fn finish(folds: &[&Fold]) -> Option<Folded> {
+        match folds.first()? {
+            Fold::Kpis { shape, .. } => {
+                let mut total = KpiBatch::default();
+                for f in folds {
+                    if let Fold::Kpis { batches, .. } = f {
+                        batches.iter().for_each(|b| total.merge(b.clone()));
+                    }
+                }
+                Some(Folded {
+                    report: shape.report(total),
+                    paired: None,
+                })
+            }
+            Fold::Paired { shape, .. } => {
+                let mut total = lift::PairBatch::default();
+                for f in folds {
+                    if let Fold::Paired { batches, .. } = f {
+                        batches.iter().for_each(|b| total.merge(b.clone()));
+                    }
+                }
+                let result = shape.finish(total);
+                Some(Folded {
+                    report: result.campaign,
+                    paired: Some((result.baseline, result.lift)),
+                })
+            }
+        }
     }
 }
 

@@ -502,8 +502,8 @@ fn value_of(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
-/// Exact counts of distinct values.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Exact counts of distinct values (by their order keys).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ValueCounts(BTreeMap<u64, u64>);
 
 impl ValueCounts {
@@ -535,7 +535,7 @@ impl ValueCounts {
 /// the value came from (a bottom-k sample). Merging two samples keeps the
 /// smallest priorities of both, so the sample is the same however the
 /// values were batched.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct BottomK(BinaryHeap<(u64, u64)>);
 
 impl BottomK {
@@ -565,8 +565,11 @@ impl BottomK {
 }
 
 /// The distributions of the tree KPIs over a set of trees, built one tree
-/// at a time and merged in a fixed order (a simulation's batches).
-#[derive(Debug, Clone)]
+/// at a time and merged in a fixed order (a simulation's batches). In a
+/// shard part, every value is held by its order key (the bits of the
+/// number), so it reads back exactly.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct TreeAccumulator {
     trees: u64,
     exact: Vec<ValueCounts>,
@@ -634,6 +637,16 @@ impl TreeAccumulator {
                 },
             }
         }
+    }
+
+    /// Whether it holds one slot per tree KPI everywhere (what
+    /// [`table`](Self::table) indexes): a check of statistics read from a
+    /// file.
+    pub(crate) fn is_well_formed(&self) -> bool {
+        let k = TreeKpi::ALL.len();
+        self.exact.len() == k
+            && self.undefined.len() == k
+            && self.dense.as_ref().is_none_or(|d| d.len() == k)
     }
 
     pub(crate) fn merge(&mut self, o: TreeAccumulator) {

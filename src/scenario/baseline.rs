@@ -332,7 +332,7 @@ impl Runner<'_> {
         let run = || {
             let side = Prepared::new(self.network, model, self.seeds, self.spec, self.options)
                 .map_err(at("$.baseline"))?;
-            let result = run_pair(campaign, &side, &pairing.lift, self.progress)?;
+            let result = run_pair(campaign, &side, &pairing.lift, self.progress, self.shard)?;
             *pairing.out.borrow_mut() = Some(Paired {
                 report: result.baseline,
                 channels: model.channel_names(),

@@ -87,6 +87,7 @@ use crate::social::SocialGraph;
 mod baseline;
 mod channels;
 mod registry;
+pub mod shard;
 mod sweep;
 
 pub use baseline::{Against, BaselineResults, BaselineSpec, OtherCampaign};
@@ -96,6 +97,7 @@ pub use channels::{ChannelFromOptions, DocChannel, RegisteredChannel};
 
 use registry::DocumentActor;
 pub use registry::Registry;
+pub use shard::{Shard, ShardPart};
 
 /// The seed rule, at its path before it moved to [`seeding`](crate::seeding).
 pub use crate::seeding::SeedRule;
@@ -1104,6 +1106,19 @@ impl Scenario {
         network: &Network,
         load_report: Option<LoadReport>,
     ) -> Result<Results> {
+        self.run_part(registry, settings, network, load_report, None)
+    }
+
+    /// [`run_on`](Scenario::run_on), running only the batches of `shard`
+    /// when given (their statistics are left in it).
+    fn run_part(
+        &self,
+        registry: &Registry,
+        settings: RunSettings<'_>,
+        network: &Network,
+        load_report: Option<LoadReport>,
+        shard: Option<&crate::kpi::ShardSink>,
+    ) -> Result<Results> {
         let RunSettings { threads, progress } = settings;
         let progress = progress.unwrap_or(&|_| {});
         // The observed file first: a bad line fails before the runs.
@@ -1141,6 +1156,7 @@ impl Scenario {
             model_path: "$.model",
             pairing: pairing.as_ref(),
             campaign: None,
+            shard,
         };
         let (report, channels, rivals) = run.run_spec(&self.model, registry)?;
         let rival_ids = rivals.map(|r| ids_of(network, &r));
@@ -1502,6 +1518,8 @@ struct Runner<'a> {
     pairing: Option<&'a baseline::Pairing<'a>>,
     /// The campaign to pair this model's runs with (the baseline's runner).
     campaign: Option<(&'a dyn crate::kpi::lift::Side, &'a baseline::Pairing<'a>)>,
+    /// The shard whose batches alone run ([`ShardPart`]).
+    shard: Option<&'a crate::kpi::ShardSink>,
 }
 
 impl Runner<'_> {
@@ -1583,6 +1601,7 @@ impl Runner<'_> {
         let report = Ensemble::new(self.network, model, self.seeds)
             .options(*self.options)
             .progress(self.progress)
+            .shard(self.shard)
             .kpis(self.spec)
             // The options, prices and target were checked against the
             // document before the runs; what is left is the engine's word

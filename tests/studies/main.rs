@@ -19,4 +19,5 @@ mod observed;
 mod quantities;
 mod registry;
 mod scenario;
+mod shard;
 mod sweep;
