@@ -611,6 +611,10 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
                 kinds,
                 direction: direction.unwrap_or(ArcDirection::Reversed),
             };
+            if paths.allow_outside_paths && compare.is_none() {
+                let why = "--allow-outside-paths is for a scenario given to --compare";
+                return Err(format!("{why}: give --compare"));
+            }
             let flags = CascadeFlags {
                 compare,
                 load: paths.options(),

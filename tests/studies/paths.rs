@@ -398,6 +398,10 @@ fn every_command_that_reads_a_scenario_refuses_outside_paths_unless_allowed() {
             assert!(allowed.status.success(), "{args:?}: {err}");
         }
     }
+    // The flag is not silently ignored where no scenario is read.
+    let out = wom(&["cascades", trees, "--allow-outside-paths"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("give --compare"), "{out:?}");
     // A path inside the folder needs no flag.
     let study = dir.file("study.json", &every_command_study("edges.txt"));
     let out = wom(&["run", study.to_str().unwrap()]);
