@@ -42,8 +42,16 @@
 //!   the data against the fitted model and `--json` for the report as
 //!   JSON ([`crate::fit`]).
 //!
+//! The commands that read a scenario (`run`, `seed`, `split`, `sweep`,
+//! `fit SCENARIO`, `cascades --compare SCENARIO`) read only files in the
+//! scenario's folder or below unless given `--allow-outside-paths`
+//! ([`PathPolicy`]).
+//!
 //! Errors print one line on stderr and give exit status 1 (2 for a bad
 //! command line; `--help` and `--version` print clap's text and give 0).
+//! Control characters of what a document or file holds (an escape
+//! sequence in a key, a name or an id) are printed escaped (`\u{1b}`),
+//! in errors and in tables alike.
 //!
 //! # A downstream binary
 //! A crate that defines a [`FromOptions`](crate::propagation::FromOptions)
@@ -95,6 +103,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Relation;
 use crate::analysis::structure::{EffectiveDiameterOptions, StructureOptions, structure};
 use crate::chart;
+use crate::error::escape_controls;
 use crate::fit::bass::{BassForm, SeriesKind};
 use crate::fit::ic::Unexplained;
 use crate::fit::spec::{BassSpec, BranchingSpec, FitSpec, IcSpec};
@@ -103,7 +112,10 @@ use crate::io::{
     EdgeListOptions, IdFormat, Parents, read_cascades, read_edge_list,
 };
 use crate::observed::{CascadeTable, compare};
-use crate::scenario::{MAX_THREADS, Registry, Results, RunSettings, Scenario, Shard, ShardPart};
+use crate::scenario::{
+    LoadOptions, MAX_THREADS, PathPolicy, Registry, Results, RunSettings, Scenario, Shard,
+    ShardPart,
+};
 use crate::seeding::{
     DEFAULT_SEED_SHARES, Diffusion, Objective, RunModel, SeedRule, SplitPlan, Work, rr_estimate,
 };
@@ -134,6 +146,8 @@ enum Command {
         /// and write its part for `wom merge` (docs/scale.md).
         #[arg(long, value_name = "I/N", value_parser = parse_shard, allow_hyphen_values = true)]
         shard: Option<Shard>,
+        #[command(flatten)]
+        paths: PathsFlag,
     },
     /// Merge the parts of a study run with `wom run --shard I/N` into its
     /// results document, byte for byte that of the unsplit run.
@@ -183,6 +197,8 @@ enum Command {
         /// RR sets for the spread's estimate.
         #[arg(long, default_value_t = 100_000)]
         rr_sets: u64,
+        #[command(flatten)]
+        paths: PathsFlag,
     },
     /// Split budgets between a campaign scenario's seeds and its paid
     /// channels: run every split, print the table with the best split of
@@ -213,6 +229,8 @@ enum Command {
         /// Write the frontier chart (SVG) here.
         #[arg(long)]
         chart: Option<PathBuf>,
+        #[command(flatten)]
+        paths: PathsFlag,
     },
     /// Run every point of a scenario's `sweep` (fields varied over lists
     /// or a grid, docs/scenario.md) with common random numbers across the
@@ -236,6 +254,8 @@ enum Command {
         /// Worker threads (results are identical for any number).
         #[arg(long)]
         threads: Option<usize>,
+        #[command(flatten)]
+        paths: PathsFlag,
     },
     /// Fit a model to data and print its estimates with standard errors
     /// and intervals (docs/fitting.md): `wom fit bass SERIES`, `wom fit ic
@@ -248,6 +268,8 @@ enum Command {
         scenario: Option<PathBuf>,
         #[command(flatten)]
         output: FitOutput,
+        #[command(flatten)]
+        paths: PathsFlag,
         #[command(subcommand)]
         what: Option<FitCommand>,
     },
@@ -298,6 +320,8 @@ enum Command {
         /// Print the tables as JSON instead of text.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        paths: PathsFlag,
     },
     /// Draw a results document's adoption curve and adoptions per channel.
     Plot {
@@ -307,6 +331,40 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Which files a scenario document may name.
+#[derive(Debug, clap::Args)]
+struct PathsFlag {
+    /// Let the scenario name files outside its own folder (absolute
+    /// paths, `..` steps, symlinks that lead out); by default it may name
+    /// only files in its folder or below (docs/scenario.md).
+    #[arg(long)]
+    allow_outside_paths: bool,
+}
+
+impl PathsFlag {
+    /// The options to read the scenario with.
+    fn options(&self) -> LoadOptions {
+        LoadOptions::default().with_paths(if self.allow_outside_paths {
+            PathPolicy::Anywhere
+        } else {
+            PathPolicy::InsideFolder
+        })
+    }
+}
+
+/// Reads the scenario file at `path` as `load` says; an error names the
+/// file, and a file outside the scenario's folder also the flag that
+/// allows it.
+fn read_scenario(registry: &Registry, path: &Path, load: &LoadOptions) -> Result<Scenario, String> {
+    Scenario::from_file_with_options(registry, path, load).map_err(|e| {
+        let hint = match e {
+            crate::Error::PathOutsideFolder { .. } => " (give --allow-outside-paths to read it)",
+            _ => "",
+        };
+        format!("{}: {e}{hint}", path.display())
+    })
 }
 
 /// What `wom fit` writes besides the text report.
@@ -456,7 +514,7 @@ where
             let first = text.lines().next().unwrap_or("invalid command line");
             eprintln!(
                 "wom: error: {} (see wom --help)",
-                first.trim_start_matches("error: ")
+                escape_controls(first.trim_start_matches("error: "), false)
             );
             return ExitCode::from(2);
         }
@@ -464,9 +522,10 @@ where
     match command(registry, cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line, whatever the error.
+            // One line, whatever the error, and no control character of
+            // an input (an escape sequence in a key or an id) raw.
             let message = e.replace('\n', " ");
-            eprintln!("wom: error: {message}");
+            eprintln!("wom: error: {}", escape_controls(&message, false));
             ExitCode::FAILURE
         }
     }
@@ -479,13 +538,28 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             out,
             threads,
             shard: None,
-        } => run_scenario(registry, &scenario, out.as_deref(), threads),
+            paths,
+        } => run_scenario(
+            registry,
+            &scenario,
+            &paths.options(),
+            out.as_deref(),
+            threads,
+        ),
         Command::Run {
             scenario,
             out,
             threads,
             shard: Some(shard),
-        } => run_shard(registry, &scenario, out.as_deref(), threads, shard),
+            paths,
+        } => run_shard(
+            registry,
+            &scenario,
+            &paths.options(),
+            out.as_deref(),
+            threads,
+            shard,
+        ),
         Command::Merge { parts, out } => merge(&parts, out.as_deref()),
         Command::Stats {
             edgelist,
@@ -512,9 +586,11 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             json,
             chart,
             threads,
+            paths,
         } => sweep(
             registry,
             &scenario,
+            &paths.options(),
             Outputs {
                 csv: csv.as_deref(),
                 json: json.as_deref(),
@@ -525,10 +601,11 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
         Command::Fit {
             scenario,
             output,
+            paths,
             what,
         } => match (scenario, what) {
             (_, Some(what)) => fit_command(what),
-            (Some(path), None) => fit_scenario(registry, &path, &output),
+            (Some(path), None) => fit_scenario(registry, &path, &paths.options(), &output),
             (None, None) => Err(
                 "wom fit needs a scenario or one of bass, ic, branching (see wom fit --help)"
                     .to_string(),
@@ -546,6 +623,7 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             step_length,
             out,
             json,
+            paths,
         } => {
             let format = format.unwrap_or_else(|| guess_format(&file));
             if format != CascadeFormat::Activity && direction.is_some() {
@@ -570,15 +648,24 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
                 kinds,
                 direction: direction.unwrap_or(ArcDirection::Reversed),
             };
+            if paths.allow_outside_paths && compare.is_none() {
+                let why = "--allow-outside-paths is for a scenario given to --compare";
+                return Err(format!("{why}: give --compare"));
+            }
             let flags = CascadeFlags {
                 compare,
+                load: paths.options(),
                 step_length,
                 out,
                 json,
             };
             cascades(registry, &source, &flags)
         }
-        Command::Seed { scenario, rr_sets } => seed(registry, &scenario, rr_sets),
+        Command::Seed {
+            scenario,
+            rr_sets,
+            paths,
+        } => seed(registry, &scenario, &paths.options(), rr_sets),
         Command::Split {
             scenario,
             budgets,
@@ -586,6 +673,7 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
             objective,
             roi,
             chart,
+            paths,
         } => {
             let flags = SplitFlags {
                 budgets,
@@ -593,7 +681,13 @@ fn command(registry: &Registry, command: Command) -> Result<(), String> {
                 objective: if roi { Some(Objective::Roi) } else { objective },
                 objective_flag: if roi { "--roi" } else { "--objective" },
             };
-            split(registry, &scenario, flags, chart.as_deref())
+            split(
+                registry,
+                &scenario,
+                &paths.options(),
+                flags,
+                chart.as_deref(),
+            )
         }
     }
 }
@@ -654,6 +748,8 @@ fn guess_format(path: &Path) -> CascadeFormat {
 /// What `wom cascades` was given besides the file and how to read it.
 struct CascadeFlags {
     compare: Option<PathBuf>,
+    /// How a scenario given to --compare is read.
+    load: LoadOptions,
     step_length: Option<f64>,
     out: Option<PathBuf>,
     json: bool,
@@ -698,7 +794,11 @@ fn report_text(r: &CascadeReport) -> String {
 }
 
 /// The simulated trees of a results document, or of a scenario run here.
-fn simulated_trees(registry: &Registry, path: &Path) -> Result<CascadeTable, String> {
+fn simulated_trees(
+    registry: &Registry,
+    path: &Path,
+    load: &LoadOptions,
+) -> Result<CascadeTable, String> {
     crate::io::check_regular_file(path).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let value: serde_json::Value =
@@ -708,11 +808,13 @@ fn simulated_trees(registry: &Registry, path: &Path) -> Result<CascadeTable, Str
             .map_err(|e| format!("{}: {e}", path.display()))?
             .report
     } else {
-        let mut scenario = Scenario::from_file_with(registry, path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut scenario = read_scenario(registry, path, load)?;
         // The comparison needs every simulated tree's KPIs.
         scenario.kpis.tree_kpis = true;
-        eprintln!("wom: running {} to compare with", path.display());
+        eprintln!(
+            "wom: running {} to compare with",
+            escape_controls(&path.display().to_string(), false)
+        );
         scenario
             .run_with(registry, RunSettings::default())
             .map_err(|e| format!("{}: {e}", path.display()))?
@@ -805,7 +907,7 @@ fn cascades(
             (text, svg)
         }
         Some(path) => {
-            let simulated = simulated_trees(registry, path)?;
+            let simulated = simulated_trees(registry, path, &flags.load)?;
             let comparison =
                 compare(&simulated, &observed, flags.step_length).map_err(|e| e.to_string())?;
             let text = if flags.json {
@@ -871,11 +973,11 @@ fn list_text(values: &[f64]) -> String {
 fn split(
     registry: &Registry,
     path: &Path,
+    load: &LoadOptions,
     flags: SplitFlags,
     chart_file: Option<&Path>,
 ) -> Result<(), String> {
-    let mut scenario =
-        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut scenario = read_scenario(registry, path, load)?;
     // Find an unwritable chart, or one that is an input, before the splits
     // run.
     let inputs = scenario_inputs(path, &scenario);
@@ -987,9 +1089,8 @@ fn split(
     Ok(())
 }
 
-fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {
-    let scenario =
-        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn seed(registry: &Registry, path: &Path, load: &LoadOptions, rr_sets: u64) -> Result<(), String> {
+    let scenario = read_scenario(registry, path, load)?;
     let (network, _) = scenario
         .build_network_with(registry)
         .map_err(|e| e.to_string())?;
@@ -1032,7 +1133,7 @@ fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {
         "{} seeds by {method} ({} proposed): {}",
         chosen.nodes.len(),
         chosen.proposed,
-        ids.join(", ")
+        escape_controls(&ids.join(", "), false)
     );
     println!("cost: {}", chosen.cost);
     if let Some(s) = &chosen.selection {
@@ -1073,6 +1174,7 @@ fn seed(registry: &Registry, path: &Path, rr_sets: u64) -> Result<(), String> {
 fn run_scenario(
     registry: &Registry,
     path: &Path,
+    load: &LoadOptions,
     out: Option<&Path>,
     threads: Option<usize>,
 ) -> Result<(), String> {
@@ -1081,13 +1183,12 @@ fn run_scenario(
     {
         return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
     }
-    let scenario =
-        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let scenario = read_scenario(registry, path, load)?;
     if scenario.sweep.is_some() {
         eprintln!(
             "wom: note: {} has a `sweep`: `wom run` runs the document as written; `wom sweep` \
              runs every point",
-            path.display()
+            escape_controls(&path.display().to_string(), false)
         );
     }
     // Find an unwritable output, or one that is an input, before the
@@ -1143,6 +1244,7 @@ fn parse_shard(text: &str) -> Result<Shard, String> {
 fn run_shard(
     registry: &Registry,
     path: &Path,
+    load: &LoadOptions,
     out: Option<&Path>,
     threads: Option<usize>,
     shard: Shard,
@@ -1152,8 +1254,7 @@ fn run_shard(
     {
         return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
     }
-    let scenario =
-        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let scenario = read_scenario(registry, path, load)?;
     let (runs, batches) = scenario.shard_runs(shard).map_err(|e| match e {
         crate::Error::InvalidParameter { reason, .. } => {
             format!("{}: --shard {shard}: {reason}", path.display())
@@ -1265,6 +1366,7 @@ struct Outputs<'a> {
 fn sweep(
     registry: &Registry,
     path: &Path,
+    load: &LoadOptions,
     out: Outputs<'_>,
     threads: Option<usize>,
 ) -> Result<(), String> {
@@ -1274,7 +1376,7 @@ fn sweep(
         return Err(format!("--threads must be in [1, {MAX_THREADS}], not {t}"));
     }
     let named = |e: crate::Error| format!("{}: {e}", path.display());
-    let scenario = Scenario::from_file_with(registry, path).map_err(named)?;
+    let scenario = read_scenario(registry, path, load)?;
     let Some(spec) = scenario.sweep.clone() else {
         return Err(format!(
             "{}: the scenario has no `sweep` section (fields to vary: see docs/scenario.md); \
@@ -1649,9 +1751,13 @@ fn fit_command(what: FitCommand) -> Result<(), String> {
     }
 }
 
-fn fit_scenario(registry: &Registry, path: &Path, output: &FitOutput) -> Result<(), String> {
-    let scenario =
-        Scenario::from_file_with(registry, path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn fit_scenario(
+    registry: &Registry,
+    path: &Path,
+    load: &LoadOptions,
+    output: &FitOutput,
+) -> Result<(), String> {
+    let scenario = read_scenario(registry, path, load)?;
     let Some(spec) = &scenario.fit else {
         return Err(format!(
             "{}: the scenario has no `fit` section at $.fit (see docs/fitting.md)",
@@ -1773,9 +1879,12 @@ pub fn plot_svg(results: &Results) -> crate::Result<String> {
     }
 }
 
-/// Writes to stdout; a reader that went away (`wom run ... | head`) is not
-/// an error.
+/// Writes to stdout, control characters other than line feeds and tabs
+/// escaped (a name or id read from a document or file may hold an escape
+/// sequence; JSON text has none raw); a reader that went away (`wom run
+/// ... | head`) is not an error.
 fn stdout(text: &str) -> Result<(), String> {
+    let text = escape_controls(text, true);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),

@@ -55,12 +55,14 @@ impl fmt::Display for At<'_> {
 /// Everything that can go wrong in `wom`.
 ///
 /// Input from outside (files, documents, parameters, node ids) is validated
-/// and reported through this type; `wom` does not panic on it.
+/// and reported through this type; `wom` does not panic on it. Its
+/// messages quote that input with every control character escaped
+/// (`\u{1b}`), so printing one never sends a raw escape sequence to a
+/// terminal; the fields keep the text as it was.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be found.
-    #[error("file not found: {}", path.display())]
     FileNotFound {
         /// The path that was asked for.
         path: PathBuf,
@@ -68,7 +70,6 @@ pub enum Error {
 
     /// Reading an input or writing an output failed, for a reason other
     /// than a missing file.
-    #[error("input/output error on {file}{}: {source}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
     Io {
         /// The file's path, or the label of the reader or writer.
         file: String,
@@ -80,7 +81,6 @@ pub enum Error {
     },
 
     /// A gzip-compressed input is corrupt or ends early (truncated).
-    #[error("corrupt or truncated gzip data in {file} after line {line}: {detail}")]
     CorruptGzip {
         /// The file's path or the reader's label.
         file: String,
@@ -91,7 +91,6 @@ pub enum Error {
     },
 
     /// An input held no data at all (no edge, no node).
-    #[error("{file} is empty: it holds no {what}")]
     EmptyInput {
         /// The file's path or the reader's label.
         file: String,
@@ -100,7 +99,6 @@ pub enum Error {
     },
 
     /// A line of an input could not be understood.
-    #[error("malformed line at {location}: {reason}")]
     MalformedLine {
         /// Where the line is.
         location: Location,
@@ -109,7 +107,6 @@ pub enum Error {
     },
 
     /// A weight that is not a finite number (non-numeric text, NaN, infinity).
-    #[error("invalid weight {text:?}{}: not a finite number", At(location))]
     InvalidWeight {
         /// The text or value that was read.
         text: String,
@@ -118,7 +115,6 @@ pub enum Error {
     },
 
     /// A probability, trust or share outside the closed interval [0, 1].
-    #[error("{name} = {value} is outside [0, 1]{}", At(location))]
     ProbabilityOutOfRange {
         /// What the value is (for example `"trust"` or `"p"`).
         name: String,
@@ -129,7 +125,6 @@ pub enum Error {
     },
 
     /// A parameter is out of its valid range (for example `m > n`).
-    #[error("invalid parameter {name} = {value}: {reason}")]
     InvalidParameter {
         /// The parameter: its path within the options that were checked
         /// (`batch_size`, `budget.half_width`, `channels[2]`). Callers that
@@ -143,7 +138,6 @@ pub enum Error {
     },
 
     /// More nodes than the index type (or a caller-set cap) can hold.
-    #[error("too many nodes: the limit is {limit}{}", At(location))]
     TooManyNodes {
         /// The largest number of nodes allowed.
         limit: u64,
@@ -153,11 +147,6 @@ pub enum Error {
 
     /// More records (edge-list lines or CSV rows) than the reader's cap
     /// (`max_records` of the read options).
-    #[error(
-        "too many records: the limit is {limit}{} (raise the reader's max_records \
-         option to read more)",
-        At(location)
-    )]
     TooManyRecords {
         /// The largest number of records allowed.
         limit: u64,
@@ -166,28 +155,24 @@ pub enum Error {
     },
 
     /// More arcs than the execution layer's index type can hold.
-    #[error("too many arcs: the limit is {limit}")]
     TooManyArcs {
         /// The largest number of arcs allowed.
         limit: u64,
     },
 
     /// A node id that is not in the graph.
-    #[error("unknown node id {id}")]
     UnknownNode {
         /// The id that was looked up, as text.
         id: String,
     },
 
     /// Two nodes were given the same external id.
-    #[error("duplicate node id {id}")]
     DuplicateNodeId {
         /// The repeated id, as text.
         id: String,
     },
 
     /// A self-loop was met under [`SelfLoops::Error`](crate::io::SelfLoops::Error).
-    #[error("self-loop on node {id} at {location}")]
     SelfLoop {
         /// The node's external id.
         id: String,
@@ -197,7 +182,6 @@ pub enum Error {
 
     /// A repeated edge was met under
     /// [`Duplicates::Error`](crate::io::Duplicates::Error).
-    #[error("duplicate edge {from} -> {to} at {location} (first at line {first_line})")]
     DuplicateEdge {
         /// The source's external id.
         from: String,
@@ -210,7 +194,6 @@ pub enum Error {
     },
 
     /// Memory for a requested structure could not be reserved.
-    #[error("cannot allocate {bytes} bytes for {what}")]
     AllocationFailed {
         /// What was being built.
         what: String,
@@ -219,7 +202,6 @@ pub enum Error {
     },
 
     /// A JSON document (scenario, generator spec ...) is invalid.
-    #[error("invalid document at {path}: {reason}")]
     InvalidDocument {
         /// The JSON path of the offending field, or `"$"` for the whole.
         path: String,
@@ -231,11 +213,6 @@ pub enum Error {
     /// ([`ShardPart::merge`](crate::scenario::ShardPart::merge)): another
     /// scenario or master seed, another number of shards, a shard given
     /// twice or missing.
-    #[error(
-        "{}{reason}{}",
-        part.map(|p| format!("part {p}: ")).unwrap_or_default(),
-        other.map(|o| format!(" (compared with part {o})")).unwrap_or_default()
-    )]
     ShardMismatch {
         /// The position (0-based, in the order given) of the part at
         /// fault; `None` when no one part is (a shard missing).
@@ -245,6 +222,173 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    /// A scenario file names a file outside its own folder (an absolute
+    /// path, a `..` step, or a symlink that leads out of the folder), and
+    /// its reader did not allow that
+    /// ([`PathPolicy`](crate::scenario::PathPolicy)).
+    PathOutsideFolder {
+        /// The JSON path of the field that names the file
+        /// (`$.graph.edge_list.path`, `$.observed.file`, `$.fit.bass.series`).
+        field: String,
+        /// The file as the document names it.
+        path: PathBuf,
+        /// Why it is outside: `is absolute`, `has a `..` step`, or where the
+        /// symlink leads.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Error {
+    /// The message, with every control character of the text it quotes
+    /// (ids, names, keys, file names, values read from files and
+    /// documents) written as its escape (`\u{1b}`), so that no byte of an
+    /// input reaches a terminal raw.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message(&mut EscapeControls {
+            out: f,
+            keep_layout: false,
+        })
+    }
+}
+
+impl Error {
+    /// The message as it reads before control characters are escaped.
+    fn message(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            Error::FileNotFound { path } => write!(f, "file not found: {}", path.display()),
+            Error::Io { file, line, source } => {
+                write!(f, "input/output error on {file}")?;
+                if let Some(l) = line {
+                    write!(f, " (line {l})")?;
+                }
+                write!(f, ": {source}")
+            }
+            Error::CorruptGzip { file, line, detail } => write!(
+                f,
+                "corrupt or truncated gzip data in {file} after line {line}: {detail}"
+            ),
+            Error::EmptyInput { file, what } => write!(f, "{file} is empty: it holds no {what}"),
+            Error::MalformedLine { location, reason } => {
+                write!(f, "malformed line at {location}: {reason}")
+            }
+            Error::InvalidWeight { text, location } => write!(
+                f,
+                "invalid weight {text:?}{}: not a finite number",
+                At(location)
+            ),
+            Error::ProbabilityOutOfRange {
+                name,
+                value,
+                location,
+            } => write!(f, "{name} = {value} is outside [0, 1]{}", At(location)),
+            Error::InvalidParameter {
+                name,
+                value,
+                reason,
+            } => write!(f, "invalid parameter {name} = {value}: {reason}"),
+            Error::TooManyNodes { limit, location } => {
+                write!(f, "too many nodes: the limit is {limit}{}", At(location))
+            }
+            Error::TooManyArcs { limit } => write!(f, "too many arcs: the limit is {limit}"),
+            Error::UnknownNode { id } => write!(f, "unknown node id {id}"),
+            Error::DuplicateNodeId { id } => write!(f, "duplicate node id {id}"),
+            Error::SelfLoop { id, location } => write!(f, "self-loop on node {id} at {location}"),
+            Error::DuplicateEdge {
+                from,
+                to,
+                location,
+                first_line,
+            } => write!(
+                f,
+                "duplicate edge {from} -> {to} at {location} (first at line {first_line})"
+            ),
+            Error::AllocationFailed { what, bytes } => {
+                write!(f, "cannot allocate {bytes} bytes for {what}")
+            }
+            Error::InvalidDocument { path, reason } => {
+                write!(f, "invalid document at {path}: {reason}")
+            }
+            Error::ShardMismatch {
+                part,
+                other,
+                reason,
+            } => {
+                if let Some(p) = part {
+                    write!(f, "part {p}: ")?;
+                }
+                write!(f, "{reason}")?;
+                if let Some(o) = other {
+                    write!(f, " (compared with part {o})")?;
+                }
+                Ok(())
+            }
+            Error::TooManyRecords { limit, location } => write!(
+                f,
+                "too many records: the limit is {limit}{} (raise the reader's max_records \
+                 option to read more)",
+                At(location)
+            ),
+            Error::PathOutsideFolder {
+                field,
+                path,
+                reason,
+            } => write!(
+                f,
+                "refused path at {field}: {} {reason}; a scenario file names only files in \
+                 its own folder and below, unless its reader allows outside paths",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Passes text on to `W` with every control character (C0, DEL, C1:
+/// [`char::is_control`]) written as its Rust escape, `\u{1b}`; the rest
+/// is written unchanged, in runs.
+struct EscapeControls<W> {
+    out: W,
+    /// Keep line feeds and tabs (the layout of a multi-line text).
+    keep_layout: bool,
+}
+
+/// Whether [`EscapeControls`] escapes `c`.
+fn escaped(c: char, keep_layout: bool) -> bool {
+    c.is_control() && !(keep_layout && matches!(c, '\n' | '\t'))
+}
+
+impl<W: fmt::Write> fmt::Write for EscapeControls<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut kept = 0;
+        for (i, c) in s.char_indices() {
+            if escaped(c, self.keep_layout) {
+                self.out.write_str(&s[kept..i])?;
+                write!(self.out, "{}", c.escape_unicode())?;
+                kept = i + c.len_utf8();
+            }
+        }
+        self.out.write_str(&s[kept..])
+    }
+}
+
+/// `text` with every control character written as its escape (`\u{1b}`),
+/// as [`Error`]'s messages write them: for messages that quote user text
+/// outside an `Error`. With `keep_layout`, line feeds and tabs stay (a
+/// table of several lines). Borrowed when there is nothing to escape.
+#[cfg(any(feature = "cli", test))]
+pub(crate) fn escape_controls(text: &str, keep_layout: bool) -> std::borrow::Cow<'_, str> {
+    use fmt::Write as _;
+    if !text.chars().any(|c| escaped(c, keep_layout)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    // Writing to a String cannot fail.
+    let _ = EscapeControls {
+        out: &mut out,
+        keep_layout,
+    }
+    .write_str(text);
+    std::borrow::Cow::Owned(out)
 }
 
 impl Error {
@@ -463,6 +607,33 @@ mod tests {
             location: Some(Location::new("a.txt", 3)),
         };
         assert_eq!(e.to_string(), "trust = 1.5 is outside [0, 1] at a.txt:3");
+    }
+
+    #[test]
+    fn control_characters_of_quoted_text_are_escaped() {
+        let e = Error::UnknownNode {
+            id: "\u{1b}[31mann\u{0}\n\u{9b}".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "unknown node id \\u{1b}[31mann\\u{0}\\u{a}\\u{9b}"
+        );
+        let e = Error::InvalidDocument {
+            path: "$.\u{7}key".into(),
+            reason: "unknown field `\u{7}key`".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "invalid document at $.\\u{7}key: unknown field `\\u{7}key`"
+        );
+        // Text without controls is borrowed, unchanged; a table keeps its
+        // line feeds and tabs.
+        assert!(matches!(
+            escape_controls("ann\u{e9}", false),
+            std::borrow::Cow::Borrowed("ann\u{e9}")
+        ));
+        assert_eq!(escape_controls("a\tb\nc\rd", true), "a\tb\nc\\u{d}d");
+        assert_eq!(escape_controls("a\tb", false), "a\\u{9}b");
     }
 
     #[test]

@@ -150,27 +150,38 @@ impl FitSpec {
         Ok(())
     }
 
-    /// Makes the relative file paths relative to `folder`.
+    /// Makes the relative file paths relative to `folder`, whatever they
+    /// name (absolute paths and `..` steps included): reading a scenario
+    /// file checks them first
+    /// ([`PathPolicy`](crate::scenario::PathPolicy)).
     pub fn resolve(&mut self, folder: &Path) {
-        let fix = |p: &mut PathBuf| {
+        for (_, p) in self.files_mut() {
             if p.is_relative() {
                 *p = folder.join(&*p);
             }
-        };
+        }
+    }
+
+    /// The files it names, each with its path under the section
+    /// (`.bass.series`, `.ic.cascades`, `.branching.sizes`,
+    /// `.branching.trees`).
+    pub(crate) fn files_mut(&mut self) -> Vec<(&'static str, &mut PathBuf)> {
+        let mut files = Vec::new();
         if let Some(b) = &mut self.bass {
-            fix(&mut b.series);
+            files.push((".bass.series", &mut b.series));
         }
         if let Some(i) = &mut self.ic {
-            fix(&mut i.cascades);
+            files.push((".ic.cascades", &mut i.cascades));
         }
         if let Some(b) = &mut self.branching {
             if let Some(p) = &mut b.sizes {
-                fix(p);
+                files.push((".branching.sizes", p));
             }
             if let Some(p) = &mut b.trees {
-                fix(p);
+                files.push((".branching.trees", p));
             }
         }
+        files
     }
 
     /// Whether a fit needs the network (`ic`).

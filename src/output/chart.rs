@@ -30,6 +30,11 @@
 //! `sans-serif` family, so the viewer's fonts render it and no font is
 //! loaded here.
 //!
+//! Text from the caller (titles, labels, series and category names) is
+//! escaped for XML; a character XML 1.0 cannot hold at all (a NUL, an
+//! escape or another C0 control but tab and line breaks) is drawn as
+//! U+FFFD, `�`, so every chart is a well-formed document.
+//!
 //! Every function checks its input first and returns
 //! [`Error::InvalidParameter`] rather than panicking or drawing nonsense:
 //! empty data, NaN or infinite values, mismatched lengths, a zero size.
@@ -1508,7 +1513,23 @@ where
             format!("plotters could not draw the chart: {e}"),
         )
     })?;
-    Ok(svg)
+    Ok(xml_characters(svg))
+}
+
+/// `svg` with every character XML 1.0 does not allow (the C0 controls
+/// other than tab, line feed and carriage return, U+FFFE and U+FFFF: not
+/// even as a character reference) replaced by U+FFFD, the replacement
+/// character. Only text from the caller (a title, a series name, a
+/// category label) can hold one: plotters escapes `&<>"'` but writes the
+/// rest as given.
+fn xml_characters(svg: String) -> String {
+    let forbidden = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    if !svg.contains(forbidden) {
+        return svg;
+    }
+    svg.chars()
+        .map(|c| if forbidden(c) { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// Background, title, axes and grid on `root`, then `draw`, then the

@@ -86,9 +86,12 @@ use crate::social::SocialGraph;
 
 mod baseline;
 mod channels;
+mod paths;
 mod registry;
 pub mod shard;
 mod sweep;
+
+pub use paths::{LoadOptions, PathPolicy};
 
 pub use baseline::{Against, BaselineResults, BaselineSpec, OtherCampaign};
 pub use sweep::{Combine, MAX_POINTS, SweepPoint, SweepRange, SweepResults, SweepSpec, Vary};
@@ -164,7 +167,9 @@ pub struct Scenario {
 pub struct ObservedSpec {
     /// The file, plain or gzip; a relative path is relative to the
     /// scenario file's folder (or the working folder for a scenario given
-    /// as text), as an edge list's.
+    /// as text), as an edge list's, and a scenario file may name only
+    /// files in its folder or below unless its reader allows others
+    /// ([`PathPolicy`]).
     pub file: PathBuf,
     /// `trees`, `csv` or `activity`.
     pub format: CascadeFormat,
@@ -271,7 +276,10 @@ pub enum GraphSpec {
     /// A SNAP-style edge list, plain or gzip.
     EdgeList {
         /// The file; a relative path is relative to the scenario file's
-        /// folder (or the working folder for a scenario given as text).
+        /// folder (or the working folder for a scenario given as text). A
+        /// scenario file may name only files in its folder or below
+        /// unless its reader allows others ([`PathPolicy`]); a scenario
+        /// given as text may name any file.
         path: PathBuf,
         /// How to read it.
         #[serde(default)]
@@ -825,8 +833,12 @@ fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Error {
 
 impl Scenario {
     /// Reads a scenario from JSON text; relative paths in it are relative
-    /// to the working folder. The models and roles it may name are the
-    /// built-in ones ([`Registry::builtin`]).
+    /// to the working folder. Text has no folder to keep its files in, so
+    /// any path is taken as written, absolute paths and `..` steps
+    /// included: the caller chose the text (read a document from a file
+    /// with [`from_file`](Scenario::from_file) to have its paths checked).
+    /// The models and roles it may name are the built-in ones
+    /// ([`Registry::builtin`]).
     ///
     /// # Errors
     /// [`Error::InvalidDocument`] naming the path of the first field that
@@ -837,7 +849,8 @@ impl Scenario {
 
     /// Reads a scenario from JSON text that may name the models and roles
     /// of `registry`; relative paths in it are relative to the working
-    /// folder.
+    /// folder, and any path is taken as written, as with
+    /// [`from_json`](Scenario::from_json).
     ///
     /// A registered model's options and a registered role's actor are
     /// checked as a built-in's are, and kept with every default filled in.
@@ -875,24 +888,73 @@ impl Scenario {
     }
 
     /// Reads a scenario file; relative paths in it become relative to the
-    /// file's folder. The models and roles it may name are the built-in
-    /// ones.
+    /// file's folder, and every file it names must be in that folder or
+    /// below ([`PathPolicy::InsideFolder`];
+    /// [`from_file_with_options`](Scenario::from_file_with_options) allows
+    /// others). The models and roles it may name are the built-in ones.
     ///
     /// # Errors
     /// [`Error::FileNotFound`] or [`Error::Io`] for the file, then those of
-    /// [`from_json`](Scenario::from_json).
+    /// [`from_json`](Scenario::from_json), then
+    /// [`Error::PathOutsideFolder`] for a file outside the folder.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
         Scenario::from_file_with(registry::builtin_ref(), path)
     }
 
     /// Reads a scenario file that may name the models and roles of
     /// `registry`; relative paths in it become relative to the file's
-    /// folder.
+    /// folder, and every file it names must be in that folder or below
+    /// ([`PathPolicy::InsideFolder`]).
     ///
     /// # Errors
     /// [`Error::FileNotFound`] or [`Error::Io`] for the file, then those of
-    /// [`from_json_with`](Scenario::from_json_with).
+    /// [`from_json_with`](Scenario::from_json_with), then
+    /// [`Error::PathOutsideFolder`] for a file outside the folder.
     pub fn from_file_with(registry: &Registry, path: impl AsRef<Path>) -> Result<Scenario> {
+        Scenario::from_file_with_options(registry, path, &LoadOptions::default())
+    }
+
+    /// Reads a scenario file that may name the models and roles of
+    /// `registry`, as `options` say: relative paths in it become relative
+    /// to the file's folder, and the files it names (`$.graph.edge_list.path`,
+    /// `$.observed.file`, the `fit` section's) are checked against
+    /// `options.paths`. Under [`PathPolicy::InsideFolder`] (the default) an
+    /// absolute path, a `..` step, or a path to an existing file whose real
+    /// location (symlinks followed) is outside the folder's is refused;
+    /// under [`PathPolicy::Anywhere`] every path is taken.
+    ///
+    /// ```
+    /// use wom::scenario::{LoadOptions, PathPolicy, Registry, Scenario};
+    ///
+    /// let folder = std::env::temp_dir().join(format!("wom-doc-paths-{}", std::process::id()));
+    /// std::fs::create_dir_all(&folder)?;
+    /// let file = folder.join("study.json");
+    /// std::fs::write(&file, r#"{
+    ///     "graph": {"edge_list": {"path": "/etc/hosts"}},
+    ///     "seeding": {"seeds": {"ids": [1]}},
+    ///     "model": {"bass": {"p": 0.01, "q": 0.3}}
+    /// }"#)?;
+    /// let refused = Scenario::from_file(&file).unwrap_err();
+    /// assert!(refused.to_string().contains("$.graph.edge_list.path"), "{refused}");
+    ///
+    /// let trusting = LoadOptions::default().with_paths(PathPolicy::Anywhere);
+    /// let read = Scenario::from_file_with_options(&Registry::builtin(), &file, &trusting)?;
+    /// assert!(matches!(&read.graph, wom::scenario::GraphSpec::EdgeList { path, .. }
+    ///     if path == std::path::Path::new("/etc/hosts")));
+    /// # std::fs::remove_dir_all(&folder)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::FileNotFound`] or [`Error::Io`] for the file, then those of
+    /// [`from_json_with`](Scenario::from_json_with), then
+    /// [`Error::PathOutsideFolder`] naming the field of a file the policy
+    /// refuses.
+    pub fn from_file_with_options(
+        registry: &Registry,
+        path: impl AsRef<Path>,
+        options: &LoadOptions,
+    ) -> Result<Scenario> {
         let path = path.as_ref();
         crate::io::check_regular_file(path)?;
         let text = std::fs::read_to_string(path).map_err(|source| {
@@ -909,22 +971,18 @@ impl Scenario {
             }
         })?;
         let mut scenario = Scenario::from_json_with(registry, &text)?;
-        if let Some(folder) = path.parent() {
-            let files = [
-                match &mut scenario.graph {
-                    GraphSpec::EdgeList { path: file, .. } => Some(file),
-                    GraphSpec::Generate { .. } => None,
-                },
-                scenario.observed.as_mut().map(|o| &mut o.file),
-            ];
-            for file in files.into_iter().flatten() {
-                if file.is_relative() {
-                    *file = folder.join(&*file);
-                }
-            }
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let mut placer = paths::Placer::new(folder, options.paths);
+        if let GraphSpec::EdgeList { path: file, .. } = &mut scenario.graph {
+            placer.place("$.graph.edge_list.path", file)?;
         }
-        if let (Some(fit), Some(folder)) = (&mut scenario.fit, path.parent()) {
-            fit.resolve(folder);
+        if let Some(o) = &mut scenario.observed {
+            placer.place("$.observed.file", &mut o.file)?;
+        }
+        if let Some(fit) = &mut scenario.fit {
+            for (field, file) in fit.files_mut() {
+                placer.place(&format!("$.fit{field}"), file)?;
+            }
         }
         Ok(scenario)
     }

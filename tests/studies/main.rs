@@ -16,6 +16,7 @@ mod fit_cli;
 mod kpi;
 mod lift;
 mod observed;
+mod paths;
 mod quantities;
 mod registry;
 mod scenario;

@@ -436,9 +436,11 @@ fn the_command_line_runs_and_plots_a_downstream_model() {
     let edges = write_path(&dir);
     let registry = registry();
     let scenario = dir.join("study.json");
+    // The edge list beside the scenario, named as a scenario file may.
+    let beside = std::path::Path::new(edges.file_name().unwrap());
     std::fs::write(
         &scenario,
-        document(&edges, r#"{"capped_cascade": {"p": 1.0, "max_steps": 2}}"#),
+        document(beside, r#"{"capped_cascade": {"p": 1.0, "max_steps": 2}}"#),
     )
     .unwrap();
     let results = dir.join("results.json");

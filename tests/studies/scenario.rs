@@ -564,7 +564,14 @@ fn every_json_snippet_of_the_docs_parses_and_runs() {
                         whole[key] = v.clone();
                     }
                 }
-                Scenario::from_json_with(&registry, &whole.to_string())
+                Scenario::from_json_with(&registry, &whole.to_string()).map(|mut s| {
+                    // The guide's observed file is the one of
+                    // examples/scenarios/observed.json, beside it.
+                    if let Some(o) = &mut s.observed {
+                        o.file = root.join("examples/scenarios").join(&o.file);
+                    }
+                    s
+                })
             };
             let results = scenario
                 .and_then(|s| s.run_with(&registry, Some(1)))
