@@ -281,7 +281,12 @@ impl Error {
                 name,
                 value,
                 location,
-            } => write!(f, "{name} = {value} is outside [0, 1]{}", At(location)),
+            } => write!(
+                f,
+                "{name} = {} is outside [0, 1]{}",
+                Compact(*value),
+                At(location)
+            ),
             Error::InvalidParameter {
                 name,
                 value,
@@ -307,7 +312,7 @@ impl Error {
                 write!(f, "cannot allocate {bytes} bytes for {what}")
             }
             Error::InvalidDocument { path, reason } => {
-                write!(f, "invalid document at {path}: {reason}")
+                write!(f, "invalid document at {path}: {}", plain_words(reason))
             }
             Error::ShardMismatch {
                 part,
@@ -396,7 +401,7 @@ impl Error {
     pub(crate) fn param(name: &str, value: impl fmt::Display, reason: impl Into<String>) -> Self {
         Error::InvalidParameter {
             name: FieldPath::field(name),
-            value: value.to_string(),
+            value: compact_text(value.to_string()),
             reason: reason.into(),
         }
     }
@@ -580,6 +585,112 @@ pub(crate) fn check_probability(name: &str, value: f64, location: Option<Locatio
     Ok(value)
 }
 
+/// A number as a person reads it: as Rust writes it, unless that takes
+/// more than 20 characters (`1e308` rather than 309 digits, `1e-300` rather
+/// than 301 zeros), then in scientific notation.
+struct Compact(f64);
+
+impl fmt::Display for Compact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plain = self.0.to_string();
+        if plain.len() <= 20 {
+            f.write_str(&plain)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
+}
+
+/// `text` with a number longer than 20 characters rewritten as
+/// [`Compact`] writes it; other text unchanged.
+fn compact_text(text: String) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if text.len() > 20 => Compact(x).to_string(),
+        _ => text,
+    }
+}
+
+/// The largest value of a Rust unsigned type serde names in a message.
+fn unsigned_max(ty: &str) -> Option<u64> {
+    Some(match ty {
+        "u8" => u64::from(u8::MAX),
+        "u16" => u64::from(u16::MAX),
+        "u32" => u64::from(u32::MAX),
+        "u64" | "usize" => u64::MAX,
+        _ => return None,
+    })
+}
+
+/// What serde calls a type, in the words of a document.
+fn type_words(ty: &str) -> Option<String> {
+    if let Some(max) = unsigned_max(ty) {
+        return Some(format!("a whole number from 0 to {max}"));
+    }
+    Some(
+        match ty {
+            "f32" | "f64" => "a number",
+            "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+            "a boolean" | "bool" => "true or false",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// A message of serde (the JSON reader) about a value, in the words of the
+/// document: `99999999999999999999999 is too large` rather than
+/// `invalid type: floating point 1e+23, expected u64`. Messages it does not
+/// know pass unchanged; the position serde appends (` at line 1 column 9`)
+/// is kept.
+fn plain_words(reason: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let (message, position) = match reason.find(" at line ") {
+        Some(i) => reason.split_at(i),
+        None => (reason, ""),
+    };
+    let rewritten = if message == "number out of range" {
+        Some("a number too large for a 64-bit float (the largest is about 1.8e308)".to_string())
+    } else if let Some(rest) = message.strip_prefix("invalid type: floating point `") {
+        rest.split_once("`, expected ").and_then(|(number, ty)| {
+            let max = unsigned_max(ty)?;
+            let x: f64 = number.parse().ok()?;
+            Some(if x.fract() == 0.0 && x > 0.0 {
+                format!("{} is too large: the largest allowed is {max}", Compact(x))
+            } else if x.fract() == 0.0 {
+                format!(
+                    "{} is negative: expected a whole number from 0 to {max}",
+                    Compact(x)
+                )
+            } else {
+                format!(
+                    "{} is not a whole number: expected one from 0 to {max}",
+                    Compact(x)
+                )
+            })
+        })
+    } else if let Some(rest) = message.strip_prefix("invalid value: integer `") {
+        rest.split_once("`, expected ").and_then(|(number, ty)| {
+            let max = unsigned_max(ty)?;
+            Some(if number.starts_with('-') {
+                format!("{number} is negative: expected a whole number from 0 to {max}")
+            } else {
+                format!("{number} is too large: the largest allowed is {max}")
+            })
+        })
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        rest.split_once(", expected ").and_then(|(found, ty)| {
+            let wanted = type_words(ty)?;
+            Some(format!("expected {wanted}, found {found}"))
+        })
+    } else {
+        None
+    };
+    match rewritten {
+        Some(words) => Cow::Owned(words + position),
+        None => Cow::Borrowed(reason),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,5 +781,63 @@ mod tests {
             check_probability("p", -0.1, None),
             Err(Error::ProbabilityOutOfRange { .. })
         ));
+    }
+
+    #[test]
+    fn serde_messages_read_in_the_words_of_a_document() {
+        let cases = [
+            (
+                "invalid type: floating point `1e+23`, expected u64 at line 1 column 9",
+                "1e23 is too large: the largest allowed is 18446744073709551615 at line 1 column 9",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected u32",
+                "1.5 is not a whole number: expected one from 0 to 4294967295",
+            ),
+            (
+                "invalid value: integer `-1`, expected u64",
+                "-1 is negative: expected a whole number from 0 to 18446744073709551615",
+            ),
+            (
+                "invalid value: integer `4294967296`, expected u32",
+                "4294967296 is too large: the largest allowed is 4294967295",
+            ),
+            (
+                "number out of range at line 2 column 3",
+                "a number too large for a 64-bit float (the largest is about 1.8e308) at line 2 column 3",
+            ),
+            (
+                "invalid type: string \"a\", expected f64",
+                "expected a number, found string \"a\"",
+            ),
+            ("unknown field `x`", "unknown field `x`"),
+        ];
+        for (serde, words) in cases {
+            assert_eq!(plain_words(serde), words);
+        }
+    }
+
+    #[test]
+    fn numbers_too_long_to_read_are_written_in_scientific_notation() {
+        let e = Error::ProbabilityOutOfRange {
+            name: "p".to_string(),
+            value: 1e308,
+            location: None,
+        };
+        assert_eq!(e.to_string(), "p = 1e308 is outside [0, 1]");
+        let e = Error::param("beta", 1e-300, "must be positive");
+        assert_eq!(
+            e.to_string(),
+            "invalid parameter beta = 1e-300: must be positive"
+        );
+        // Numbers that fit in 20 characters, and integers, stay as written.
+        assert_eq!(
+            Error::param("p", 1.5, "x").to_string(),
+            "invalid parameter p = 1.5: x"
+        );
+        assert_eq!(
+            Error::param("n", u64::MAX, "x").to_string(),
+            "invalid parameter n = 18446744073709551615: x"
+        );
     }
 }
