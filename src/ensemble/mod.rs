@@ -534,8 +534,59 @@ pub(crate) trait Accumulate: Default + Send {
 }
 
 /// A callback told how many runs have just ended (called from worker
-/// threads, once per batch).
+/// threads, every [`TICK_RUNS`] runs within a batch and at its end, so
+/// that it moves within a batch of any size).
 pub type Progress<'a> = dyn Fn(u64) + Sync + 'a;
+
+/// Runs between two calls of a [`Progress`] callback within a batch.
+pub const TICK_RUNS: u64 = 16;
+
+/// Tells a [`Progress`] callback of the runs of one batch as they end,
+/// [`TICK_RUNS`] at a time; the driver reports the rest when the batch
+/// ends.
+pub(crate) struct Tick<'a> {
+    progress: &'a Progress<'a>,
+    pending: std::cell::Cell<u64>,
+    reported: std::cell::Cell<u64>,
+}
+
+impl<'a> Tick<'a> {
+    fn new(progress: &'a Progress<'a>) -> Self {
+        Tick {
+            progress,
+            pending: std::cell::Cell::new(0),
+            reported: std::cell::Cell::new(0),
+        }
+    }
+
+    /// One run of the batch has ended.
+    pub(crate) fn run_ended(&self) {
+        let pending = self.pending.get() + 1;
+        if pending >= TICK_RUNS {
+            (self.progress)(pending);
+            self.reported.set(self.reported.get() + pending);
+            self.pending.set(0);
+        } else {
+            self.pending.set(pending);
+        }
+    }
+
+    /// Runs `batch` over `lo..hi` and reports what it has not yet.
+    fn batch<A>(
+        progress: &'a Progress<'a>,
+        lo: u64,
+        hi: u64,
+        batch: &impl Fn(u64, u64, &Tick<'_>) -> Result<A>,
+    ) -> Result<A> {
+        let tick = Tick::new(progress);
+        let result = batch(lo, hi, &tick);
+        let rest = (hi - lo).saturating_sub(tick.reported.get());
+        if rest > 0 {
+            progress(rest);
+        }
+        result
+    }
+}
 
 /// Statistics of a set of runs.
 #[derive(Debug, Clone, Default)]
@@ -572,15 +623,15 @@ impl Accumulate for Batch {
 const CHUNK_BATCHES: u64 = 256;
 
 /// Runs the batches the budget asks for, in parallel on the pool the
-/// options name, and merges them in batch order. `batch(from, to)` runs the
-/// run indices `from..to`.
+/// options name, and merges them in batch order. `batch(from, to, tick)`
+/// runs the run indices `from..to`, calling `tick.run_ended()` after each.
 ///
-/// `progress` is called, from worker threads, with the number of runs of
-/// each batch as it ends.
+/// `progress` is called, from worker threads, with the number of runs
+/// that have ended: every [`TICK_RUNS`] runs of a batch and at its end.
 pub(crate) fn drive<A, F>(options: &EnsembleOptions, progress: &Progress<'_>, batch: F) -> Result<A>
 where
     A: Accumulate,
-    F: Fn(u64, u64) -> Result<A> + Sync,
+    F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
 {
     options.validate()?;
     on_pool(options, || drive_batches(options, progress, &batch))
@@ -624,7 +675,7 @@ pub(crate) fn drive_shard<A, F>(
 ) -> Result<Vec<A>>
 where
     A: Accumulate,
-    F: Fn(u64, u64) -> Result<A> + Sync,
+    F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
 {
     options.validate()?;
     let b = options.batch_size;
@@ -638,9 +689,7 @@ where
                 .map(|k| {
                     let lo = k.saturating_mul(b);
                     let hi = k.saturating_add(1).saturating_mul(b).min(runs);
-                    let result = batch(lo, hi);
-                    progress(hi - lo);
-                    result
+                    Tick::batch(progress, lo, hi, &batch)
                 })
                 .collect();
             for one in chunk {
@@ -655,7 +704,7 @@ where
 fn drive_batches<A, F>(options: &EnsembleOptions, progress: &Progress<'_>, batch: &F) -> Result<A>
 where
     A: Accumulate,
-    F: Fn(u64, u64) -> Result<A> + Sync,
+    F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
 {
     let b = options.batch_size;
     // Batches are made a chunk at a time and merged in batch order, so
@@ -673,9 +722,7 @@ where
                 .map(|k| {
                     let lo = k.saturating_mul(b);
                     let hi = k.saturating_add(1).saturating_mul(b).min(to);
-                    let result = batch(lo, hi);
-                    progress(hi - lo);
-                    result
+                    Tick::batch(progress, lo, hi, &batch)
                 })
                 .collect();
             for one in batches {
@@ -850,8 +897,16 @@ impl<'a, S: Model + Sync + ?Sized> Ensemble<'a, S> {
     pub fn run(&self) -> Result<EnsembleResult> {
         self.check()?;
         let options = &self.options;
-        let total: Batch = drive(options, self.progress, |from, to| {
-            run_batch(self.network, self.model, self.seeds, options, from, to)
+        let total: Batch = drive(options, self.progress, |from, to, tick| {
+            run_batch(
+                self.network,
+                self.model,
+                self.seeds,
+                options,
+                from,
+                to,
+                tick,
+            )
         })?;
         Ok(EnsembleResult {
             model: self.model.name().to_string(),
@@ -892,6 +947,7 @@ fn run_batch<S: Model + ?Sized>(
     options: &EnsembleOptions,
     from: u64,
     to: u64,
+    tick: &Tick<'_>,
 ) -> Result<Batch> {
     let mut sim = Simulation::new(network, model).with_max_steps(options.max_steps);
     let mut curve = Curve::default();
@@ -906,6 +962,7 @@ fn run_batch<S: Model + ?Sized>(
         if options.keep_runs {
             batch.kept.push(out);
         }
+        tick.run_ended();
     }
     Ok(batch)
 }

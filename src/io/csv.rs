@@ -8,7 +8,7 @@ use std::path::Path;
 use flate2::read::MultiGzDecoder;
 
 use super::build::Builder;
-use super::detect::{BUFFER, io_error, open, read_error, skip_bom, sniff};
+use super::detect::{BUFFER, MAX_LINE_BYTES, io_error, open, read_error, skip_bom, sniff};
 use super::intern::lossy;
 use super::options::{CsvOptions, Policy};
 use super::report::Loaded;
@@ -152,7 +152,25 @@ struct LineTracker<R> {
     newlines: u64,
     last: Option<u8>,
     terminators: VecDeque<(u64, bool)>,
+    /// Bytes of the current line so far.
+    line_bytes: u64,
 }
+
+/// A line longer than [`MAX_LINE_BYTES`], met by [`LineTracker`].
+#[derive(Debug)]
+struct LineTooLong;
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the line is longer than {MAX_LINE_BYTES} bytes (1 MiB), the most a line may hold: \
+             is this a CSV table of one record per line?"
+        )
+    }
+}
+
+impl std::error::Error for LineTooLong {}
 
 impl<R> LineTracker<R> {
     fn new(inner: R) -> Self {
@@ -162,6 +180,7 @@ impl<R> LineTracker<R> {
             newlines: 0,
             last: None,
             terminators: VecDeque::new(),
+            line_bytes: 0,
         }
     }
 
@@ -210,6 +229,16 @@ impl<R: Read> Read for LineTracker<R> {
                     .push_back((self.offset + i as u64, b == b'\n'));
                 self.newlines += u64::from(b == b'\n');
             }
+            if b == b'\n' {
+                self.line_bytes = 0;
+            } else {
+                self.line_bytes += 1;
+                if self.line_bytes > MAX_LINE_BYTES as u64 {
+                    // Stops the `csv` crate before it buffers more of one
+                    // line; `csv_error` names the line.
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, LineTooLong));
+                }
+            }
         }
         if let Some(&b) = got.last() {
             self.last = Some(b);
@@ -232,6 +261,12 @@ fn csv_error<R>(e: csv::Error, tracker: &mut LineTracker<R>, name: &str, gzip: b
         .unwrap_or_else(|| tracker.complete_lines() + 1);
     let message = e.to_string();
     match e.into_kind() {
+        csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|e| e.is::<LineTooLong>()) => {
+            Error::MalformedLine {
+                location: Location::new(name, tracker.complete_lines() + 1),
+                reason: LineTooLong.to_string(),
+            }
+        }
         csv::ErrorKind::Io(io) => read_error(name, gzip, tracker.complete_lines(), io),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

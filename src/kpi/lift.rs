@@ -87,7 +87,7 @@ use super::{
     ShardSink, fold_batches,
 };
 use crate::ChannelId;
-use crate::ensemble::{Accumulate, Ensemble, EnsembleOptions, Moments, drive};
+use crate::ensemble::{Accumulate, Ensemble, EnsembleOptions, Moments, Tick, drive};
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::propagation::Model;
@@ -555,7 +555,7 @@ pub(crate) fn run_pair(
     let options = campaign.options();
     let n = campaign.network().node_count();
     let value = campaign.spec().value_per_adoption;
-    let batch = |from, to| {
+    let batch = |from, to, tick: &Tick<'_>| {
         let mut c = campaign.worker();
         let mut b = baseline.worker();
         let mut compare = Compare::new(n, lift.discount_rate);
@@ -580,6 +580,7 @@ pub(crate) fn run_pair(
             {
                 m.push(v);
             }
+            tick.run_ended();
         }
         Ok(PairBatch {
             campaign: c.finish(),

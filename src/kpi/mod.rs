@@ -62,7 +62,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ensemble::{
-    Accumulate, CurveMoments, Ensemble, EnsembleOptions, Estimate, Moments, bump, drive,
+    Accumulate, CurveMoments, Ensemble, EnsembleOptions, Estimate, Moments, Tick, bump, drive,
     pad_through,
 };
 use crate::error::{Error, Result};
@@ -1115,9 +1115,9 @@ impl<S: Model + Sync + ?Sized> Ensemble<'_, S> {
         let target = spec.target.mask(network)?;
         let layout = Layout::new(network, model, spec)?;
         self.check()?;
-        let batch = |from, to| {
+        let batch = |from, to, tick: &Tick<'_>| {
             kpi_batch(
-                network, model, seeds, spec, &target, &layout, options, from, to,
+                network, model, seeds, spec, &target, &layout, options, from, to, tick,
             )
         };
         let Some(sink) = self.shard else {
@@ -1172,7 +1172,7 @@ impl ShardSink {
     ) -> Result<Vec<A>>
     where
         A: Accumulate,
-        F: Fn(u64, u64) -> Result<A> + Sync,
+        F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
     {
         crate::ensemble::drive_shard(options, progress, self.runs, self.batches.clone(), batch)
     }
@@ -1350,10 +1350,12 @@ fn kpi_batch<S: Model + ?Sized>(
     options: &EnsembleOptions,
     from: u64,
     to: u64,
+    tick: &Tick<'_>,
 ) -> Result<KpiBatch> {
     let mut worker = KpiWorker::new(network, model, seeds, spec, target, layout, options, false);
     for run in from..to {
         worker.run(run)?;
+        tick.run_ended();
     }
     Ok(worker.batch)
 }

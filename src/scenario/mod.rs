@@ -105,6 +105,26 @@ pub use shard::{Shard, ShardPart};
 /// The seed rule, at its path before it moved to [`seeding`](crate::seeding).
 pub use crate::seeding::SeedRule;
 
+/// The largest scenario document read: 64 MiB. Real scenarios are a few
+/// kilobytes (lists of ids or sweep values reach megabytes); the limit
+/// keeps a document of one enormous string from taking gigabytes of memory
+/// in the JSON reader before it could be refused.
+pub const MAX_DOCUMENT_BYTES: usize = 64 << 20;
+
+/// Refuses a document over [`MAX_DOCUMENT_BYTES`].
+fn check_document_size(bytes: usize) -> Result<()> {
+    if bytes > MAX_DOCUMENT_BYTES {
+        return Err(invalid(
+            "$".to_string(),
+            format!(
+                "the document is larger than {} MiB, the most a scenario may be",
+                MAX_DOCUMENT_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The most worker threads a scenario may ask for.
 pub use crate::ensemble::MAX_THREADS;
 
@@ -863,6 +883,7 @@ impl Scenario {
     /// at `$.seeding.split`); a model the registry does not know is an
     /// error at `$.model` that lists the ones it knows.
     pub fn from_json_with(registry: &Registry, text: &str) -> Result<Scenario> {
+        check_document_size(text.len())?;
         // serde keeps the last of two equal keys in a map (`seeding.prices`):
         // refuse them before anything is dropped.
         if let Some(path) = duplicate_key(text) {
@@ -955,9 +976,10 @@ impl Scenario {
         path: impl AsRef<Path>,
         options: &LoadOptions,
     ) -> Result<Scenario> {
+        use std::io::Read as _;
         let path = path.as_ref();
         crate::io::check_regular_file(path)?;
-        let text = std::fs::read_to_string(path).map_err(|source| {
+        let io_error = |source: std::io::Error| {
             if source.kind() == std::io::ErrorKind::NotFound {
                 Error::FileNotFound {
                     path: path.to_path_buf(),
@@ -969,6 +991,21 @@ impl Scenario {
                     source,
                 }
             }
+        };
+        // One byte past the limit tells a document that is too large,
+        // without reading more of it.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                f.take(MAX_DOCUMENT_BYTES as u64 + 1)
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(io_error)?;
+        check_document_size(bytes.len())?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Io {
+            file: path.display().to_string(),
+            line: None,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
         })?;
         let mut scenario = Scenario::from_json_with(registry, &text)?;
         let folder = path.parent().unwrap_or(Path::new(""));

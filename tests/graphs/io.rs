@@ -1407,3 +1407,30 @@ fn sorted_text_ids_follow_their_bytes() {
         ]
     );
 }
+
+/// The CSV reader has the edge lists' line limit: a field of 2 MiB on the
+/// third line is refused there, naming the line, and 64 MiB of zeros
+/// gzipped are refused at line 1, before the `csv` crate buffers them.
+#[test]
+fn a_csv_line_longer_than_the_limit_is_an_error() {
+    use wom::io::MAX_LINE_BYTES;
+    let long = format!("source,target\na,b\nc,{}\n", "d".repeat(2 * MAX_LINE_BYTES));
+    let e = csv(&long, &CsvOptions::default()).unwrap_err();
+    assert!(
+        matches!(&e, Error::MalformedLine { location, reason }
+            if location.line == 3 && reason.contains("longer than")),
+        "{e}"
+    );
+    // Exactly the limit (line end included) is read.
+    let fits = format!("source,target\na,{}\n", "b".repeat(MAX_LINE_BYTES - 3));
+    assert_eq!(
+        csv(&fits, &CsvOptions::default()).unwrap().report.records,
+        1
+    );
+    let zeros = gzip(&vec![0u8; 64 << 20]);
+    let e = read_csv_from(zeros.as_slice(), "zeros.csv.gz", &CsvOptions::default()).unwrap_err();
+    assert!(
+        matches!(&e, Error::MalformedLine { location, .. } if location.line == 1),
+        "{e}"
+    );
+}

@@ -223,3 +223,40 @@ fn an_estimate_of_no_runs_is_null_in_json_not_zero() {
     assert!(text.contains(r#""mean":0.0"#), "{text}");
     assert_eq!(serde_json::from_str::<Estimate>(&text).unwrap(), some);
 }
+
+/// Progress moves within a batch: one batch of 1,000 runs reports every
+/// `TICK_RUNS` runs (62 calls of 16, then the last 8), the counts add up to
+/// the runs, for the lean ensemble and the KPI ensemble alike, and the
+/// results are the same bits as without a callback.
+#[test]
+fn progress_moves_within_a_large_batch() {
+    use std::sync::Mutex;
+    use wom::ensemble::{Ensemble, TICK_RUNS};
+    use wom::kpi::KpiSpec;
+    assert_eq!(TICK_RUNS, 16);
+    let net = network();
+    let ic = IndependentCascade::uniform(&net, 0.1).unwrap();
+    let options = EnsembleOptions {
+        budget: RunBudget::Runs(1_000),
+        batch_size: 1_000,
+        threads: Some(2),
+        ..EnsembleOptions::default()
+    };
+    let calls = Mutex::new(Vec::new());
+    let progress = |k: u64| calls.lock().unwrap().push(k);
+    let seeds = [0, 1, 2];
+    let with = Ensemble::new(&net, &ic, &seeds)
+        .options(options)
+        .progress(&progress);
+    let lean = with.run().unwrap();
+    let mut want = vec![16; 62];
+    want.push(8);
+    assert_eq!(*calls.lock().unwrap(), want);
+    calls.lock().unwrap().clear();
+    let spec = KpiSpec::default();
+    let report = with.kpis(&spec).unwrap();
+    assert_eq!(*calls.lock().unwrap(), want);
+    let without = Ensemble::new(&net, &ic, &seeds).options(options);
+    assert_eq!(without.run().unwrap(), lean);
+    assert_eq!(without.kpis(&spec).unwrap(), report);
+}

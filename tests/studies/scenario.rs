@@ -1080,3 +1080,31 @@ fn curves_of_runs_that_never_end_stop_at_the_cap() {
     let json = results.to_json().unwrap();
     assert!(json.len() < 8 << 20, "{} bytes", json.len());
 }
+
+/// A document of one enormous string (a 65 MiB name) is refused by its
+/// size, as text and as a file, before the JSON reader takes it in.
+#[test]
+fn a_document_over_the_size_limit_is_refused() {
+    use wom::scenario::MAX_DOCUMENT_BYTES;
+    assert_eq!(MAX_DOCUMENT_BYTES, 64 << 20);
+    let text = format!(
+        "{{\"name\": \"{}\", {}}}",
+        "a".repeat(MAX_DOCUMENT_BYTES),
+        &doc(r#""model": {"bass": {"p": 0.01, "q": 0.3}}"#)[1..]
+    );
+    let (path, reason) = error_path(&text);
+    assert_eq!(path, "$");
+    assert!(reason.contains("larger than 64 MiB"), "{reason}");
+    let dir = std::env::temp_dir().join(format!("wom-doc-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("huge.json");
+    std::fs::write(&file, &text).unwrap();
+    match Scenario::from_file(&file) {
+        Err(Error::InvalidDocument { path, reason }) => {
+            assert_eq!(path, "$");
+            assert!(reason.contains("larger than 64 MiB"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
