@@ -15,6 +15,7 @@ mod export;
 mod fit_cli;
 mod kpi;
 mod lift;
+mod memory;
 mod observed;
 mod paths;
 mod quantities;
