@@ -159,6 +159,9 @@ pub mod guides {
     /// `docs/performance.md`.
     #[doc = include_str!("../docs/performance.md")]
     pub struct Performance;
+    /// `docs/reliability.md`.
+    #[doc = include_str!("../docs/reliability.md")]
+    pub struct Reliability;
     /// `docs/scenario.md`.
     #[doc = include_str!("../docs/scenario.md")]
     pub struct Scenario;
