@@ -678,27 +678,51 @@ where
     F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
 {
     options.validate()?;
-    let b = options.batch_size;
     on_pool(options, || {
         let mut out = Vec::new();
-        let mut start = batches.start;
-        while start < batches.end {
-            let end = start.saturating_add(CHUNK_BATCHES).min(batches.end);
-            let chunk: Vec<Result<A>> = (start..end)
-                .into_par_iter()
-                .map(|k| {
-                    let lo = k.saturating_mul(b);
-                    let hi = k.saturating_add(1).saturating_mul(b).min(runs);
-                    Tick::batch(progress, lo, hi, &batch)
-                })
-                .collect();
-            for one in chunk {
-                out.push(one?);
-            }
-            start = end;
-        }
+        in_chunks(options, progress, batches, runs, &batch, |one| {
+            out.push(one);
+            Ok(())
+        })?;
         Ok(out)
     })
+}
+
+/// Runs batches `batches` (batch indices; the last run is `runs - 1`) in
+/// parallel, a chunk of [`CHUNK_BATCHES`] at a time, and hands each batch's
+/// statistics to `sink` in batch order: memory stays bounded by the chunk
+/// whatever the number of runs, and the order (hence every bit of a fold)
+/// does not depend on the threads or on the chunk size.
+fn in_chunks<A, F>(
+    options: &EnsembleOptions,
+    progress: &Progress<'_>,
+    batches: std::ops::Range<u64>,
+    runs: u64,
+    batch: &F,
+    mut sink: impl FnMut(A) -> Result<()>,
+) -> Result<()>
+where
+    A: Accumulate,
+    F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
+{
+    let b = options.batch_size;
+    let mut start = batches.start;
+    while start < batches.end {
+        let end = start.saturating_add(CHUNK_BATCHES).min(batches.end);
+        let chunk: Vec<Result<A>> = (start..end)
+            .into_par_iter()
+            .map(|k| {
+                let lo = k.saturating_mul(b);
+                let hi = k.saturating_add(1).saturating_mul(b).min(runs);
+                Tick::batch(progress, lo, hi, batch)
+            })
+            .collect();
+        for one in chunk {
+            sink(one?)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 fn drive_batches<A, F>(options: &EnsembleOptions, progress: &Progress<'_>, batch: &F) -> Result<A>
@@ -707,30 +731,13 @@ where
     F: Fn(u64, u64, &Tick<'_>) -> Result<A> + Sync,
 {
     let b = options.batch_size;
-    // Batches are made a chunk at a time and merged in batch order, so
-    // memory stays bounded by the chunk whatever the number of runs, and
-    // the merge order (hence every bit of the result) does not depend on
-    // the threads or on the chunk size.
+    // Batches are merged in batch order as they come (`in_chunks`).
     let run_batches = |from: u64, to: u64, total: &mut A| -> Result<()> {
-        let first = from.div_ceil(b);
-        let last = to.div_ceil(b);
-        let mut start = first;
-        while start < last {
-            let end = start.saturating_add(CHUNK_BATCHES).min(last);
-            let batches: Vec<Result<A>> = (start..end)
-                .into_par_iter()
-                .map(|k| {
-                    let lo = k.saturating_mul(b);
-                    let hi = k.saturating_add(1).saturating_mul(b).min(to);
-                    Tick::batch(progress, lo, hi, &batch)
-                })
-                .collect();
-            for one in batches {
-                total.merge(one?);
-            }
-            start = end;
-        }
-        Ok(())
+        let batches = from.div_ceil(b)..to.div_ceil(b);
+        in_chunks(options, progress, batches, to, batch, |one| {
+            total.merge(one);
+            Ok(())
+        })
     };
     let mut total = A::default();
     match options.budget {
