@@ -299,7 +299,7 @@ pub fn cascades(data: &[u8]) {
     for t in &trees {
         assert!(t.size >= 1, "a tree without its root");
         assert!(
-            u64::from(t.depth) < t.size as u64,
+            u64::from(t.depth) < t.size,
             "a tree deeper than its size"
         );
     }
