@@ -298,10 +298,7 @@ pub fn cascades(data: &[u8]) {
     let trees: Vec<_> = read.cascades.iter().flat_map(|c| c.tree_kpis()).collect();
     for t in &trees {
         assert!(t.size >= 1, "a tree without its root");
-        assert!(
-            u64::from(t.depth) < t.size,
-            "a tree deeper than its size"
-        );
+        assert!(u64::from(t.depth) < t.size, "a tree deeper than its size");
     }
     let table = wom::observed::CascadeTable::from_trees(&trees, "step");
     let svg = wom::chart::cascade_table_charts(&table, "fuzz");
