@@ -2,7 +2,7 @@
 //! results are the unsplit run's byte for byte, and parts that do not make
 //! one study are refused, naming the part.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use wom::Error;
 use wom::scenario::{Results, Scenario, Shard, ShardPart};
@@ -299,6 +299,7 @@ fn results_numbers_read_back_to_the_same_bits() {
 mod cli {
     use super::*;
     use crate::cli::{scratch, text, wom};
+    use std::path::PathBuf;
 
     fn path(p: &Path) -> &str {
         p.to_str().unwrap()
